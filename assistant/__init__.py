@@ -1,0 +1,1 @@
+"""Cited question answering over Dutch policy documents (Agenda Veerkrachtige & Weerbare Samenleving)."""

