@@ -1,0 +1,245 @@
+"""Extracted or OCR text -> clean text, keeping every real word.
+
+Retrieval and citations work on the cleaned text, so cleaning may only repair
+what extraction broke (wrapped lines, split words, bullet glyphs, footnotes in
+the middle of a sentence, odd characters); it must never drop a real word.
+
+The output has one paragraph or list item per line: paragraphs are separated by
+a blank line, the items of one list by a single newline, and every list item
+starts with "- " (numbered items keep their number). The chunker relies on this
+shape.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+# Characters NFKC would flatten although they carry meaning: footnote markers
+# (¹ must not become 1) and fractions.
+_KEEP_AS_IS = frozenset(SUPERSCRIPT_DIGITS + "¼½¾")
+_SPACE_LIKE = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+# Glyphs that only ever mean "bullet" at the start of a line.
+_BULLET_SYMBOLS = "•·●○◦▪▫■□►▶➢➤✓✔⁃‣∙\uf0b7\uf0a7\uf076\uf0d8"
+# Glyphs that are bullets when a space follows ("- item", OCR's "¢ item", "» item").
+_BULLET_WITH_SPACE = "-–—*+¢«»°©"
+# OCR reads a round bullet as the letter "e" (or "o"). Dutch has no one-letter
+# words "e"/"o" that start a sentence, so only "e Het ..." (capital or digit after)
+# counts; "een ..." or "e-mail" are never touched.
+_BULLET_RE = re.compile(
+    rf"^(?:[{re.escape(_BULLET_SYMBOLS)}]\s*"
+    rf"|[{re.escape(_BULLET_WITH_SPACE)}]\s+"
+    r"|[eo]\s+(?=[A-ZÀ-ÖØ-Þ0-9]))"
+    r"(?=\S)"
+)
+_NUMBERED_ITEM_RE = re.compile(r"^\d{1,2}[.)]\s+(?=[A-ZÀ-ÖØ-Þ])")
+_FOOTNOTE_RE = re.compile(rf"^[{SUPERSCRIPT_DIGITS}]+\s+\S")
+_TRAILING_MARKS = SUPERSCRIPT_DIGITS + "\"'”’»)]"
+_SENTENCE_END = ".!?:;"
+# After a line-end hyphen these words mean a shortened compound ("Veerkracht- en
+# Weerbaarheidscongres"), not a word split by hyphenation.
+_COMPOUND_CONTINUATIONS = re.compile(r"^(?:en|of|tot|noch|en/of)\b")
+_VOWELS = "aeiouy"
+
+_PAGE_NUMBER_RE = re.compile(
+    r"^[-–—\s]*(?:(?:pagina|page|blz\.?|p\.)\s*)?\d{1,4}(?:\s*(?:van|of|/)\s*\d{1,4})?[-–—\s]*$",
+    re.IGNORECASE,
+)
+
+
+def normalise_characters(text: str) -> str:
+    """Compatibility-normalise characters (ligatures, full-width forms) except meaningful ones.
+
+    Plain NFKC would turn footnote markers into ordinary digits ("geïnformeerd.¹"
+    -> "geïnformeerd.1"), so it is applied per character, skipping the keep-set.
+    """
+    text = unicodedata.normalize("NFC", text)
+    text = re.sub(
+        r"[^\x00-\x7f]",
+        lambda m: m.group() if m.group() in _KEEP_AS_IS else unicodedata.normalize("NFKC", m.group()),
+        text,
+    )
+    return unicodedata.normalize("NFC", text)
+
+
+def _normalise_whitespace(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\f", "\n\n").replace("\v", "\n")
+    text = text.replace("\u00ad\n", "").replace("\u00ad", "")  # soft hyphens: invisible by definition
+    text = _INVISIBLE.sub("", text)
+    text = _SPACE_LIKE.sub(" ", text)
+    text = _CONTROL.sub("", text)
+    return text
+
+
+def _is_complete(text: str) -> bool:
+    """Whether a paragraph ends like a sentence (so what follows is not its continuation)."""
+    return text.rstrip(_TRAILING_MARKS).endswith(tuple(_SENTENCE_END))
+
+
+def _join(left: str, right: str) -> str:
+    """Join two pieces of one paragraph that a line break (or a page break) separated."""
+    if len(left) >= 2 and left.endswith("-") and left[-2].isalpha():
+        if _COMPOUND_CONTINUATIONS.match(right):
+            return f"{left} {right}"
+        before, after = left[-2], right[:1]
+        if before.islower() and after.islower() and not (before in _VOWELS and after in _VOWELS):
+            return left[:-1] + right  # "veer-" + "kracht": hyphenation, not a compound
+        return left + right  # "SZW-" + "beleid", "Noord-" + "Holland", "zee-" + "eend"
+    return f"{left} {right}"
+
+
+def _looks_like_heading(line: str, width: int) -> bool:
+    """A short title-like line: it ends a paragraph even when no blank line follows."""
+    first = line[:1]
+    return (
+        len(line) < max(0.6 * width, 20)
+        and len(line.split()) <= 10
+        and (first.isupper() or first.isdigit())
+        and not line.endswith(tuple(_SENTENCE_END + ",-"))
+    )
+
+
+class _Block:
+    """A paragraph, list item or footnote being assembled from lines."""
+
+    def __init__(self, kind: str, text: str, after_gap: bool) -> None:
+        self.kind = kind  # "para" | "item" | "foot"
+        self.text = text
+        self.after_gap = after_gap  # a blank line came before it (not just a line break)
+
+
+def _line_kind(line: str) -> tuple[str, str]:
+    """Classify a line as a bullet item, numbered item, footnote or plain text."""
+    bullet = _BULLET_RE.match(line)
+    if bullet:
+        return "item", "- " + line[bullet.end() :]
+    if _NUMBERED_ITEM_RE.match(line):
+        return "item", line
+    if _FOOTNOTE_RE.match(line):
+        return "foot", line
+    return "para", line
+
+
+def _blocks(lines: list[str]) -> list[_Block]:
+    """Assemble paragraphs from hard-wrapped lines."""
+    width = max((len(line) for line in lines), default=0)
+    blocks: list[_Block] = []
+    current: _Block | None = None
+    previous = ""
+    after_gap = False
+    for line in lines:
+        if not line:
+            current, previous, after_gap = None, "", True
+            continue
+        kind, text = _line_kind(line)
+        starts_new = (
+            current is None
+            or kind != "para"
+            or (_is_complete(previous) and len(previous) < 0.75 * width)
+            or _looks_like_heading(previous, width)
+        )
+        if starts_new:
+            current = _Block(kind, text, after_gap)
+            blocks.append(current)
+        else:
+            assert current is not None
+            current.text = _join(current.text, text)
+        previous = line
+        after_gap = False
+    return blocks
+
+
+def _rejoin_interrupted(blocks: list[_Block]) -> list[_Block]:
+    """Rejoin sentences that footnotes (or a stray blank line) cut in two.
+
+    Extracted page text puts a footnote where it was printed, often in the
+    middle of a sentence ("De investering vanuit / ¹ Kamerstuk ... / de Agenda
+    ..."). The sentence is made whole and the footnotes follow the paragraph,
+    so both the sentence and the footnote text stay findable. A mere line
+    break before a lowercase line is not enough: that was a deliberate break
+    after a short heading-like line ("Aan Minister van SZW / n Ota ...").
+    """
+    result: list[_Block] = []
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        result.append(block)
+        i += 1
+        if block.kind == "foot":
+            continue
+        while True:
+            j = i
+            while j < len(blocks) and blocks[j].kind == "foot":
+                j += 1
+            follower = blocks[j] if j < len(blocks) else None
+            if (
+                follower is None
+                or follower.kind != "para"
+                or not (j > i or follower.after_gap)
+                or _is_complete(block.text)
+                or not follower.text[:1].islower()
+            ):
+                break
+            block.text = _join(block.text, follower.text)
+            result.extend(blocks[i:j])  # the footnotes, now after the whole paragraph
+            i = j + 1
+    return result
+
+
+def clean_text(raw: str) -> str:
+    """Clean one page of extracted text; see the module docstring for the output shape."""
+    text = _normalise_whitespace(normalise_characters(raw))
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    blocks = _rejoin_interrupted(_blocks(lines))
+    out: list[str] = []
+    for index, block in enumerate(blocks):
+        if index:
+            list_continues = block.kind == "item" and blocks[index - 1].kind == "item"
+            out.append("\n" if list_continues else "\n\n")
+        out.append(block.text)
+    return "".join(out)
+
+
+def _line_key(line: str) -> str:
+    """Compare header/footer lines ignoring spacing and numbers ("Pagina 3" ~ "Pagina 4")."""
+    return re.sub(r"\d+", "#", " ".join(line.split()).lower())
+
+
+def _edge_indexes(lines: list[str], size: int = 2) -> set[int]:
+    """Indexes of the first and last `size` non-empty lines: where headers and footers live."""
+    content = [i for i, line in enumerate(lines) if line.strip()]
+    return set(content[:size] + content[-size:])
+
+
+def strip_repeated_lines(pages: list[str]) -> list[str]:
+    """Drop running headers/footers and bare page numbers from extracted PDF pages.
+
+    Only the first and last two lines of a page are candidates, so body text
+    (a number in a table, a recurring sentence) keeps its place. Such a line is
+    a header/footer when it repeats, ignoring numbers ("Kamerstuk 36 600, blz.
+    3"), on at least 3 pages and at least 60 % of them; a bare page number
+    ("3", "Pagina 3 van 7") is dropped on any page.
+    """
+    split_pages = [page.split("\n") for page in pages]
+    counts: Counter[str] = Counter()
+    for lines in split_pages:
+        counts.update({_line_key(lines[i]) for i in _edge_indexes(lines)})
+    threshold = max(3, 0.6 * len(pages))
+    repeated = {key for key, n in counts.items() if n >= threshold}
+
+    result = []
+    for lines in split_pages:
+        edges = _edge_indexes(lines)
+        kept = [
+            line
+            for i, line in enumerate(lines)
+            if i not in edges or (_line_key(line) not in repeated and not _PAGE_NUMBER_RE.match(line))
+        ]
+        result.append("\n".join(kept))
+    return result

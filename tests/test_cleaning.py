@@ -1,0 +1,123 @@
+"""Cleaning repairs extraction damage on the real corpus texts without losing a word."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+from assistant.cleaning import clean_text, strip_repeated_lines
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+NOTA = (CORPUS / "nota-agenda-veerkrachtige-weerbare-samenleving.txt").read_text(encoding="utf-8")
+KAMERBRIEF = (CORPUS / "kamerbrief-36600-XV-32.txt").read_text(encoding="utf-8")
+
+
+def words(text: str) -> Counter[str]:
+    """Letters-only tokens, counted: what retrieval can find."""
+    return Counter(re.findall(r"[^\W\d_]+", text))
+
+
+def test_every_word_of_the_nota_survives_except_bullet_glyphs() -> None:
+    bullet_glyphs = len(re.findall(r"^e (?=[A-Z])", NOTA, flags=re.MULTILINE))
+    assert bullet_glyphs == 11  # the OCR read most round bullets as "e" (two as "•")
+    expected = words(NOTA) - Counter({"e": bullet_glyphs})
+
+    cleaned = clean_text(NOTA)
+
+    assert words(cleaned) == expected
+    assert not re.search(r"^e ", cleaned, flags=re.MULTILINE)
+
+
+def test_every_word_of_the_kamerbrief_survives() -> None:
+    assert words(clean_text(KAMERBRIEF)) == words(KAMERBRIEF)
+
+
+def test_ocr_bullets_become_list_items_and_real_words_stay() -> None:
+    raw = "e Het kabinet wil iets.\n¢ Tweede punt.\n« Derde punt.\n° Vierde punt.\n» Vijfde punt.\n"
+    raw += "•Zesde punt."
+    assert clean_text(raw).split("\n") == [
+        "- Het kabinet wil iets.",
+        "- Tweede punt.",
+        "- Derde punt.",
+        "- Vierde punt.",
+        "- Vijfde punt.",
+        "- Zesde punt.",
+    ]
+    assert clean_text("een zin die met een echt woord begint.") == "een zin die met een echt woord begint."
+    assert clean_text("e-mail is een woord.") == "e-mail is een woord."
+
+
+def test_nota_wrapped_lines_become_one_item_per_line() -> None:
+    cleaned = clean_text(NOTA)
+    lines = cleaned.split("\n")
+    kernpunt = next(line for line in lines if line.startswith("- De Agenda heeft als doel"))
+    assert kernpunt.endswith("bij de groepen waarmee zij werken.")
+    assert "ten behoeve van de sociale stabiliteit in Nederland." in kernpunt
+    # The headings stand on their own line, separated from the lists by a blank line.
+    for heading in ("Aanleiding", "Geadviseerd besluit", "Kernpunten"):
+        assert f"\n\n{heading}\n\n- " in cleaned
+    # Items of one list are separated by single newlines (one list block).
+    assert (
+        "\n- Instemmen met verzending van de infographic Veerkrachtige & Weerbare Samenleving"
+        " (bijlage 2).\n- " in cleaned
+    )
+    assert "Veerkracht- en Weerbaarheidscongres" in cleaned
+
+
+def test_hyphenated_line_breaks() -> None:
+    assert clean_text("de veer-\nkracht van mensen") == "de veerkracht van mensen"
+    assert clean_text("het Veerkracht-\nen Weerbaarheidscongres") == "het Veerkracht- en Weerbaarheidscongres"
+    assert clean_text("het SZW-\nbeleid in Noord-\nHolland") == "het SZW-beleid in Noord-Holland"
+    assert clean_text("een zee-\neend") == "een zee-eend"  # vowel clash: a real hyphen
+
+
+def test_footnote_inside_a_sentence_is_moved_after_the_paragraph() -> None:
+    cleaned = clean_text(KAMERBRIEF)
+    paragraphs = cleaned.split("\n\n")
+    whole = next(p for p in paragraphs if "De investering vanuit" in p)
+    assert "De investering vanuit de Agenda in deze Specifieke Uitkering (SPUK) Kansrijke Wijk" in whole
+    assert whole.endswith("bedraagt € 6,3 miljoen.²")
+    assert paragraphs[paragraphs.index(whole) + 1] == "¹ Kamerstuk 36 200 XV, nr. 96"
+    # Footnotes after a finished sentence stay where they are; markers stay superscript.
+    assert "\n\n² Kamerstuk 30 995, nr. 103\n\n³ F. Kaulingfreks" in cleaned
+    assert "daarover geïnformeerd.¹" in cleaned
+
+
+def test_characters_are_normalised_but_meaningful_ones_kept() -> None:
+    raw = "ﬁnanciële\u00a0bijdrage\u2009van € 6,3\u202fmiljoen\u200b, be\u00adleid, varie\u0308ren¹ ½\r\n"
+    raw += "nieuw\tregel"
+    assert clean_text(raw) == "financiële bijdrage van € 6,3 miljoen, beleid, variëren¹ ½ nieuw regel"
+
+
+def test_output_shape_has_no_stray_whitespace() -> None:
+    for cleaned in (clean_text(NOTA), clean_text(KAMERBRIEF)):
+        assert "\n\n\n" not in cleaned
+        assert "  " not in cleaned
+        assert all(line == line.strip() for line in cleaned.split("\n"))
+        assert cleaned == cleaned.strip()
+
+
+def test_strip_repeated_lines_drops_headers_footers_and_page_numbers() -> None:
+    topics = ["armoede", "schulden", "jeugdwerk", "polarisatie"]
+    pages = [
+        f"Ministerie van SZW | Kamerstuk 36 600 XV, blz. {n}\n\nDeze pagina gaat over {topic}.\n256\n"
+        f"Midden.\nDe 20 gebieden.\nSlot over {topic}.\n\nPagina {n} van 4"
+        for n, topic in enumerate(topics, start=1)
+    ]
+    pages[1] += "\nAlleen hier en op pagina drie."
+    pages[2] += "\nAlleen hier en op pagina drie."
+    stripped = strip_repeated_lines(pages)
+    for topic, page in zip(topics, stripped, strict=True):
+        assert "Ministerie van SZW" not in page
+        assert "Pagina" not in page
+        assert f"Deze pagina gaat over {topic}." in page
+        assert f"Slot over {topic}." in page
+        # Repeated lines in the middle of a page are content, not headers.
+        assert "\n256\nMidden.\nDe 20 gebieden.\n" in page
+    assert "Alleen hier en op pagina drie." in stripped[1]  # 2 of 4 pages: not a header
+
+
+def test_strip_repeated_lines_keeps_short_documents_intact() -> None:
+    pages = ["Kop\nTekst een.\n1", "Kop\nTekst twee.\n2"]
+    assert strip_repeated_lines(pages) == ["Kop\nTekst een.", "Kop\nTekst twee."]
