@@ -162,7 +162,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = _settings(args)
 
     if args.command == "ingest":
-        report = _open(settings).ingest(settings.corpus, progress=not args.json)
+        from assistant.loading import LoadError
+
+        try:
+            report = _open(settings).ingest(settings.corpus, progress=not args.json)
+        except LoadError as err:  # a malformed manifest: nothing was changed in the index
+            print(f"fout: {err}", file=sys.stderr)
+            return 1
         if args.json:
             print(json.dumps(report.to_json(), ensure_ascii=False))
         else:
