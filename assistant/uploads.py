@@ -1,0 +1,211 @@
+"""Accepting files that users upload in the web app into the corpus folder.
+
+The corpus folder is the single source of truth the index is built from, so a
+bad upload must never land there: every file is checked (type, size, content)
+before it is copied, rejected files get a Dutch reason the user can act on, and
+an upload never silently replaces a different document that happens to have the
+same name or would share a document id with one. Text saved as Windows-1252 or
+UTF-16 (common on Windows desktops) is stored as UTF-8, the one encoding the
+loader accepts without a byte-order mark.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.loading import SUPPORTED_SUFFIXES, LoadError, doc_id_for, load_manifest
+
+ALLOWED_SUFFIXES = SUPPORTED_SUFFIXES
+MB = 1024 * 1024  # the loader's megabyte, so both limits are counted alike
+MAX_STEM_CHARS = 100
+PDF_MAGIC = b"%PDF-"
+PDF_HEADER_WINDOW = 1024  # the PDF spec allows the header anywhere in the first 1024 bytes
+ALLOWED_CONTROL = {"\t", "\n", "\r", "\f"}
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    """What happened to one uploaded file, phrased for the user."""
+
+    name: str  # the name as uploaded
+    accepted: bool
+    message: str  # Dutch, shown next to the file name
+    stored_as: Path | None = None  # the file in the corpus folder (also for an identical existing file)
+    new: bool = False  # True when a file was added to the corpus folder
+
+
+class UploadRejected(Exception):
+    """A file failed a check; the message is the Dutch reason."""
+
+
+def sanitise_filename(name: str) -> str:
+    """A safe, readable file name: no folders, no hidden files, ASCII letters, digits, '.', '-', '_'.
+
+    Accents are folded ("financiën" -> "financien") rather than dropped so the name
+    stays recognisable; the suffix is lower-cased so the loader recognises it.
+    """
+    base = re.split(r"[\\/]", name)[-1]
+    stem, dot, suffix = base.rpartition(".")
+    if not dot:
+        stem, suffix = base, ""
+    folded = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", folded)
+    safe = re.sub(r"-{2,}", "-", safe).strip(".-_ ")[:MAX_STEM_CHARS].rstrip(".-_ ")
+    suffix = re.sub(r"[^a-z0-9]", "", suffix.lower())
+    return f"{safe or 'document'}.{suffix}" if suffix else safe or "document"
+
+
+def _dutch_mb(n_bytes: int) -> str:
+    return f"{n_bytes / MB:.1f}".replace(".", ",")
+
+
+def _check_text(data: bytes) -> bytes:
+    """Return the text as UTF-8 bytes, or raise with the reason it is not readable text."""
+    try:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            text = data.decode("utf-16")
+        elif b"\x00" in data:
+            raise UploadRejected("Het bestand bevat binaire gegevens, geen leesbare tekst.")
+        else:
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise UploadRejected(
+            "De tekst kan niet worden gelezen: sla het bestand op als UTF-8-tekst."
+        ) from None
+    control = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in ALLOWED_CONTROL)
+    if control > len(text) // 100:
+        raise UploadRejected("Het bestand bevat binaire gegevens, geen leesbare tekst.")
+    if not text.strip():
+        raise UploadRejected("Het bestand bevat geen tekst.")
+    return text.encode("utf-8")
+
+
+def check_upload(path: Path, max_mb: float) -> bytes:
+    """The bytes to store for an uploaded file, or `UploadRejected` with the Dutch reason."""
+    suffix = path.suffix.lower()
+    if suffix not in ALLOWED_SUFFIXES:
+        shown = suffix or "zonder extensie"
+        raise UploadRejected(
+            f"Bestandstype {shown} wordt niet ondersteund: "
+            "gebruik PDF (.pdf), tekst (.txt) of Markdown (.md)."
+        )
+    size = path.stat().st_size
+    if size > max_mb * MB:
+        limit = f"{max_mb:g}".replace(".", ",")
+        raise UploadRejected(f"Het bestand is te groot ({_dutch_mb(size)} MB; maximaal {limit} MB).")
+    if size == 0:
+        raise UploadRejected("Het bestand is leeg.")
+    data = path.read_bytes()
+    is_pdf = PDF_MAGIC in data[:PDF_HEADER_WINDOW]
+    if suffix == ".pdf":
+        if not is_pdf:
+            raise UploadRejected("Dit is geen geldig PDF-bestand (de inhoud is geen PDF).")
+        return data
+    if is_pdf:
+        raise UploadRejected("De inhoud is een PDF: geef het bestand de extensie .pdf.")
+    return _check_text(data)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _corpus_files(corpus: Path) -> list[Path]:
+    """The files the loader reads: supported types anywhere below `corpus`, not hidden."""
+    return sorted(
+        p
+        for p in corpus.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in ALLOWED_SUFFIXES
+        and not any(part.startswith(".") for part in p.relative_to(corpus).parts)
+    )
+
+
+def _taken_doc_ids(corpus: Path, files: Sequence[Path]) -> set[str]:
+    """Document ids in use: a new file with one of these ids would be skipped by the loader."""
+    try:
+        manifest = load_manifest(corpus)
+    except LoadError:
+        manifest = {}  # ingest reports the broken manifest itself; names then follow the file names
+    return {
+        doc_id_for(p, manifest.get(p.relative_to(corpus).as_posix()) or manifest.get(p.name)) for p in files
+    }
+
+
+def _store(data: bytes, corpus: Path, name: str, usable: Callable[[Path], bool]) -> Path:
+    """Write `data` under the first usable variant of `name` (x.pdf, x-2.pdf, ...), never replacing a file.
+
+    The bytes go to a hidden temporary file (which the loader ignores) and are
+    then hard-linked into place: an ingest running at the same moment never reads
+    half a file, and `os.link` refuses an existing target, so two simultaneous
+    uploads of the same name cannot overwrite each other.
+    """
+    stem, _, suffix = name.rpartition(".")
+    fd, tmp = tempfile.mkstemp(prefix=".upload-", suffix=".part", dir=corpus)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        n = 1
+        while True:
+            target = corpus / (name if n == 1 else f"{stem}-{n}.{suffix}")
+            n += 1
+            if not usable(target):
+                continue
+            try:
+                os.link(tmp, target)
+                return target
+            except FileExistsError:
+                continue
+    finally:
+        os.unlink(tmp)
+
+
+def store_uploads(files: Sequence[str | Path], corpus: Path, max_mb: float) -> list[UploadResult]:
+    """Check each uploaded file and copy the good ones into `corpus`; one result per file, in order."""
+    corpus = Path(corpus)
+    corpus.mkdir(parents=True, exist_ok=True)
+    existing = _corpus_files(corpus)
+    known = {_sha256(p.read_bytes()): p for p in existing}
+    taken = _taken_doc_ids(corpus, existing)
+
+    def usable(target: Path) -> bool:
+        # The loader ignores README files and skips a second file with the same document id.
+        return target.stem.lower() != "readme" and doc_id_for(target, None) not in taken
+
+    results = []
+    for file in files:
+        path = Path(file)
+        name = path.name
+        try:
+            data = check_upload(path, max_mb)
+        except UploadRejected as e:
+            results.append(UploadResult(name, accepted=False, message=str(e)))
+            continue
+        digest = _sha256(data)
+        if digest in known:
+            same = known[digest].relative_to(corpus).as_posix()
+            message = f"Staat al in de documenten als {same}; niet opnieuw toegevoegd."
+            results.append(UploadResult(name, accepted=True, message=message, stored_as=known[digest]))
+            continue
+        wanted = sanitise_filename(name)
+        target = _store(data, corpus, wanted, usable)
+        known[digest] = target
+        taken.add(doc_id_for(target, None))
+        if target.name == wanted:
+            message = f"Toegevoegd als {target.name}."
+        else:
+            message = (
+                f"Toegevoegd als {target.name} (de naam {wanted} was al in gebruik voor een ander document)."
+            )
+        results.append(UploadResult(name, accepted=True, message=message, stored_as=target, new=True))
+    return results

@@ -1,0 +1,98 @@
+"""The real web app in a subprocess, for the API and browser tests.
+
+`python app.py` is started exactly as an operator would start it (flags for
+port, index and corpus; settings from the environment) on a free loopback port,
+over a temporary copy of the corpus so uploads never touch the repository.
+
+Import from a test module as `from app_server import running_app` (pytest puts
+the tests folder on `sys.path`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+START_TIMEOUT_S = 240  # first start builds the index: model load plus embedding the corpus
+
+# Privacy defaults for this process too: gradio_client must not look anything up online.
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+@dataclass(frozen=True)
+class AppServer:
+    url: str
+    corpus: Path
+    index: Path
+    feedback_file: Path
+    log_file: Path
+
+    def log(self) -> str:
+        return self.log_file.read_text(encoding="utf-8", errors="replace")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_until_up(url: str, proc: subprocess.Popen, log_file: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"app.py exited with {proc.returncode}:\n{log_file.read_text()}")
+        try:
+            with urllib.request.urlopen(url + "config", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except urllib.error.HTTPError as e:
+            if e.code == 401:  # login required: the app is up
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"app.py did not answer within {START_TIMEOUT_S} s:\n{log_file.read_text()}")
+
+
+@contextmanager
+def running_app(workdir: Path, env_extra: dict[str, str] | None = None) -> Iterator[AppServer]:
+    """Start `python app.py` over a copy of corpus/ in `workdir`; stop it afterwards."""
+    corpus = workdir / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    index = workdir / "index"
+    feedback_file = workdir / "feedback.jsonl"
+    log_file = workdir / "app.log"
+    port = free_port()
+    env = {
+        **os.environ,
+        "ASSISTANT_FEEDBACK_FILE": str(feedback_file),
+        "PYTHONUNBUFFERED": "1",
+        **(env_extra or {}),
+    }
+    command = [sys.executable, "app.py", "--port", str(port), "--index", str(index), "--corpus", str(corpus)]
+    with log_file.open("w") as log:
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        _wait_until_up(url, proc, log_file)
+        yield AppServer(url, corpus, index, feedback_file, log_file)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -1,0 +1,139 @@
+"""Uploads: only real PDF/text files of a sane size reach the corpus, under safe names, never overwriting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.uploads import sanitise_filename, store_uploads
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def upload(folder: Path, name: str, data: bytes) -> Path:
+    """Files arrive in a temporary folder under their original name, as Gradio stores them."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(data)
+    return path
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "bestaand.txt").write_text("Bestaande notitie over veerkracht.", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("name", "safe"),
+    [
+        ("Notitie financiën 2025.PDF", "Notitie-financien-2025.pdf"),
+        ("../../etc/passwd.txt", "passwd.txt"),
+        ("C:\\Users\\jan\\Bureaublad\\brief.md", "brief.md"),
+        (".verborgen.txt", "verborgen.txt"),
+        ("???.txt", "document.txt"),
+        ("a" * 300 + ".pdf", "a" * 100 + ".pdf"),
+        ("rapport (definitief) v2.txt", "rapport-definitief-v2.txt"),
+    ],
+)
+def test_sanitise_filename(name: str, safe: str) -> None:
+    assert sanitise_filename(name) == safe
+
+
+def test_good_files_are_copied_and_bad_ones_get_a_dutch_reason(tmp_path: Path, corpus: Path) -> None:
+    up = tmp_path / "upload"
+    files = [
+        upload(up, "Verslag proefproject.pdf", PDF_BYTES),
+        upload(up, "notitie.md", b"# Notitie\n\nDe pilot liep in Zwolle."),
+        upload(up, "nep.pdf", b"dit is geen pdf"),
+        upload(up, "tabel.docx", b"PK\x03\x04"),
+        upload(up, "leeg.txt", b""),
+        upload(up, "binair.txt", b"abc\x00def"),
+        upload(up, "vermomd.txt", PDF_BYTES),
+    ]
+    results = store_uploads(files, corpus, max_mb=20)
+
+    assert [r.accepted for r in results] == [True, True, False, False, False, False, False]
+    assert results[0].stored_as == corpus / "Verslag-proefproject.pdf"
+    assert (corpus / "Verslag-proefproject.pdf").read_bytes() == PDF_BYTES
+    assert (corpus / "notitie.md").read_text(encoding="utf-8").startswith("# Notitie")
+    assert "geen geldig PDF-bestand" in results[2].message
+    assert ".docx wordt niet ondersteund" in results[3].message
+    assert "leeg" in results[4].message
+    assert "binaire gegevens" in results[5].message
+    assert "extensie .pdf" in results[6].message
+    # Only the accepted files (and what was there) are in the corpus; no temporary leftovers.
+    assert sorted(p.name for p in corpus.iterdir()) == [
+        "Verslag-proefproject.pdf",
+        "bestaand.txt",
+        "notitie.md",
+    ]
+
+
+def test_too_large_file_is_rejected_before_reading(tmp_path: Path, corpus: Path) -> None:
+    big = upload(tmp_path / "upload", "groot.txt", b"tekst " * 400_000)  # 2.3 MB of 1024 * 1024 bytes
+    [result] = store_uploads([big], corpus, max_mb=1.5)
+    assert not result.accepted
+    assert result.message == "Het bestand is te groot (2,3 MB; maximaal 1,5 MB)."
+    assert not (corpus / "groot.txt").exists()
+
+
+def test_same_name_different_content_never_overwrites(tmp_path: Path, corpus: Path) -> None:
+    [first] = store_uploads([upload(tmp_path / "a", "bestaand.txt", b"Andere inhoud.")], corpus, max_mb=20)
+    [second] = store_uploads([upload(tmp_path / "b", "bestaand.txt", b"Nog een versie.")], corpus, max_mb=20)
+
+    assert (corpus / "bestaand.txt").read_text(encoding="utf-8") == "Bestaande notitie over veerkracht."
+    assert first.stored_as == corpus / "bestaand-2.txt" and first.new
+    assert second.stored_as == corpus / "bestaand-3.txt"
+    assert "bestaand-2.txt" in first.message and "al in gebruik" in first.message
+    assert (corpus / "bestaand-3.txt").read_bytes() == b"Nog een versie."
+
+
+def test_identical_content_is_not_added_twice(tmp_path: Path, corpus: Path) -> None:
+    same = upload(tmp_path / "upload", "kopie van bestaand.txt", b"Bestaande notitie over veerkracht.")
+    [result] = store_uploads([same], corpus, max_mb=20)
+    assert result.accepted and not result.new
+    assert result.stored_as == corpus / "bestaand.txt"
+    assert "Staat al in de documenten als bestaand.txt" in result.message
+    assert sorted(p.name for p in corpus.iterdir()) == ["bestaand.txt"]
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-16"])
+def test_windows_text_is_stored_as_utf8(tmp_path: Path, corpus: Path, encoding: str) -> None:
+    text = "Financiële bijdrage van € 42 voor de coördinator."
+    [result] = store_uploads(
+        [upload(tmp_path / "up", "windows.txt", text.encode(encoding))], corpus, max_mb=20
+    )
+    assert result.accepted
+    assert (corpus / "windows.txt").read_text(encoding="utf-8") == text
+
+
+def test_names_that_the_loader_would_skip_are_avoided(tmp_path: Path, corpus: Path) -> None:
+    """A name whose document id is taken (here by the manifest), or a README, which the loader ignores."""
+    (corpus / "manifest.yaml").write_text(
+        "documents:\n  - file: bestaand.txt\n    doc_id: kamerbrief-2024\n", encoding="utf-8"
+    )
+    up = tmp_path / "upload"
+    results = store_uploads(
+        [
+            upload(up, "Kamerbrief 2024.pdf", PDF_BYTES),
+            upload(up, "README.md", b"# Leesmij\n\nUitleg over de pilot."),
+            upload(up, "Bestaand.md", b"# Andere notitie"),  # id 'bestaand' is free: the manifest renamed it
+            upload(up, "kamerbrief_2024.txt", b"Nog een kamerbrief."),  # same id as the first upload
+        ],
+        corpus,
+        max_mb=20,
+    )
+    names = [r.stored_as.name for r in results if r.stored_as]
+    assert names == ["Kamerbrief-2024-2.pdf", "README-2.md", "Bestaand.md", "kamerbrief_2024-3.txt"]
+
+
+def test_documents_in_subfolders_count_as_present(tmp_path: Path, corpus: Path) -> None:
+    (corpus / "archief").mkdir()
+    (corpus / "archief" / "oud.txt").write_bytes(b"Oude notitie.")
+    [result] = store_uploads([upload(tmp_path / "up", "oud.txt", b"Oude notitie.")], corpus, max_mb=20)
+    assert result.accepted and not result.new
+    assert "archief/oud.txt" in result.message
