@@ -1,0 +1,401 @@
+"""The passage index: one Chroma collection per embedding model, kept in step with the corpus.
+
+Vectors of two models never mix because the collection is named after the model.
+Ingest is incremental and never leaves the index half-written: everything new is
+embedded before anything is written, a changed document's new passages are written
+before its stale ones are deleted, and a per-document record (in a second, small
+collection) is written last. A run that dies anywhere leaves the previous content
+searchable, and the next run sees the missing or outdated record and repairs the
+difference without re-embedding what is already stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field, fields
+from datetime import date
+from typing import Any
+
+import assistant.settings  # noqa: F401  (privacy env defaults must precede the chromadb import)
+
+# isort: split
+import chromadb
+import chromadb.config
+import numpy as np
+from sentence_transformers import SentenceTransformer
+from tqdm import tqdm
+
+from assistant.embedding import embed_passages, model_slug
+from assistant.settings import Settings
+from assistant.types import DocumentMeta, Filters, IngestReport, Passage, SourceDocument
+
+log = logging.getLogger(__name__)
+
+_STORED_FIELDS = [f.name for f in fields(Passage) if f.name not in ("id", "text")]
+_RECORD_FIELDS = ("title", "doc_type", "source_file", "date", "kamerstuk", "author", "recipient", "sha256")
+_READ_PAGE = 5000  # rows per Chroma `get`, so a large index is read in bounded requests
+
+
+class IndexUnavailable(RuntimeError):
+    """The index cannot be opened (e.g. the Chroma server is not reachable)."""
+
+
+def _date_int(value: str | None) -> int | None:
+    """YYYYMMDD as an integer: Chroma compares numbers only, so date filters need this."""
+    if not value:
+        return None
+    try:
+        d = date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+    return d.year * 10000 + d.month * 100 + d.day
+
+
+def _to_metadata(p: Passage) -> dict[str, Any]:
+    """Every stored field, None included: in an upsert None deletes the key.
+
+    Chroma merges the metadata of an upsert into what is stored, so a field that
+    became None must be sent as None or the old value stays; a key absent from the
+    stored metadata reads back as None in `_to_passage`.
+    """
+    values = asdict(p)
+    meta = {k: values[k] for k in _STORED_FIELDS}
+    meta["date_int"] = _date_int(p.date)
+    return meta
+
+
+def _to_passage(pid: str, text: str, meta: dict[str, Any]) -> Passage:
+    values = {k: meta.get(k) for k in _STORED_FIELDS}
+    values["doc_sha256"] = meta.get("doc_sha256", "")
+    return Passage(id=pid, text=text, **values)
+
+
+def _where(filters: Filters | None) -> dict[str, Any] | None:
+    """Filters as a Chroma `where`; `Filters.accepts` stays the definition it must agree with."""
+    if filters is None or filters.is_empty():
+        return None
+    clauses: list[dict[str, Any]] = []
+    if filters.doc_types:
+        clauses.append({"doc_type": {"$in": list(filters.doc_types)}})
+    if filters.doc_ids:
+        clauses.append({"doc_id": {"$in": list(filters.doc_ids)}})
+    for bound, op in ((filters.date_from, "$gte"), (filters.date_to, "$lte")):
+        if bound:
+            value = _date_int(bound)
+            if value is None or len(bound) != 10:
+                raise ValueError(f"Date filter {bound!r} is not a date in the form YYYY-MM-DD.")
+            clauses.append({"date_int": {op: value}})
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _fingerprint(meta: DocumentMeta, passages: list[Passage]) -> str:
+    """Hash of everything written for a document: any difference means "changed"."""
+    payload = [asdict(meta), [[p.id, p.text, _to_metadata(p)] for p in passages]]
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _batches(items: list[Any], size: int) -> Iterable[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass
+class _Plan:
+    """What one sync must do for one corpus document."""
+
+    meta: DocumentMeta
+    passages: list[Passage]
+    status: str  # "unchanged" | "added" | "updated"
+    to_embed: list[Passage] = field(default_factory=list)  # absent, or stored with other embedding text
+    to_update: list[Passage] = field(default_factory=list)  # stored, same embedding text, other fields
+    stale_ids: list[str] = field(default_factory=list)
+    vectors: dict[str, np.ndarray] = field(default_factory=dict)  # passage id -> vector to write
+    added: int = 0  # passages whose id was not stored yet
+
+
+class PassageIndex:
+    """Passages with their vectors in Chroma, plus a per-document record of what is indexed."""
+
+    EMBED_BATCH = 32  # passages per embedding call: the unit of the progress bar
+
+    def __init__(self, client: chromadb.api.ClientAPI, embedder: SentenceTransformer) -> None:
+        name = getattr(embedder, "assistant_model_name", None)
+        if not name:
+            raise ValueError("The embedder has no assistant_model_name: load it with load_embedder().")
+        self.model_name: str = name
+        self.embedder = embedder
+        slug = model_slug(name)
+        self.collection_name = f"passages__{slug}"
+        self._client = client
+        self._passages = client.get_or_create_collection(
+            self.collection_name,
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata={"embedding_model": name},
+            embedding_function=None,  # never let Chroma embed (its default downloads a model)
+        )
+        self._records = client.get_or_create_collection(
+            f"docs__{slug}",
+            metadata={"embedding_model": name},
+            embedding_function=None,
+        )
+        self._write_batch = min(client.get_max_batch_size(), 500)
+        self._generation = 0
+        self._lock = threading.RLock()
+
+    @classmethod
+    def open(cls, settings: Settings, embedder: SentenceTransformer) -> PassageIndex:
+        """The local index folder, or the Chroma server when `settings.chroma_host` is set."""
+        chroma_settings = chromadb.config.Settings(anonymized_telemetry=False)
+        if settings.chroma_host:
+            try:
+                client = chromadb.HttpClient(
+                    host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+                )
+                return cls(client, embedder)
+            except Exception as exc:  # any transport error means the same thing to the user
+                raise IndexUnavailable(
+                    f"Chroma server at {settings.chroma_host}:{settings.chroma_port} is not reachable "
+                    f"({exc}). Start it with `chroma run`, or unset CHROMA_HOST to use the index folder."
+                ) from exc
+        settings.index.mkdir(parents=True, exist_ok=True)
+        client = chromadb.PersistentClient(path=str(settings.index), settings=chroma_settings)
+        return cls(client, embedder)
+
+    # --- reading
+    def count(self) -> int:
+        return self._passages.count()
+
+    @property
+    def version(self) -> tuple[int, int]:
+        """Changes whenever the content changes; compare for equality (e.g. to rebuild BM25).
+
+        The generation counts this process's writes; the live count also notices most
+        changes made by another process on a shared Chroma server.
+        """
+        return (self._generation, self.count())
+
+    def _get_all(self, include: list[str], where: dict[str, Any] | None = None) -> dict[str, list[Any]]:
+        out: dict[str, list[Any]] = {"ids": [], "documents": [], "metadatas": []}
+        offset = 0
+        while True:
+            page = self._passages.get(where=where, include=include, limit=_READ_PAGE, offset=offset)
+            out["ids"].extend(page["ids"])
+            for key in ("documents", "metadatas"):
+                if key in include:
+                    out[key].extend(page[key])
+            if len(page["ids"]) < _READ_PAGE:
+                return out
+            offset += _READ_PAGE
+
+    def _read_passages(self, where: dict[str, Any] | None = None) -> list[Passage]:
+        rows = self._get_all(["documents", "metadatas"], where)
+        rows_zipped = zip(rows["ids"], rows["documents"], rows["metadatas"], strict=True)
+        passages = [_to_passage(*row) for row in rows_zipped]
+        return sorted(passages, key=lambda p: (p.doc_id, p.chunk_index, p.id))
+
+    def all_passages(self) -> list[Passage]:
+        """Every indexed passage, ordered by document and position (what BM25 is built from)."""
+        return self._read_passages()
+
+    def passages_for(self, doc_id: str) -> list[Passage]:
+        return self._read_passages({"doc_id": doc_id})
+
+    def documents(self) -> list[dict[str, Any]]:
+        """The completely indexed documents with their metadata and passage counts."""
+        docs = []
+        for doc_id, meta in sorted(self._read_records().items()):
+            docs.append(
+                {
+                    "doc_id": doc_id,
+                    **{k: meta.get(k) for k in _RECORD_FIELDS if k != "sha256"},
+                    "passages": meta.get("passages", 0),
+                }
+            )
+        return docs
+
+    def dense_search(
+        self, query_vec: np.ndarray, k: int, filters: Filters | None = None
+    ) -> list[tuple[Passage, float]]:
+        """The k passages nearest to a query vector, as (passage, cosine similarity), best first."""
+        where = _where(filters)  # first: a bad filter is an error even on an empty index
+        if k <= 0 or self.count() == 0:
+            return []
+        result = self._passages.query(
+            query_embeddings=[np.asarray(query_vec, dtype=np.float32).ravel().tolist()],
+            n_results=k,
+            where=where,
+            include=["documents", "metadatas", "distances"],
+        )
+        hits = []
+        columns = (result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0])
+        for pid, text, meta, distance in zip(*columns, strict=True):
+            passage = _to_passage(pid, text, meta)
+            if filters is not None and not filters.accepts(passage):
+                log.warning("Chroma filter returned %s, which %s does not accept; dropped.", pid, filters)
+                continue
+            hits.append((passage, 1.0 - float(distance)))
+        return hits
+
+    def _read_records(self) -> dict[str, dict[str, Any]]:
+        rows = self._records.get(include=["metadatas"])
+        return dict(zip(rows["ids"], rows["metadatas"], strict=True))
+
+    # --- writing
+    def sync(
+        self,
+        documents: list[SourceDocument],
+        passages_by_doc: dict[str, list[Passage]],
+        keep_doc_ids: set[str] | frozenset[str] = frozenset(),
+        progress: bool = True,
+    ) -> IngestReport:
+        """Make the index hold exactly `documents` (plus whatever `keep_doc_ids` already has).
+
+        Unchanged documents cost nothing, new passages are embedded once, and the
+        writes are ordered so that a failure at any point loses nothing (see module doc).
+        """
+        with self._lock:
+            records = self._read_records()
+            present = self._present_ids()
+            plans = self._plan(documents, passages_by_doc, records, present)
+            corpus_ids = {p.meta.doc_id for p in plans}
+            removed_docs = sorted((set(present) | set(records)) - corpus_ids - set(keep_doc_ids))
+            self._embed(plans, progress)
+
+            report = IngestReport(documents=len(plans))
+            for plan in plans:
+                if plan.status == "unchanged":
+                    report.passages_unchanged += len(plan.passages)
+                    continue
+                self._generation += 1  # before writing: a write that fails halfway changes content too
+                self._write(plan)
+                report.passages_added += plan.added
+                report.passages_unchanged += len(plan.passages) - plan.added
+                report.passages_removed += len(plan.stale_ids)
+                (report.documents_added if plan.status == "added" else report.documents_updated).append(
+                    plan.meta.doc_id
+                )
+            for doc_id in removed_docs:
+                stale = sorted(present.get(doc_id, set()))
+                self._generation += 1
+                for batch in _batches(stale, self._write_batch):
+                    self._passages.delete(ids=batch)
+                self._records.delete(ids=[doc_id])
+                report.passages_removed += len(stale)
+                report.documents_removed.append(doc_id)
+            report.total_passages = self.count()
+            log.info(
+                "Index %s: +%d -%d =%d passages; %d passages in total.",
+                self.collection_name,
+                report.passages_added,
+                report.passages_removed,
+                report.passages_unchanged,
+                report.total_passages,
+            )
+            return report
+
+    def _present_ids(self) -> dict[str, set[str]]:
+        """Passage ids in the collection per document: the truth the records are checked against."""
+        rows = self._get_all(["metadatas"])
+        present: dict[str, set[str]] = {}
+        for pid, meta in zip(rows["ids"], rows["metadatas"], strict=True):
+            present.setdefault(meta["doc_id"], set()).add(pid)
+        return present
+
+    def _plan(
+        self,
+        documents: list[SourceDocument],
+        passages_by_doc: dict[str, list[Passage]],
+        records: dict[str, dict[str, Any]],
+        present: dict[str, set[str]],
+    ) -> list[_Plan]:
+        """Compare the corpus with the index; refuses inconsistent input before anything is written."""
+        doc_ids = [d.meta.doc_id for d in documents]
+        if len(set(doc_ids)) != len(doc_ids):
+            dupes = sorted({i for i in doc_ids if doc_ids.count(i) > 1})
+            raise ValueError(f"Several documents share a doc_id: {dupes}")
+        if set(passages_by_doc) != set(doc_ids):
+            raise ValueError(
+                "passages_by_doc must have exactly one entry per document; differing ids: "
+                f"{sorted(set(passages_by_doc) ^ set(doc_ids))}"
+            )
+        plans = []
+        for doc in documents:
+            doc_id = doc.meta.doc_id
+            unique: dict[str, Passage] = {}
+            for p in passages_by_doc[doc_id]:
+                if p.doc_id != doc_id:
+                    raise ValueError(f"Passage {p.id} belongs to {p.doc_id!r}, not {doc_id!r}.")
+                unique.setdefault(p.id, p)  # a repeated text yields a repeated id: index it once
+            passages = list(unique.values())
+            stored = present.get(doc_id, set())
+            record = records.get(doc_id)
+            if (
+                record is not None
+                and record.get("fingerprint") == _fingerprint(doc.meta, passages)
+                and stored == set(unique)
+            ):
+                plans.append(_Plan(doc.meta, passages, "unchanged"))
+                continue
+            plan = _Plan(doc.meta, passages, "added" if record is None else "updated")
+            plan.stale_ids = sorted(stored - set(unique))
+            kept = [p for p in passages if p.id in stored]
+            plan.to_embed = [p for p in passages if p.id not in stored]
+            plan.added = len(plan.to_embed)
+            if kept:
+                rows = self._passages.get(
+                    ids=[p.id for p in kept], include=["documents", "metadatas", "embeddings"]
+                )
+                old = {
+                    pid: (_to_passage(pid, text, meta), vector)
+                    for pid, text, meta, vector in zip(
+                        rows["ids"], rows["documents"], rows["metadatas"], rows["embeddings"], strict=True
+                    )
+                }
+                for p in kept:
+                    stored_passage, vector = old[p.id]
+                    if stored_passage == p:
+                        continue
+                    if stored_passage.embedding_text() == p.embedding_text():
+                        plan.to_update.append(p)  # e.g. a corrected date: keep the stored vector
+                        plan.vectors[p.id] = np.asarray(vector, dtype=np.float32)
+                    else:
+                        plan.to_embed.append(p)
+            plans.append(plan)
+        return plans
+
+    def _embed(self, plans: list[_Plan], progress: bool) -> None:
+        """Embed everything the plans need before any write, in batches, with a progress bar."""
+        pending = [(plan, p) for plan in plans for p in plan.to_embed]
+        with tqdm(total=len(pending), desc="Embedding passages", unit="passage", disable=not progress) as bar:
+            for batch in _batches(pending, self.EMBED_BATCH):
+                vectors = embed_passages(self.embedder, [p.embedding_text() for _, p in batch])
+                for (plan, p), vector in zip(batch, vectors, strict=True):
+                    plan.vectors[p.id] = vector
+                bar.update(len(batch))
+
+    def _write(self, plan: _Plan) -> None:
+        """New passages first, then stale ones out, then the record: each step keeps the doc findable."""
+        # Always with embeddings: a write without them makes Chroma embed the text itself.
+        for batch in _batches(plan.to_embed + plan.to_update, self._write_batch):
+            self._passages.upsert(
+                ids=[p.id for p in batch],
+                embeddings=np.stack([plan.vectors[p.id] for p in batch]),
+                documents=[p.text for p in batch],
+                metadatas=[_to_metadata(p) for p in batch],
+            )
+        for batch in _batches(plan.stale_ids, self._write_batch):
+            self._passages.delete(ids=batch)
+        meta = asdict(plan.meta)
+        record: dict[str, Any] = {k: meta[k] for k in _RECORD_FIELDS}  # None deletes a stale key
+        record["passages"] = len(plan.passages)
+        record["fingerprint"] = _fingerprint(plan.meta, plan.passages)
+        self._records.upsert(
+            ids=[plan.meta.doc_id],
+            embeddings=[[1.0]],  # Chroma stores a vector per row; records are only ever read by id
+            documents=[json.dumps([p.id for p in plan.passages])],
+            metadatas=[record],
+        )
