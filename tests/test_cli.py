@@ -1,0 +1,114 @@
+"""The `assistant` command end to end: real model, real Chroma, real files, separate processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_cli(*args: str, env_extra: dict[str, str] | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, **(env_extra or {})}
+    proc = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A copy of the bundled corpus and an index folder of its own."""
+    base = tmp_path_factory.mktemp("cli")
+    corpus = base / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    return {"corpus": corpus, "index": base / "index"}
+
+
+def test_ingest_then_search_finds_the_decentralised_grant(workspace: dict[str, Path]) -> None:
+    first = run_cli("ingest", "--corpus", str(workspace["corpus"]), "--index", str(workspace["index"]), "--json")
+    report = json.loads(first.stdout)
+    assert report["documents"] == 2
+    assert report["passages_added"] == report["total_passages"] > 10
+
+    # The index is found through the environment variable as well as through --index.
+    hits = json.loads(
+        run_cli(
+            "search", "Hoeveel gemeenten kregen een decentrale uitkering?", "--json",
+            env_extra={"ASSISTANT_INDEX": str(workspace["index"])},
+        ).stdout
+    )
+    assert "7 gemeenten" in hits[0]["text"]
+    assert hits[0]["doc_id"] == "kst-36600-XV-32"
+    assert hits[0]["section"] == "DU Veerkracht en Weerbaarheid"
+
+
+def test_second_ingest_is_a_no_op(workspace: dict[str, Path]) -> None:
+    args = ("ingest", "--corpus", str(workspace["corpus"]), "--index", str(workspace["index"]))
+    run_cli(*args)
+    again = run_cli(*args)
+    assert "0 toegevoegd, 0 verwijderd" in again.stdout
+    report = json.loads(run_cli(*args, "--json").stdout)
+    assert report["passages_added"] == report["passages_removed"] == 0
+    assert report["passages_unchanged"] == report["total_passages"]
+
+
+def test_search_filters_by_document_type(workspace: dict[str, Path]) -> None:
+    hits = json.loads(
+        run_cli("search", "veerkracht en weerbaarheid", "--type", "nota", "--index", str(workspace["index"]), "--json").stdout
+    )
+    assert hits and all(h["type"] == "nota" for h in hits)
+
+
+def test_ask_json_answers_with_a_quoted_citation(workspace: dict[str, Path]) -> None:
+    out = run_cli(
+        "ask", "--json", "Hoeveel geld heeft JenV beschikbaar gesteld voor de Social Labs?", "--index", str(workspace["index"])
+    ).stdout
+    answer = json.loads(out)  # exactly one JSON object
+    assert set(answer) == {"answer", "refused", "citations"}
+    assert answer["refused"] is False
+    assert "2,1 miljoen" in answer["answer"]
+    assert any("2,1 miljoen" in c["quote"] and c["quote"] in c["text"] for c in answer["citations"])
+
+
+def test_ask_refuses_what_the_documents_do_not_say(workspace: dict[str, Path]) -> None:
+    answer = json.loads(
+        run_cli("ask", "--json", "Hoeveel heeft het tweede congres gekost?", "--index", str(workspace["index"])).stdout
+    )
+    assert answer["refused"] is True
+    assert answer["citations"] == []
+    assert "niet in de documenten" in answer["answer"]
+
+
+def test_ask_reads_questions_from_stdin_as_jsonl(workspace: dict[str, Path]) -> None:
+    questions = "Hoeveel gemeenten kregen een decentrale uitkering?\n\nWat is de hoofdstad van Frankrijk?\n"
+    out = run_cli("ask", "-", "--json", "--index", str(workspace["index"]), stdin=questions).stdout
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert len(lines) == 2
+    assert lines[0]["refused"] is False and "7" in lines[0]["answer"]
+    assert lines[1]["refused"] is True
+
+
+def test_bad_files_are_reported_by_name_and_the_rest_is_indexed(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    (corpus / "leeg.pdf").write_bytes(b"")
+    (corpus / "kapot.pdf").write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog")
+    (corpus / "latin1.txt").write_bytes("Gemeenten ontvangen een bijdrage van \xe9\xe9n euro".encode("latin-1"))
+    proc = run_cli("ingest", "--corpus", str(corpus), "--index", str(tmp_path / "index"))
+    for name in ("leeg.pdf", "kapot.pdf", "latin1.txt"):
+        assert name in proc.stderr
+    assert "2 documenten" in proc.stdout
