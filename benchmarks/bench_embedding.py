@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from assistant.settings import PROJECT_ROOT, Settings  # isort: split
+
 from assistant.chunking import chunk_document
 from assistant.embedding import embed_passages, embed_queries, load_embedder
 from assistant.loading import load_corpus
@@ -57,12 +58,16 @@ def main() -> None:
         rows.append((name, load_s, statistics.median(rates), statistics.median(latencies)))
 
     base = rows[0]
-    print(f"{len(passages)} passages (median {statistics.median(len(p) for p in passages):.0f} chars), "
-          f"{len(questions)} questions, {settings.embedding_threads} threads\n")
+    print(
+        f"{len(passages)} passages (median {statistics.median(len(p) for p in passages):.0f} chars), "
+        f"{len(questions)} questions, {settings.embedding_threads} threads\n"
+    )
     print("| model | load (s) | passages/s | ratio | query median (ms) | ratio |")
     print("|---|---:|---:|---:|---:|---:|")
     for name, load_s, rate, lat in rows:
-        print(f"| {name} | {load_s:.2f} | {rate:.1f} | {rate / base[2]:.2f} | {lat:.1f} | {lat / base[3]:.2f} |")
+        print(
+            f"| {name} | {load_s:.2f} | {rate:.1f} | {rate / base[2]:.2f} | {lat:.1f} | {lat / base[3]:.2f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -14,7 +14,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_cli(*args: str, env_extra: dict[str, str] | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, env_extra: dict[str, str] | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess:
     env = {**os.environ, **(env_extra or {})}
     proc = subprocess.run(
         [sys.executable, "-m", "assistant.cli", *args],
@@ -39,7 +41,9 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 def test_ingest_then_search_finds_the_decentralised_grant(workspace: dict[str, Path]) -> None:
-    first = run_cli("ingest", "--corpus", str(workspace["corpus"]), "--index", str(workspace["index"]), "--json")
+    first = run_cli(
+        "ingest", "--corpus", str(workspace["corpus"]), "--index", str(workspace["index"]), "--json"
+    )
     report = json.loads(first.stdout)
     assert report["documents"] == 2
     assert report["passages_added"] == report["total_passages"] > 10
@@ -47,7 +51,9 @@ def test_ingest_then_search_finds_the_decentralised_grant(workspace: dict[str, P
     # The index is found through the environment variable as well as through --index.
     hits = json.loads(
         run_cli(
-            "search", "Hoeveel gemeenten kregen een decentrale uitkering?", "--json",
+            "search",
+            "Hoeveel gemeenten kregen een decentrale uitkering?",
+            "--json",
             env_extra={"ASSISTANT_INDEX": str(workspace["index"])},
         ).stdout
     )
@@ -68,14 +74,26 @@ def test_second_ingest_is_a_no_op(workspace: dict[str, Path]) -> None:
 
 def test_search_filters_by_document_type(workspace: dict[str, Path]) -> None:
     hits = json.loads(
-        run_cli("search", "veerkracht en weerbaarheid", "--type", "nota", "--index", str(workspace["index"]), "--json").stdout
+        run_cli(
+            "search",
+            "veerkracht en weerbaarheid",
+            "--type",
+            "nota",
+            "--index",
+            str(workspace["index"]),
+            "--json",
+        ).stdout
     )
     assert hits and all(h["type"] == "nota" for h in hits)
 
 
 def test_ask_json_answers_with_a_quoted_citation(workspace: dict[str, Path]) -> None:
     out = run_cli(
-        "ask", "--json", "Hoeveel geld heeft JenV beschikbaar gesteld voor de Social Labs?", "--index", str(workspace["index"])
+        "ask",
+        "--json",
+        "Hoeveel geld heeft JenV beschikbaar gesteld voor de Social Labs?",
+        "--index",
+        str(workspace["index"]),
     ).stdout
     answer = json.loads(out)  # exactly one JSON object
     assert set(answer) == {"answer", "refused", "citations"}
@@ -86,7 +104,9 @@ def test_ask_json_answers_with_a_quoted_citation(workspace: dict[str, Path]) -> 
 
 def test_ask_refuses_what_the_documents_do_not_say(workspace: dict[str, Path]) -> None:
     answer = json.loads(
-        run_cli("ask", "--json", "Hoeveel heeft het tweede congres gekost?", "--index", str(workspace["index"])).stdout
+        run_cli(
+            "ask", "--json", "Hoeveel heeft het tweede congres gekost?", "--index", str(workspace["index"])
+        ).stdout
     )
     assert answer["refused"] is True
     assert answer["citations"] == []
@@ -107,7 +127,9 @@ def test_bad_files_are_reported_by_name_and_the_rest_is_indexed(tmp_path: Path) 
     shutil.copytree(ROOT / "corpus", corpus)
     (corpus / "leeg.pdf").write_bytes(b"")
     (corpus / "kapot.pdf").write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog")
-    (corpus / "latin1.txt").write_bytes("Gemeenten ontvangen een bijdrage van \xe9\xe9n euro".encode("latin-1"))
+    (corpus / "latin1.txt").write_bytes(
+        "Gemeenten ontvangen een bijdrage van \xe9\xe9n euro".encode("latin-1")
+    )
     proc = run_cli("ingest", "--corpus", str(corpus), "--index", str(tmp_path / "index"))
     for name in ("leeg.pdf", "kapot.pdf", "latin1.txt"):
         assert name in proc.stderr
