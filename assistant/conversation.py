@@ -1,0 +1,222 @@
+"""Query understanding for a conversation: language, salient terms, follow-up rewriting.
+
+Retrieval only sees one string, so a follow-up such as "En hoeveel gemeenten
+kregen een DU?" or "Wie betaalt dat?" must carry the subject of the earlier turns
+with it, or the search lands on whatever "dat" happens to match. The rewrite here
+is deterministic and offline: it copies the salient terms (named things, numbers)
+of the previous questions into the query, most recent first. With a chat model
+configured, `assistant.llm.rewrite_with_model` asks the model instead and falls
+back to this rewrite.
+
+The same word lists decide which terms of a question are salient, which the
+answerer uses to check that a sentence is really about what was asked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Literal
+
+from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN
+
+Language = Literal["nl", "en"]
+
+
+def _wordset(words: str) -> frozenset[str]:
+    """A word list written as running text: easier to read and review than a list of strings."""
+    return frozenset(words.split())
+
+
+# Words that occur only (or almost only) in one of the two languages. Words that
+# are common in both ("is", "in", "over", "was", "had") are left out, so a short
+# question is decided by the words that really tell the languages apart.
+_NL_MARKERS = _wordset(
+    """
+    de het een van en zijn heeft hebben wordt worden werd werden hoeveel wanneer wie wat welke welk
+    waarom waar hoe voor met op aan door niet geen ook er dat die dit deze nog naar uit bij tot om
+    te zal zullen kan kunnen wil moet mag ik je jij u wij we zij ze hun hen mijn onze uw daar hier
+    dan maar toch wel ja nee gaat komt staat betaalt krijgt kregen kost kosten geld bedrag gemeenten
+    daarvoor daarmee daarvan hiervoor waarvoor waarmee waaraan welk hoelang sinds tussen jaar
+    """
+)
+_EN_MARKERS = _wordset(
+    """
+    the a an of and are were how much many when who whom which what why where does do did has have
+    for with to on at by from not no this that these those it its they them their will would can
+    could should about any been being there he she his her you your we our than then also pays pay
+    paid money year municipalities ministry long old until
+    """
+)
+
+# Question words, and words that name the kind of answer ("Op welke datum", "Waar staat
+# de afkorting X voor"): they say what kind of answer is wanted, not what it is about.
+_QUESTION_WORDS = _wordset(
+    """
+    hoeveel wanneer wie wat welke welk waarom waar hoe hoelang waaraan waarmee waarover waarin
+    waardoor waarvoor waarop waartoe waaruit wiens hoezo how much many when who whom whose which
+    what why where afkorting datum gedateerd titel naam bedrag aantal hoeveelheid abbreviation date
+    dated title name amount number
+    """
+)
+_EXTRA_STOP = _wordset(
+    """
+    zijn is was waren heeft hebben had wordt worden werd werden kan kunnen kon konden zal zullen zou
+    zouden gaat gaan ging doet doen deed staat stond komt komen kwam er nog ook eigenlijk precies
+    volgens daarvoor daarmee daarvan daarbij daarin daarop daaraan daarna hiervoor hiermee hiervan
+    hierover ervan ervoor erbij erin eruit dus zo graag even alle elke ieder welk welke deze die dit
+    dat het een de hun zij ze hen we wij ik je u uw tot nu toe ter ten does do did has have had been
+    being were are was is be can could would should shall will may might me i you we our us its it
+    they them their those these this that there here about from any some also just please tell give
+    know much many until according
+    """
+)
+STOP_WORDS = frozenset(STOPWORDS_DUTCH) | frozenset(STOPWORDS_EN) | _QUESTION_WORDS | _EXTRA_STOP
+
+# Words that point back to something said before.
+_ANAPHORS = _wordset(
+    """
+    dat die dit deze daar daarvoor daarmee daarvan daarbij daarin daarop daaraan daarna daardoor
+    hiervoor hiermee hiervan hierbij hun zij ze hen hem haar ervan ervoor erbij erin eraan it its
+    that they them their those this these there he she his her
+    """
+)
+_FOLLOWUP_OPENERS = ("en ", "maar ", "ook ", "and ", "but ", "also ", "what about ", "how about ")
+_CONNECTORS = frozenset({"van", "en", "&", "met", "voor", "de", "der", "of", "and", "the"})
+
+_WORD = re.compile(r"[\w][\w'’&-]*", re.UNICODE)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def words(text: str) -> list[str]:
+    """Word tokens in order, case kept (names are recognised by their capitals)."""
+    return _WORD.findall(text)
+
+
+def detect_language(text: str) -> Language:
+    """'en' or 'nl' by counting words that only one of the languages uses.
+
+    Short questions ("Who pays?", "En daarna?") have one or two such words, so
+    a tie falls back to letter patterns typical of Dutch ("ij", "oe", "aa") or
+    English ("th", "wh"), and finally to Dutch, the language of the corpus.
+    """
+    tokens = [w.lower() for w in words(text)]
+    nl = sum(t in _NL_MARKERS for t in tokens)
+    en = sum(t in _EN_MARKERS for t in tokens)
+    if nl != en:
+        return "nl" if nl > en else "en"
+    lowered = text.lower()
+    nl_letters = sum(lowered.count(p) for p in ("ij", "oe", "aa", "ee", "uu", "sch"))
+    en_letters = sum(lowered.count(p) for p in ("th", "wh", "ow", "ing", "ck"))
+    return "en" if en_letters > nl_letters else "nl"
+
+
+def salient_words(text: str) -> list[str]:
+    """The content words of a question, lowercased, in order, without question or stop words."""
+    seen: list[str] = []
+    for w in words(text):
+        low = w.lower()
+        if low in STOP_WORDS or (len(low) < 2 and not low.isdigit()):
+            continue
+        if low not in seen:
+            seen.append(low)
+    return seen
+
+
+def named_things(text: str) -> list[str]:
+    """Names, abbreviations and numbers in a question, e.g. "SPUK Kansrijke Wijk", "DU", "2023".
+
+    A name is a run of capitalised words, which may contain connectors
+    ("Ministerie van Justitie en Veiligheid"). The first word of a question is
+    capitalised anyway, so it counts only as an abbreviation ("SPUK", "JenV") or
+    when the next word is capitalised too ("Social Labs").
+    """
+    tokens = words(text)
+    found: list[str] = []
+    run: list[str] = []
+
+    def close() -> None:
+        while run and run[-1].lower() in _CONNECTORS:
+            run.pop()
+        if run:
+            name = " ".join(run)
+            if name not in found:
+                found.append(name)
+        run.clear()
+
+    for i, tok in enumerate(tokens):
+        capital = tok[0].isupper() and tok.lower() not in STOP_WORDS
+        if i == 0 and capital and not any(c.isupper() for c in tok[1:]):
+            capital = len(tokens) > 1 and tokens[1][0].isupper()
+        number = any(c.isdigit() for c in tok) and bool(_NUMBER.fullmatch(tok))
+        connector = bool(run) and tok.lower() in _CONNECTORS  # "Ministerie van Justitie"
+        if capital or number or connector:
+            run.append(tok)
+        else:
+            close()
+    close()
+    return found
+
+
+def is_followup(question: str) -> bool:
+    """Whether a question leans on earlier turns for its subject.
+
+    Signals: it opens with "En"/"And"/"Maar", it has no content words at all,
+    or it points back ("dat", "daarvoor", "they") while being short or naming
+    nothing itself. "het" counts only at the end ("Wie betaalt het?"): elsewhere
+    it is almost always the article.
+    """
+    lowered = question.strip().lower()
+    if lowered.startswith(_FOLLOWUP_OPENERS):
+        return True
+    tokens = [w.lower() for w in words(question)]
+    if not tokens:
+        return False
+    if not salient_words(question):
+        return True
+    points_back = any(t in _ANAPHORS for t in tokens) or tokens[-1] == "het"
+    return points_back and (len(tokens) <= 8 or not named_things(question))
+
+
+def _subject_of(history: Sequence[tuple[str, str]]) -> list[str]:
+    """The salient terms the conversation is about, from the user's questions, newest first.
+
+    Named things win; a question without names contributes its content words.
+    When the newest question was itself a follow-up, the one before it is
+    consulted as well, so "Wat is de SPUK?" / "En de DU?" / "Wie betaalt dat?"
+    keeps both subjects in view.
+    """
+    subject: list[str] = []
+    for previous, _answer in reversed(history):
+        terms = named_things(previous) or salient_words(previous)
+        for term in terms:
+            if term.lower() not in (s.lower() for s in subject):
+                subject.append(term)
+        if subject and not is_followup(previous):
+            break
+    return subject[:6]
+
+
+def rewrite_followup(question: str, history: list[tuple[str, str]]) -> str:
+    """A standalone search query for `question` given earlier (question, answer) turns.
+
+    A self-contained question, or one without history, is returned unchanged.
+    Otherwise the opener ("En", "And") is dropped and the subject of the earlier
+    questions is appended, e.g. "En hoeveel gemeenten kregen een DU?" after "Wat
+    is de SPUK Kansrijke Wijk?" becomes "Hoeveel gemeenten kregen een DU? (SPUK
+    Kansrijke Wijk)".
+    """
+    question = question.strip()
+    if not history or not is_followup(question):
+        return question
+    lowered = question.lower()
+    subject = [s for s in _subject_of(history) if s.lower() not in lowered]
+    if not subject:
+        return question
+    body = question
+    for opener in _FOLLOWUP_OPENERS:
+        if lowered.startswith(opener) and len(question) > len(opener):
+            body = question[len(opener) :].lstrip()
+            body = body[0].upper() + body[1:]
+            break
+    return f"{body} ({', '.join(subject)})"

@@ -1,0 +1,195 @@
+"""Calibrate the extractive answerer's refusal thresholds on evals/qa.jsonl.
+
+The answerer refuses when the best passage is not close (dense cosine), when
+the best sentence scores low, or when the question's salient terms are not
+covered by the chosen sentence and its passage, unless that sentence scores so
+high that the mismatch is one of words, not of meaning (a paraphrase, an English
+question). This script measures those numbers for every question of the Q&A set
+(answerable and unanswerable) with the gates open, prints their distributions
+side by side, and searches the threshold grid for the combination with the best
+balanced accuracy: the mean of "answerable questions answered with the expected
+facts" and "unanswerable questions refused". Among equally good combinations it
+takes the median of each threshold, which leaves the widest margin both ways.
+
+    python benchmarks/calibrate_refusal.py [--index DIR] [--qa evals/qa.jsonl] [--verbose]
+
+Without --index the bundled corpus is indexed into a temporary folder first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assistant.answering import ExtractiveAnswerer  # noqa: E402
+from assistant.pipeline import Assistant  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
+
+Thresholds = tuple[float, float, float, float]  # dense, sentence, coverage, sentence that waives coverage
+NAMES = ("refuse_min_dense", "refuse_min_sentence", "refuse_min_coverage", "answer_uncovered_min_sentence")
+
+
+@dataclass
+class Measured:
+    """One question's gate values and whether its answer (gates open) holds the expected facts."""
+
+    qid: str
+    question: str
+    answerable: bool
+    dense: float  # best dense cosine of the retrieved passages
+    sentence: float  # score of the best eligible sentence (-1 when no sentence may answer)
+    coverage: float  # coverage of the question's terms by that sentence and its passage
+    facts_found: bool
+    answer: str
+
+
+def facts_present(text: str, facts: list[list[str]]) -> bool:
+    lowered = text.lower()
+    return all(any(alt.lower() in lowered for alt in alternatives) for alternatives in facts)
+
+
+def measure(assistant: Assistant, rows: list[dict]) -> list[Measured]:
+    """Answer every question with the gates wide open and record the gate values."""
+    gates_open = assistant.settings.with_overrides(
+        refuse_min_dense=-1.0,
+        refuse_min_sentence=-10.0,
+        refuse_min_coverage=0.0,
+        answer_uncovered_min_sentence=-10.0,
+    )
+    answerer = ExtractiveAnswerer(gates_open, assistant.embedder)
+    measured = []
+    for row in rows:
+        hits = assistant.search(row["question"])
+        assessment = answerer.assess(row["question"], hits)
+        answer = answerer.answer(row["question"], hits)
+        best = assessment.best
+        measured.append(
+            Measured(
+                qid=row.get("id", ""),
+                question=row["question"],
+                answerable=bool(row["answerable"]),
+                dense=assessment.best_dense if assessment.best_dense is not None else 1.0,
+                sentence=best.score if best else -1.0,
+                coverage=best.passage_coverage if best else 0.0,
+                facts_found=not answer.refused and facts_present(answer.text, row.get("facts") or []),
+                answer=answer.text,
+            )
+        )
+    return measured
+
+
+def refused(m: Measured, t: Thresholds) -> bool:
+    """The answerer's gates (`ExtractiveAnswerer._refusal_reason`) applied to measured values."""
+    dense, sentence, cov, waive = t
+    if m.sentence < -0.5 or m.dense < dense or m.sentence < sentence:
+        return True
+    return m.sentence < waive and m.coverage < cov
+
+
+def right(m: Measured, t: Thresholds) -> bool:
+    return (not refused(m, t) and m.facts_found) if m.answerable else refused(m, t)
+
+
+def balanced_accuracy(measured: list[Measured], t: Thresholds) -> tuple[float, float, float]:
+    answerable = [m for m in measured if m.answerable]
+    unanswerable = [m for m in measured if not m.answerable]
+    a = sum(right(m, t) for m in answerable) / max(1, len(answerable))
+    u = sum(right(m, t) for m in unanswerable) / max(1, len(unanswerable))
+    return (a + u) / 2, a, u
+
+
+def describe(values: list[float]) -> str:
+    if len(values) < 2:
+        return " ".join(f"{v:.3f}" for v in values) or "-"
+    q = statistics.quantiles(values, n=4)
+    return f"min {min(values):.3f}  p25 {q[0]:.3f}  median {q[1]:.3f}  p75 {q[2]:.3f}  max {max(values):.3f}"
+
+
+def frange(start: float, stop: float, step: float) -> list[float]:
+    return [round(start + i * step, 4) for i in range(int(round((stop - start) / step)) + 1)]
+
+
+def calibrate(measured: list[Measured]) -> tuple[Thresholds, int, int]:
+    """The median of the best grid points, with how many points tie for best and the grid size."""
+    grid = list(
+        itertools.product(
+            frange(0.76, 0.84, 0.005), frange(1.0, 1.4, 0.02), frange(0.0, 0.8, 0.05), frange(1.3, 1.7, 0.01)
+        )
+    )
+    scores = [balanced_accuracy(measured, t)[0] for t in grid]
+    best = max(scores)
+    top = [t for t, s in zip(grid, scores, strict=True) if s == best]
+    chosen = tuple(statistics.median_low(sorted({t[i] for t in top})) for i in range(4))
+    if chosen not in top:  # the medians need not be a best point together
+        chosen = top[len(top) // 2]
+    return chosen, len(top), len(grid)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", type=Path, help="an existing index of the bundled corpus")
+    parser.add_argument("--qa", type=Path, default=ROOT / "evals" / "qa.jsonl")
+    parser.add_argument("--verbose", action="store_true", help="print every question's values and answer")
+    args = parser.parse_args()
+
+    rows = [json.loads(line) for line in args.qa.read_text(encoding="utf-8").splitlines() if line.strip()]
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings().with_overrides(index=args.index or Path(tmp) / "index")
+        assistant = Assistant(settings)
+        if args.index is None:
+            assistant.ingest(progress=False)
+        started = time.perf_counter()
+        measured = measure(assistant, rows)
+        elapsed = time.perf_counter() - started
+
+    print(f"{len(measured)} questions measured in {elapsed:.1f} s (gates open)\n")
+    for label in ("dense", "sentence", "coverage"):
+        print(f"{label}:")
+        for name, group in (("answerable", True), ("unanswerable", False)):
+            values = [getattr(m, label) for m in measured if m.answerable == group and m.sentence > -0.5]
+            print(f"  {name:13} {describe(values)}")
+    no_sentence = [m.qid for m in measured if m.sentence <= -0.5]
+    print(f"no sentence may answer (refused whatever the thresholds): {', '.join(no_sentence) or '-'}")
+    found = sum(m.facts_found for m in measured if m.answerable)
+    print(
+        f"with the gates open, {found}/{sum(m.answerable for m in measured)} answerable answers "
+        "hold the facts"
+    )
+
+    chosen, ties, size = calibrate(measured)
+    score, acc_a, acc_u = balanced_accuracy(measured, chosen)
+    print(f"\nbest balanced accuracy {score:.3f} at {ties} of {size} grid points; their median:")
+    print("  " + "  ".join(f"{n}={v}" for n, v in zip(NAMES, chosen, strict=True)))
+    print(f"  answerable answered with the facts {acc_a:.2f}, unanswerable refused {acc_u:.2f}")
+    current: Thresholds = tuple(getattr(settings, n) for n in NAMES)  # type: ignore[assignment]
+    score, acc_a, acc_u = balanced_accuracy(measured, current)
+    print(
+        f"current settings {current}: balanced {score:.3f}, answerable {acc_a:.2f}, unanswerable {acc_u:.2f}"
+    )
+
+    print("\nquestions the current settings get wrong:")
+    for m in measured:
+        if args.verbose or not right(m, current):
+            mark = "ok" if right(m, current) else "XX"
+            kind = "answerable" if m.answerable else "unanswerable"
+            print(
+                f"  {mark} {m.qid:7} {kind:12} d={m.dense:.3f} s={m.sentence:.3f} c={m.coverage:.2f}"
+                f"  {m.question}"
+            )
+            if args.verbose:
+                print(f"          {m.answer[:300]}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

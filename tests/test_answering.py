@@ -1,0 +1,286 @@
+"""The extractive answerer: sentences, question types, cited answers and honest refusals.
+
+The unit tests use real sentences of the bundled Kamerbrief; the end-to-end tests
+answer real questions over a real index of the bundled corpus (real embedding
+model, real Chroma), built once for the module.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant.answering import (
+    FRAMING,
+    REFUSAL,
+    ExtractiveAnswerer,
+    question_parts,
+    question_type,
+    split_sentences,
+    text_chunks,
+    type_bonus,
+)
+from assistant.pipeline import Assistant
+from assistant.settings import Settings
+from assistant.types import Answer
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# --- sentences ---------------------------------------------------------------------
+
+SPUK = (
+    "De Ministeries van SZW, VWS, OCW en BZK hebben samen € 256 miljoen beschikbaar gesteld voor de 20 "
+    "kwetsbare stedelijke gebieden van het Nationaal Programma Leefbaarheid en Veiligheid. De investering "
+    "vanuit de Agenda in deze Specifieke Uitkering (SPUK) Kansrijke Wijk bedraagt € 6,3 miljoen.²\n\n"
+    "¹ Kamerstuk 36 200 XV, nr. 96\n\n"
+    "Gemeenten kunnen het geld uitgeven aan de preventie van armoede en schulden. Zij kunnen een deel van "
+    "de totale middelen – de zg. integrale middelen – naar eigen keuze inzetten."
+)
+
+
+def sentences(text: str, **kw: bool) -> list[str]:
+    return [text[a:b] for a, b in split_sentences(text, **kw)]
+
+
+def test_sentences_keep_amounts_abbreviations_and_exact_offsets() -> None:
+    found = sentences(SPUK)
+    assert found == [
+        "De Ministeries van SZW, VWS, OCW en BZK hebben samen € 256 miljoen beschikbaar gesteld voor de 20 "
+        "kwetsbare stedelijke gebieden van het Nationaal Programma Leefbaarheid en Veiligheid.",
+        "De investering vanuit de Agenda in deze Specifieke Uitkering (SPUK) Kansrijke Wijk "
+        "bedraagt € 6,3 miljoen.",
+        "Kamerstuk 36 200 XV, nr. 96",  # the footnote line; its superscript is not part of the quote
+        "Gemeenten kunnen het geld uitgeven aan de preventie van armoede en schulden.",
+        "Zij kunnen een deel van de totale middelen – de zg. integrale middelen – naar eigen keuze inzetten.",
+    ]
+
+
+def test_initials_o_a_and_thousands_do_not_end_a_sentence() -> None:
+    text = (
+        "Het onderzoek is van F. Kaulingfreks, J.D. de Jong en S. Sieckelinck. Er is o.a. kennis gedeeld. "
+        "In totaal is in 2023 € 313.327 via een DU verstrekt. JenV gaf 2,1 miljoen."
+    )
+    assert sentences(text) == [
+        "Het onderzoek is van F. Kaulingfreks, J.D. de Jong en S. Sieckelinck.",
+        "Er is o.a. kennis gedeeld.",
+        "In totaal is in 2023 € 313.327 via een DU verstrekt.",
+        "JenV gaf 2,1 miljoen.",
+    ]
+
+
+def test_list_items_are_sentences_without_their_bullets() -> None:
+    text = (
+        "De projecten richten zich vooral op:\n\n- Het organiseren van ontmoetingen;\n"
+        "- Activatie bewoners en sleutelfiguren;\n- Ondersteuning ouders en ouder-netwerken."
+    )
+    assert sentences(text) == [
+        "De projecten richten zich vooral op:",
+        "Het organiseren van ontmoetingen;",
+        "Activatie bewoners en sleutelfiguren;",
+        "Ondersteuning ouders en ouder-netwerken.",
+    ]
+
+
+def test_citation_markers_stay_with_the_sentence_they_close() -> None:
+    text = "JenV stelde 2,1 miljoen beschikbaar. [1] Het doel is weerbaarheid van jongeren [2]. Klaar.[1][3]"
+    assert sentences(text, citation_markers=True) == [
+        "JenV stelde 2,1 miljoen beschikbaar. [1]",
+        "Het doel is weerbaarheid van jongeren [2].",
+        "Klaar.[1][3]",
+    ]
+
+
+# --- what a question asks for -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Hoeveel geld heeft JenV beschikbaar gesteld voor de Social Labs?", "money"),
+        ("Hoeveel heeft het tweede congres gekost?", "money"),
+        ("How much does the Agenda invest in the SPUK?", "money"),
+        ("Hoeveel gemeenten kregen een DU?", "amount"),
+        ("How many members does the council have?", "amount"),
+        ("Voor hoe lang zijn de leden benoemd?", "amount"),
+        ("Wanneer werd het eerste congres gehouden?", "date"),
+        ("Until when does the Agenda run?", "date"),
+        ("Wie heeft de Kamerbrief ondertekend?", "who"),
+        ("Welke staatssecretaris stuurde de Agenda?", "who"),
+        ("Welke activiteiten organiseren gemeenten?", "which"),
+        ("Which topics were discussed?", "which"),
+        ("Waarom wordt ook een DU ingezet?", "why"),
+        ("What is the aim of the Social Labs?", "why"),
+        ("Waar staat de afkorting SPUK voor?", "abbreviation"),
+        ("Wat doen de community builders?", "what"),
+    ],
+)
+def test_question_types_in_dutch_and_english(question: str, expected: str) -> None:
+    assert question_type(question) == expected
+
+
+def test_a_double_question_is_answered_part_by_part() -> None:
+    parts = question_parts(
+        "Hoeveel geld stelde JenV beschikbaar en in hoeveel wijken worden werkplaatsen opgezet?"
+    )
+    assert parts == ["Hoeveel geld stelde JenV beschikbaar", "in hoeveel wijken worden werkplaatsen opgezet?"]
+    assert question_parts("Welke ministeries en gemeenten doen mee?") == [
+        "Welke ministeries en gemeenten doen mee?"
+    ]
+
+
+def test_type_bonus_prefers_the_fact_that_was_asked_for() -> None:
+    known = frozenset()
+    du = "Daarmee kregen tot nu toe 7 gemeenten een financiële bijdrage vanuit de Agenda."
+    areas = "De SPUK Kansrijke Wijk richt zich uitsluitend op de 20 gebieden uit het Nationaal Programma."
+    part = "Hoeveel gemeenten kregen een DU?"
+    assert type_bonus("amount", du, known, part) > type_bonus("amount", areas, known, part) > 0
+    # A year is a date, not a count; "bijlage 1" names, it does not count.
+    assert type_bonus("amount", "In mei 2024 werd het eerste congres gehouden.", known, part) == 0
+    assert type_bonus("amount", "Instemmen met de Kamerbrief (bijlage 1) en ondertekenen.", known, part) == 0
+    assert (
+        type_bonus(
+            "money", "Het Ministerie heeft 2,1 miljoen ter beschikking gesteld.", known, "Hoeveel geld?"
+        )
+        == 1
+    )
+    assert type_bonus("money", du, known, "Hoeveel geld?") == 0
+    # "Op welke datum" wants a day; "tot wanneer" wants an end.
+    dated = "Den Haag, 26 november 2024"
+    assert type_bonus("date", dated, known, "Op welke datum?") > type_bonus(
+        "date", "In 2024.", known, "Op welke datum?"
+    )
+    assert type_bonus("date", "De Agenda loopt tot eind 2025.", known, "Tot wanneer loopt de Agenda?") == 1
+    # An enumeration is not answered by repeating its count.
+    assert type_bonus("which", du, known, "Welke 7 gemeenten kregen een bijdrage?") == 0
+
+
+def test_text_chunks_cut_after_markers_and_join_back() -> None:
+    text = "Volgens de documenten: A. [1] B. [2] C. [3]"
+    chunks = text_chunks(text)
+    assert len(chunks) == 3 and "".join(chunks) == text
+
+
+# --- answers over the real index -----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    a = Assistant(Settings(index=tmp_path_factory.mktemp("answering") / "index", corpus=ROOT / "corpus"))
+    a.ingest(progress=False)
+    return a
+
+
+ANSWERABLE = {
+    "Hoeveel geld heeft JenV beschikbaar gesteld voor de Social Labs?": "2,1 miljoen",
+    "Hoeveel gemeenten kregen tot nu toe een financiële bijdrage via de Decentrale Uitkering?": "7 gemeenten",
+    "Hoeveel geld is er in 2023 via de Decentrale Uitkering verstrekt?": "313.327",
+    "Hoeveel bedraagt de investering vanuit de Agenda in de SPUK Kansrijke Wijk?": "6,3 miljoen",
+    "Wanneer werd het eerste Congres Veerkrachtige & Weerbare Samenleving gehouden?": "mei 2024",
+    "Tot wanneer loopt de Agenda Veerkrachtige & Weerbare Samenleving?": "eind 2025",
+    "Uit hoeveel personen bestaat de Maatschappelijke Raad?": "7 personen",
+    "Welke ministeries hebben samen geld beschikbaar gesteld voor de 20 kwetsbare gebieden?": "BZK",
+    "Wat is het doel van de Social Labs?": "jongeren",
+    "Welke activiteiten organiseren gemeenten met de bijdrage uit de DU?": "mediawijsheid",
+    "Waarom wordt naast de SPUK Kansrijke Wijk ook een Decentrale Uitkering ingezet?": "meer gemeenten",
+    "Waar staat de afkorting SPUK voor?": "Specifieke Uitkering",
+}
+UNANSWERABLE = [
+    "Hoeveel heeft het tweede congres gekost?",  # the documents give no cost
+    "Wat kost het online platform van de Agenda?",
+    "Hoeveel mensen namen deel aan het eerste congres in mei 2024?",
+    "Welke 7 gemeenten kregen een bijdrage via de Decentrale Uitkering?",  # the count, but no names
+    "Wat is de hoofdstad van Frankrijk?",  # off-topic
+    "Hoe laat gaat de trein naar Utrecht?",  # off-topic
+    "Wie is de minister-president?",
+]
+
+
+def assert_citations_check_out(answer: Answer) -> None:
+    """Every [n] in the text resolves, and every quote is the exact span of its passage."""
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.text)}
+    numbers = [c.n for c in answer.citations]
+    assert markers and markers == set(numbers), (answer.text, numbers)
+    assert numbers == sorted(numbers) == list(range(1, len(numbers) + 1))  # numbered by first use
+    for c in answer.citations:
+        assert c.quote and c.passage.text[c.quote_start : c.quote_end] == c.quote
+        assert re.sub(r"\s+", " ", c.quote) in answer.text  # quoted verbatim (line breaks read as spaces)
+        assert c.to_json()["quote"] in c.to_json()["text"]
+
+
+@pytest.mark.parametrize(("question", "fact"), list(ANSWERABLE.items()))
+def test_answers_quote_the_fact_and_every_marker_resolves(
+    assistant: Assistant, question: str, fact: str
+) -> None:
+    answer = assistant.ask(question)
+    assert not answer.refused, answer.text
+    assert fact in answer.text
+    assert any(fact in c.quote for c in answer.citations)
+    assert_citations_check_out(answer)
+    assert answer.text.startswith(FRAMING["nl"])
+
+
+def test_the_social_labs_amount_is_cited_with_its_sentence(assistant: Assistant) -> None:
+    answer = assistant.ask("Hoeveel geld heeft JenV beschikbaar gesteld voor de Social Labs?")
+    quote = next(c.quote for c in answer.citations if "2,1 miljoen" in c.quote)
+    assert quote.startswith("Het Ministerie van Justitie en Veiligheid (JenV)") and quote.endswith(
+        "te ontwikkelen."
+    )
+    data = answer.to_json()
+    assert set(data) == {"answer", "refused", "citations"}
+    assert set(data["citations"][0]) == {
+        "n",
+        "doc_id",
+        "title",
+        "type",
+        "date",
+        "page",
+        "section",
+        "text",
+        "quote",
+    }
+
+
+@pytest.mark.parametrize("question", UNANSWERABLE)
+def test_what_the_documents_do_not_say_is_refused(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.refused, answer.text
+    assert answer.citations == [] and "[" not in answer.text
+    assert answer.text.startswith(REFUSAL["nl"] + " Dichtstbijzijnde passages: ")
+    assert answer.hits  # the closest evidence is kept for the reader
+    assert answer.hits[0].passage.title in answer.text
+
+
+def test_english_questions_get_english_framing_and_dutch_quotes(assistant: Assistant) -> None:
+    answer = assistant.ask("How much money was paid out through the decentralised grant (DU) in 2023?")
+    assert not answer.refused
+    assert answer.text.startswith("According to the documents (quoted in Dutch): ")
+    assert "€ 313.327 via een DU verstrekt" in answer.text
+    assert_citations_check_out(answer)
+    refused = assistant.ask("What is the capital of France?")
+    assert refused.refused and refused.text.startswith(REFUSAL["en"] + " Closest passages: ")
+
+
+def test_the_answer_streams_in_pieces_before_the_final_answer(assistant: Assistant) -> None:
+    items = list(
+        assistant.ask_stream(
+            "Hoeveel bedragen de middelen voor de SPUK Kansrijke Wijk, en welk deel komt uit de Agenda?"
+        )
+    )
+    *chunks, final = items
+    assert isinstance(final, Answer) and all(isinstance(c, str) for c in chunks)
+    assert len(chunks) >= 2 and "".join(chunks) == final.text
+    assert "256 miljoen" in final.text and "6,3 miljoen" in final.text  # one quote per part of the question
+    assert_citations_check_out(final)
+
+
+def test_the_answer_is_deterministic(assistant: Assistant) -> None:
+    question = "Wat doen de community builders in Woensel Zuid?"
+    first, second = assistant.ask(question), assistant.ask(question)
+    assert first.text == second.text and "buurtactiviteiten" in first.text
+
+
+def test_without_passages_the_answerer_refuses() -> None:
+    answer = ExtractiveAnswerer(Settings()).answer("Hoeveel geld?", [])
+    assert answer.refused and answer.text == REFUSAL["nl"] and answer.citations == []

@@ -1,0 +1,129 @@
+"""Language detection and follow-up rewriting, alone and over two real turns.
+
+The two-turn tests ask the real assistant (real embedding model, real Chroma
+index of the bundled corpus): the follow-up must be searched with the subject of
+the first question and answered with the right amount.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.conversation import detect_language, is_followup, named_things, rewrite_followup, salient_words
+from assistant.pipeline import Assistant
+from assistant.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+FIRST = "Wat is de SPUK Kansrijke Wijk?"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Wie betaalt dat?", "nl"),
+        ("En daarna?", "nl"),
+        ("Hoeveel?", "nl"),
+        ("SPUK?", "nl"),  # nothing to go on: the corpus language
+        ("Wat is de SPUK Kansrijke Wijk?", "nl"),
+        ("Tot wanneer loopt de Agenda?", "nl"),
+        ("Who pays?", "en"),
+        ("And then?", "en"),
+        ("Until when does the Agenda run?", "en"),
+        ("What is the aim of the Social Labs?", "en"),
+        ("How much did JenV make available for the Social Labs?", "en"),
+    ],
+)
+def test_detect_language_on_short_questions(text: str, language: str) -> None:
+    assert detect_language(text) == language
+
+
+def test_salient_words_and_names_leave_out_question_and_stop_words() -> None:
+    question = "Hoeveel geld heeft het Ministerie van Justitie en Veiligheid gegeven voor de Social Labs?"
+    assert salient_words(question) == [
+        "geld", "ministerie", "justitie", "veiligheid", "gegeven", "social", "labs",
+    ]  # fmt: skip
+    assert named_things(question) == ["Ministerie van Justitie en Veiligheid", "Social Labs"]
+    assert named_things("Hoeveel gemeenten kregen in 2023 een DU?") == ["2023", "DU"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "En hoeveel gemeenten kregen een DU?",
+        "Wie betaalt dat?",
+        "Hoeveel geld is daarvoor beschikbaar?",
+        "And who pays?",
+    ],
+)
+def test_followups_are_recognised(question: str) -> None:
+    assert is_followup(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wat is het doel van de Social Labs?",
+        "Hoeveel gemeenten kregen een financiële bijdrage via de Decentrale Uitkering?",
+        "Klopt het dat de Agenda tot eind 2025 loopt volgens de Kamerbrief over de voortgang?",
+    ],
+)
+def test_self_contained_questions_are_left_alone(question: str) -> None:
+    assert rewrite_followup(question, [(FIRST, "...")]) == question
+
+
+def test_without_history_nothing_is_rewritten() -> None:
+    assert rewrite_followup("Wie betaalt dat?", []) == "Wie betaalt dat?"
+
+
+def test_a_followup_carries_the_subject_of_the_previous_question() -> None:
+    history = [(FIRST, "Volgens de documenten: ...")]
+    assert rewrite_followup("En hoeveel gemeenten kregen een DU?", history) == (
+        "Hoeveel gemeenten kregen een DU? (SPUK Kansrijke Wijk)"
+    )
+    assert rewrite_followup("Hoeveel geld is daarvoor beschikbaar?", history) == (
+        "Hoeveel geld is daarvoor beschikbaar? (SPUK Kansrijke Wijk)"
+    )
+
+
+def test_the_most_recent_subject_comes_first_and_earlier_ones_follow_a_followup() -> None:
+    history = [
+        ("Wat is het doel van de Social Labs?", "..."),
+        (FIRST, "..."),
+        ("En hoeveel gemeenten kregen een DU?", "..."),
+    ]
+    rewritten = rewrite_followup("Wie betaalt dat?", history)
+    assert rewritten == "Wie betaalt dat? (DU, SPUK Kansrijke Wijk)"
+    assert "Social Labs" not in rewritten  # an older, finished topic is not dragged along
+    assert rewrite_followup("Wie betaalt dat?", history) == rewritten  # deterministic
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    a = Assistant(Settings(index=tmp_path_factory.mktemp("conversation") / "index", corpus=ROOT / "corpus"))
+    a.ingest(progress=False)
+    return a
+
+
+def test_two_turns_count_the_municipalities_of_the_du(assistant: Assistant) -> None:
+    first = assistant.ask(FIRST)
+    assert not first.refused and "SPUK" in first.text
+    second = assistant.ask("En hoeveel gemeenten kregen een DU?", history=[(FIRST, first.text)])
+    assert "SPUK Kansrijke Wijk" in second.standalone_query
+    assert not second.refused
+    assert any("7 gemeenten" in c.quote for c in second.citations)
+
+
+def test_two_turns_find_the_money_for_the_spuk(assistant: Assistant) -> None:
+    first = assistant.ask(FIRST)
+    second = assistant.ask("Hoeveel geld is daarvoor beschikbaar?", history=[(FIRST, first.text)])
+    assert "SPUK Kansrijke Wijk" in second.standalone_query
+    assert not second.refused
+    amounts = ("6,3 miljoen", "256 miljoen", "28 miljoen")  # what the SPUK passage says is available
+    assert any(a in c.quote for c in second.citations for a in amounts)
+    # Without a first turn there is no subject to carry over.
+    assert (
+        assistant.ask("Hoeveel geld is daarvoor beschikbaar?").standalone_query
+        == "Hoeveel geld is daarvoor beschikbaar?"
+    )
