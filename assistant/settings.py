@@ -77,9 +77,12 @@ class Settings(BaseSettings):
 
     # --- answering
     llm_provider: str = Field(
-        "none", description="'none' (offline extractive answers), 'openai' (any compatible endpoint) or 'ollama'."
+        "none",
+        description="'none' (offline extractive answers), 'openai' (any compatible endpoint) or 'ollama'.",
     )
-    llm_base_url: str | None = Field(None, description="Base URL of the OpenAI-compatible or Ollama endpoint.")
+    llm_base_url: str | None = Field(
+        None, description="Base URL of the OpenAI-compatible or Ollama endpoint."
+    )
     llm_model: str = Field("gpt-4o-mini", description="Model name at the endpoint.")
     llm_api_key: str | None = Field(
         None, validation_alias=AliasChoices("ASSISTANT_LLM_API_KEY", "OPENAI_API_KEY")
@@ -119,7 +122,8 @@ class Settings(BaseSettings):
     port: int = Field(7860, description="Port the web app listens on.")
     concurrency: int = Field(4, description="Requests the web app serves at once per event.")
     auth_file: Path | None = Field(
-        None, description="File with 'user:password' lines; enables login. ASSISTANT_AUTH='u:p,u2:p2' also works."
+        None,
+        description="File with 'user:password' lines; enables login. ASSISTANT_AUTH='u:p,u2:p2' also works.",
     )
     auth: str | None = Field(None, description="Comma-separated 'user:password' pairs; enables login.")
     feedback_file: Path = Field(PROJECT_ROOT / "feedback" / "feedback.jsonl")
