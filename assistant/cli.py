@@ -124,16 +124,9 @@ def _print_hits(hits: list[Hit]) -> None:
 
 
 def _hit_json(hit: Hit) -> dict:
-    p = hit.passage
     return {
-        "id": p.id,
-        "doc_id": p.doc_id,
-        "title": p.title,
-        "type": p.doc_type,
-        "date": p.date,
-        "page": p.page,
-        "section": p.section,
-        "text": p.text,
+        "id": hit.passage.id,
+        **hit.passage.source_json(),
         "score": hit.score,
         "dense_score": hit.dense_score,
         "keyword_score": hit.keyword_score,

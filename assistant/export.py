@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
-from assistant.types import Answer, Citation
+from assistant.types import Answer, Citation, Passage
 
 # "[1]" or "[1, 2]": how the answerers mark citations in `Answer.text`.
 MARKER_RE = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
@@ -68,21 +68,27 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def source_details(p: Passage) -> list[str]:
+    """Date, Kamerstuk, page and section as a reader expects them (export and sources panel)."""
+    details = []
+    if p.date:
+        details.append(dutch_date(p.date) or p.date)
+    if p.kamerstuk:
+        details.append(f"Kamerstuk {p.kamerstuk}")
+    if p.page is not None:
+        details.append(f"p. {p.page}")
+    if p.section:
+        details.append(f"§ {one_line(p.section)}")
+    return details
+
+
 def citation_reference(citation: Citation) -> str:
     """Title, type, date, Kamerstuk, page and section: everything needed to find the source."""
     p = citation.passage
     parts = [f"*{one_line(p.title)}*"]
     if p.doc_type:
         parts.append(p.doc_type)
-    if p.date:
-        parts.append(dutch_date(p.date) or p.date)
-    if p.kamerstuk:
-        parts.append(f"Kamerstuk {p.kamerstuk}")
-    if p.page is not None:
-        parts.append(f"p. {p.page}")
-    if p.section:
-        parts.append(f"§ {one_line(p.section)}")
-    return ", ".join(parts)
+    return ", ".join(parts + source_details(p))
 
 
 def conversation_markdown(turns: Sequence[tuple[str, Answer]], exported_at: datetime | None = None) -> str:

@@ -73,6 +73,18 @@ class Passage:
     kamerstuk: str | None = None
     doc_sha256: str = ""
 
+    def source_json(self) -> dict[str, Any]:
+        """The passage as the public JSON shows a source (shared by citations and search hits)."""
+        return {
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "type": self.doc_type,
+            "date": self.date,
+            "page": self.page,
+            "section": self.section,
+            "text": self.text,
+        }
+
     def embedding_text(self) -> str:
         """Text that is embedded and keyword-indexed: the section heading gives context."""
         if self.section and not self.text.startswith(self.section):
@@ -138,18 +150,7 @@ class Citation:
         return self.passage.text[self.quote_start : self.quote_end]
 
     def to_json(self) -> dict[str, Any]:
-        p = self.passage
-        return {
-            "n": self.n,
-            "doc_id": p.doc_id,
-            "title": p.title,
-            "type": p.doc_type,
-            "date": p.date,
-            "page": p.page,
-            "section": p.section,
-            "text": p.text,
-            "quote": self.quote,
-        }
+        return {"n": self.n, **self.passage.source_json(), "quote": self.quote}
 
 
 @dataclass

@@ -23,7 +23,13 @@ from typing import Any
 import gradio as gr
 
 from assistant.answering import REFUSAL as REFUSALS
-from assistant.export import conversation_markdown, dutch_date, export_filename, replace_markers
+from assistant.export import (
+    conversation_markdown,
+    dutch_date,
+    export_filename,
+    replace_markers,
+    source_details,
+)
 from assistant.feedback import FeedbackLog
 from assistant.loading import LoadError, load_file, load_manifest
 from assistant.pipeline import Assistant
@@ -316,16 +322,7 @@ def _highlighted(c: Citation) -> str:
 
 def _meta_line(p: Passage) -> str:
     parts = [f'<span class="src-type">{html.escape(p.doc_type)}</span>' if p.doc_type else ""]
-    details = []
-    if p.date:
-        details.append(dutch_date(p.date) or p.date)
-    if p.kamerstuk:
-        details.append(f"Kamerstuk {p.kamerstuk}")
-    if p.page is not None:
-        details.append(f"p. {p.page}")
-    if p.section:
-        details.append(f"§ {p.section}")
-    parts.append(html.escape(" · ".join(details)))
+    parts.append(html.escape(" · ".join(source_details(p))))
     return "".join(parts)
 
 
