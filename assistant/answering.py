@@ -809,6 +809,9 @@ class ExtractiveAnswerer:
                 continue  # overlaps a quote already taken
             quotes.append((x.hit_index, start, end))
             words += length
+            for f_start, f_end in footnotes_cited(text, start, end):
+                if not any(i == x.hit_index and a < f_end and f_start < b for i, a, b in quotes):
+                    quotes.append((x.hit_index, f_start, f_end))
         return quotes
 
     def stream(self, question: str, hits: list[Hit], query: str | None = None) -> Iterator[str | Answer]:
@@ -816,6 +819,28 @@ class ExtractiveAnswerer:
         answer = self.answer(question, hits, query)
         yield from text_chunks(answer.text)
         yield answer
+
+
+_FOOTNOTE_MARK = re.compile(rf"[{_SUPERSCRIPTS}]+")
+
+
+def footnotes_cited(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of the footnotes that the quote text[start:end] points to, where the passage holds them.
+
+    A sentence like "... jongerenwerkplaatsen in Nederland.³" gets its facts (authors,
+    title) from footnote 3; quoting the footnote too keeps those facts in the answer
+    and the citation checkable. The footnote line itself is not a reference to follow.
+    """
+    spans = []
+    trailing = _FOOTNOTE_MARK.match(text, end)  # quotes end before a sentence's trailing marker
+    quoted = text[start : trailing.end() if trailing else end]
+    for mark in dict.fromkeys(_FOOTNOTE_MARK.findall(quoted)):
+        if quoted.lstrip().startswith(mark):
+            continue
+        line = re.search(rf"(?m)^[ \t]*({re.escape(mark)}[ \t]+\S[^\n]*)", text)
+        if line is not None and not (start <= line.start(1) < end):
+            spans.append((line.start(1), line.end(1)))
+    return spans
 
 
 def _is_word(token: str) -> bool:

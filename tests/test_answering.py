@@ -16,6 +16,7 @@ from assistant.answering import (
     FRAMING,
     REFUSAL,
     ExtractiveAnswerer,
+    footnotes_cited,
     question_parts,
     question_type,
     split_sentences,
@@ -284,3 +285,25 @@ def test_the_answer_is_deterministic(assistant: Assistant) -> None:
 def test_without_passages_the_answerer_refuses() -> None:
     answer = ExtractiveAnswerer(Settings()).answer("Hoeveel geld?", [])
     assert answer.refused and answer.text == REFUSAL["nl"] and answer.citations == []
+
+
+def test_a_quoted_sentence_brings_the_footnote_it_points_to() -> None:
+    text = (
+        "SZW heeft onderzoek laten uitvoeren naar jongerenwerkplaatsen in Nederland.³ Verder niets.\n\n"
+        "² Kamerstuk 30 995, nr. 103\n\n"
+        "³ F. Kaulingfreks, J.D. de Jong en S. Sieckelinck, «Homebase», 2024."
+    )
+    sentence_end = text.index("Nederland.") + len("Nederland.")
+    [(start, end)] = footnotes_cited(text, 0, sentence_end)  # the marker trails the quote
+    assert text[start:end].startswith("³ F. Kaulingfreks")
+    # A quote without a marker, or a quote that is the footnote itself, brings nothing.
+    assert footnotes_cited(text, sentence_end + 2, sentence_end + 15) == []
+    assert footnotes_cited(text, start, end) == []
+
+
+def test_the_authors_in_a_footnote_reach_the_answer(assistant: Assistant) -> None:
+    question = "Wie hebben het onderzoek naar de succesfactoren van jongerenwerkplaatsen geschreven?"
+    answer = assistant.ask(question)
+    assert not answer.refused
+    assert "Kaulingfreks" in answer.text
+    assert_citations_check_out(answer)
