@@ -134,3 +134,12 @@ def test_bad_files_are_reported_by_name_and_the_rest_is_indexed(tmp_path: Path) 
     for name in ("leeg.pdf", "kapot.pdf", "latin1.txt"):
         assert name in proc.stderr
     assert "2 documenten" in proc.stdout
+
+
+def test_chat_resolves_a_follow_up_in_the_terminal(workspace: dict[str, Path]) -> None:
+    turns = "Wat is de SPUK Kansrijke Wijk?\nEn hoeveel gemeenten kregen een DU?\nstop\n"
+    out = run_cli("chat", "--index", str(workspace["index"]), stdin=turns).stdout
+    first, second = out.split("Vraag: ")[1:3]
+    assert "SPUK" in first and "[1]" in first
+    assert "7 gemeenten" in second
+    assert "Bronnen:" in second
