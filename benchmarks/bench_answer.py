@@ -9,42 +9,20 @@ passage and a second pass ("warm") shows the steady state of a running server.
     python benchmarks/bench_answer.py [--index DIR] [--qa evals/qa.jsonl]
 
 Without --index the bundled corpus is indexed into a temporary folder first.
-Without the Q&A file a fixed list of real questions is used.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from common import DEFAULT_QA, ROOT, percentile, qa_questions
 
-from assistant.pipeline import Assistant  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
-
-FALLBACK_QUESTIONS = [
-    "Hoeveel geld heeft JenV beschikbaar gesteld voor de Social Labs?",
-    "Hoeveel gemeenten kregen een decentrale uitkering?",
-    "Hoeveel heeft het tweede congres gekost?",
-    "Wanneer werd het eerste congres gehouden?",
-    "Tot wanneer loopt de Agenda?",
-    "Wat is het doel van de Social Labs?",
-    "Welke ministeries hebben samen geld beschikbaar gesteld voor de 20 kwetsbare stedelijke gebieden?",
-    "How much money was paid out through the decentralised grant (DU) in 2023?",
-    "Wat is de hoofdstad van Frankrijk?",
-]
-
-
-def percentile(values: list[float], p: float) -> float:
-    """Nearest-rank percentile: the smallest value with at least p% of the values at or below it."""
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, int(-(-p * len(ordered) // 100)) - 1))]
+from assistant.pipeline import Assistant
+from assistant.settings import Settings
 
 
 def timed_pass(assistant: Assistant, questions: list[str]) -> tuple[list[float], list[float]]:
@@ -68,15 +46,11 @@ def row(label: str, values: list[float]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, help="an existing index of the bundled corpus")
-    parser.add_argument("--qa", type=Path, default=ROOT / "evals" / "qa.jsonl")
+    parser.add_argument("--qa", type=Path, default=DEFAULT_QA)
     args = parser.parse_args()
 
-    if args.qa.exists():
-        lines = args.qa.read_text(encoding="utf-8").splitlines()
-        questions = [json.loads(line)["question"] for line in lines if line.strip()]
-        source = str(args.qa.relative_to(ROOT) if args.qa.is_relative_to(ROOT) else args.qa)
-    else:
-        questions, source = FALLBACK_QUESTIONS, "fixed list"
+    questions = qa_questions(args.qa)
+    source = str(args.qa.relative_to(ROOT) if args.qa.is_relative_to(ROOT) else args.qa)
 
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings().with_overrides(index=args.index or Path(tmp) / "index")

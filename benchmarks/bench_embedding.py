@@ -11,12 +11,12 @@ processes on the two cores change the numbers a lot.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import time
-from pathlib import Path
 
-from assistant.settings import PROJECT_ROOT, Settings  # isort: split
+from common import qa_questions
+
+from assistant.settings import Settings  # isort: split
 
 from assistant.chunking import chunk_document
 from assistant.embedding import embed_passages, embed_queries, load_embedder
@@ -36,8 +36,7 @@ def main() -> None:
         for d in docs
         for p in chunk_document(d, settings.chunk_chars, settings.chunk_overlap_chars)
     ]
-    qa = Path(PROJECT_ROOT / "evals" / "qa.jsonl")
-    questions = [json.loads(line)["question"] for line in qa.read_text().splitlines() if line.strip()]
+    questions = qa_questions()
 
     rows = []
     for name in args.models.split(","):

@@ -13,10 +13,8 @@ The timings are wall-clock on whatever else runs on the machine: run it on a qui
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -25,35 +23,16 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from common import percentile, qa_questions
 from sentence_transformers import SentenceTransformer
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from assistant.chunking import chunk_document  # noqa: E402
-from assistant.embedding import embed_queries, load_embedder  # noqa: E402
-from assistant.index import PassageIndex  # noqa: E402
-from assistant.loading import load_corpus  # noqa: E402
-from assistant.retrieval import HybridRetriever, KeywordIndex  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
-from assistant.types import Filters, Passage, SourceDocument  # noqa: E402
-
-FALLBACK_QUESTIONS = [
-    "Hoeveel gemeenten kregen een decentrale uitkering?",
-    "Hoeveel geld is er in 2023 via de Decentrale Uitkering verstrekt?",
-    "Wat is het doel van de Social Labs?",
-    "Uit hoeveel personen bestaat de Maatschappelijke Raad?",
-    "Tot wanneer loopt de Agenda Veerkrachtige & Weerbare Samenleving?",
-    "How much money did the Ministry of Justice provide for the Social Labs?",
-]
-
-
-def questions() -> list[str]:
-    path = ROOT / "evals" / "qa.jsonl"
-    if not path.exists():
-        return FALLBACK_QUESTIONS
-    with path.open(encoding="utf-8") as f:
-        return [json.loads(line)["question"] for line in f if line.strip()]
+from assistant.chunking import chunk_document
+from assistant.embedding import embed_queries, load_embedder
+from assistant.index import PassageIndex
+from assistant.loading import load_corpus
+from assistant.retrieval import HybridRetriever, KeywordIndex
+from assistant.settings import Settings
+from assistant.types import Filters, Passage, SourceDocument
 
 
 def replicate(
@@ -94,7 +73,7 @@ def ms(fn: Callable[..., object], *args: Any, **kwargs: Any) -> float:
 
 
 def p95(values: list[float]) -> float:
-    return float(np.percentile(values, 95))
+    return percentile(values, 95)
 
 
 def main() -> None:
@@ -107,7 +86,7 @@ def main() -> None:
     chunks = {d.meta.doc_id: chunk_document(d, base.chunk_chars, base.chunk_overlap_chars) for d in documents}
     documents, passages = replicate(documents, chunks, args.passages)
     n_passages = sum(len(p) for p in passages.values())
-    qs = questions()
+    qs = qa_questions()
 
     with tempfile.TemporaryDirectory() as tmp:
         settings = base.with_overrides(index=Path(tmp) / "index")
