@@ -11,6 +11,7 @@ loader accepts without a byte-order mark.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import re
@@ -20,7 +21,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.loading import SUPPORTED_SUFFIXES, LoadError, doc_id_for, load_manifest
+import yaml
+
+from assistant.loading import MANIFEST_NAME, SUPPORTED_SUFFIXES, LoadError, doc_id_for, load_manifest
 
 ALLOWED_SUFFIXES = SUPPORTED_SUFFIXES
 MB = 1024 * 1024  # the loader's megabyte, so both limits are counted alike
@@ -28,6 +31,11 @@ MAX_STEM_CHARS = 100
 PDF_MAGIC = b"%PDF-"
 PDF_HEADER_WINDOW = 1024  # the PDF spec allows the header anywhere in the first 1024 bytes
 ALLOWED_CONTROL = {"\t", "\n", "\r", "\f"}
+DOCUMENT_TYPES = ("kamerbrief", "nota", "interventie", "rapport", "overig")  # offered in the upload form
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NEW_MANIFEST_HEADER = (
+    "# Metadata of the documents in this folder, one entry per file (see the loader for the fields).\n"
+)
 
 
 @dataclass(frozen=True)
@@ -142,6 +150,14 @@ def _taken_doc_ids(corpus: Path, files: Sequence[Path]) -> set[str]:
     }
 
 
+def _listed_files(corpus: Path) -> set[str]:
+    """File names the manifest already describes: a new upload under one would get that entry's metadata."""
+    try:
+        return set(load_manifest(corpus))
+    except LoadError:
+        return set()
+
+
 def _store(data: bytes, corpus: Path, name: str, usable: Callable[[Path], bool]) -> Path:
     """Write `data` under the first usable variant of `name` (x.pdf, x-2.pdf, ...), never replacing a file.
 
@@ -177,10 +193,17 @@ def store_uploads(files: Sequence[str | Path], corpus: Path, max_mb: float) -> l
     existing = _corpus_files(corpus)
     known = {_sha256(p.read_bytes()): p for p in existing}
     taken = _taken_doc_ids(corpus, existing)
+    listed = _listed_files(corpus)
 
     def usable(target: Path) -> bool:
-        # The loader ignores README files and skips a second file with the same document id.
-        return target.stem.lower() != "readme" and doc_id_for(target, None) not in taken
+        # The loader ignores README files and skips a second file with the same document id; a name
+        # the manifest lists (for a file that is gone) would give the upload someone else's metadata.
+        return (
+            target.stem.lower() != "readme"
+            and doc_id_for(target, None) not in taken
+            and target.name not in listed
+            and target.relative_to(corpus).as_posix() not in listed
+        )
 
     results = []
     for file in files:
@@ -209,3 +232,137 @@ def store_uploads(files: Sequence[str | Path], corpus: Path, max_mb: float) -> l
             )
         results.append(UploadResult(name, accepted=True, message=message, stored_as=target, new=True))
     return results
+
+
+class MetadataError(Exception):
+    """Metadata given with an upload is invalid or could not be recorded; the message is Dutch."""
+
+
+@dataclass(frozen=True)
+class UploadMetadata:
+    """What the uploader says about the files of one upload; None where nothing was given."""
+
+    doc_type: str | None = None
+    date: str | None = None  # ISO YYYY-MM-DD
+    title: str | None = None
+    kamerstuk: str | None = None
+
+    def entry(self, file: str, source: str | None = None) -> dict[str, object]:
+        """A manifest entry for `file`, in the field order of the existing entries.
+
+        The date goes in as a `date` so YAML writes it unquoted, like the hand-written entries.
+        """
+        entry: dict[str, object] = {"file": file}
+        if self.title:
+            entry["title"] = self.title
+        if self.doc_type:
+            entry["type"] = self.doc_type
+        entry["date"] = dt.date.fromisoformat(self.date) if self.date else None
+        if self.kamerstuk:
+            entry["kamerstuk"] = self.kamerstuk
+        if source:
+            entry["source"] = source
+        return entry
+
+
+def _clean(value: str | None) -> str | None:
+    """Trim and collapse whitespace; an empty field means "not given"."""
+    text = " ".join((value or "").split())
+    return text or None
+
+
+def parse_metadata(
+    doc_type: str | None, date: str | None, title: str | None, kamerstuk: str | None
+) -> UploadMetadata:
+    """Validate the form's fields before any file is stored, so a typo never leaves half an upload.
+
+    Types are lower-cased because filters and citations compare them literally
+    with the existing (lower-case) types; a date must be a real JJJJ-MM-DD date,
+    since a wrong date silently excludes the document from date filters.
+    """
+    raw_date = (date or "").strip()
+    iso: str | None = None
+    if raw_date:
+        try:
+            if not _ISO_DATE.fullmatch(raw_date):
+                raise ValueError(raw_date)
+            iso = dt.date.fromisoformat(raw_date).isoformat()
+        except ValueError:
+            raise MetadataError(
+                f"Datum '{raw_date}' is geen geldige datum: gebruik JJJJ-MM-DD, bv. 2024-11-26."
+            ) from None
+    kind = _clean(doc_type)
+    return UploadMetadata(
+        doc_type=kind.lower() if kind else None, date=iso, title=_clean(title), kamerstuk=_clean(kamerstuk)
+    )
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Replace `path` in one step: an ingest running at the same moment sees the old or the new manifest."""
+    fd, tmp = tempfile.mkstemp(prefix=".manifest-", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _list_indent(text: str) -> str:
+    """The indentation of the existing `documents:` items, so appended items join the same list."""
+    match = re.search(r"^documents:[ \t]*(?:#[^\n]*)?\n(?:[ \t]*(?:#[^\n]*)?\n)*([ \t]*)- ", text, re.M)
+    return match.group(1) if match else "  "
+
+
+def record_metadata(corpus: Path, entries: Sequence[dict[str, object]]) -> None:
+    """Append manifest entries for newly uploaded files, keeping everything already in the manifest.
+
+    The manifest is hand-edited (comments explain dates and sources), so it is
+    never re-serialised: the new entries are appended as text to the
+    `documents:` list. The result is re-read with the loader's own
+    `load_manifest`; if it does not parse, or the new entries did not end up in
+    the list, the previous bytes are put back and `MetadataError` is raised.
+    """
+    if not entries:
+        return
+    path = Path(corpus) / MANIFEST_NAME
+    previous = path.read_bytes() if path.is_file() else None
+    try:
+        before = load_manifest(corpus)
+    except LoadError as e:
+        raise MetadataError(f"Het manifest is ongeldig en is niet aangepast: {e.reason}.") from e
+    for entry in entries:
+        if str(entry["file"]) in before:
+            raise MetadataError(f"{entry['file']} staat al in het manifest; het manifest is niet aangepast.")
+
+    dumped = yaml.safe_dump(
+        list(entries), allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000
+    )
+    text = previous.decode("utf-8") if previous is not None else ""
+    if not text.strip():
+        new_text = _NEW_MANIFEST_HEADER + "documents:\n" + _indent(dumped, "  ")
+    else:
+        new_text = (text if text.endswith("\n") else text + "\n") + _indent(dumped, _list_indent(text))
+    _write_atomically(path, new_text.encode("utf-8"))
+
+    try:
+        after = load_manifest(corpus)
+        missing = [str(e["file"]) for e in entries if str(e["file"]) not in after]
+        if missing or len(after) != len(before) + len(entries):
+            raise LoadError(path, "de nieuwe gegevens staan niet in de lijst 'documents'")
+    except LoadError as e:
+        if previous is None:
+            path.unlink(missing_ok=True)
+        else:
+            _write_atomically(path, previous)
+        raise MetadataError(
+            f"De gegevens konden niet aan het manifest worden toegevoegd ({e.reason}); "
+            "het manifest is ongewijzigd."
+        ) from e
+
+
+def _indent(text: str, prefix: str) -> str:
+    return "".join(prefix + line if line.strip() else line for line in text.splitlines(keepends=True))

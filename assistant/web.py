@@ -31,11 +31,20 @@ from assistant.export import (
     source_details,
 )
 from assistant.feedback import FeedbackLog
-from assistant.loading import LoadError, load_file, load_manifest
+from assistant.loading import UNKNOWN_TYPE, LoadError, load_file, load_manifest
 from assistant.pipeline import Assistant
 from assistant.settings import Settings
 from assistant.types import Answer, Citation, Filters, IngestReport, Passage
-from assistant.uploads import ALLOWED_SUFFIXES, store_uploads
+from assistant.uploads import (
+    ALLOWED_SUFFIXES,
+    DOCUMENT_TYPES,
+    MetadataError,
+    UploadMetadata,
+    UploadResult,
+    parse_metadata,
+    record_metadata,
+    store_uploads,
+)
 
 log = logging.getLogger(__name__)
 
@@ -396,6 +405,12 @@ def _type_choices(documents: Sequence[dict[str, Any]]) -> list[str]:
     return sorted({d["doc_type"] for d in documents if d.get("doc_type")})
 
 
+def upload_type_choices(documents: Sequence[dict[str, Any]]) -> list[str]:
+    """The usual types first, then any other type already in the index (unknown is not a choice)."""
+    extra = [t for t in _type_choices(documents) if t not in DOCUMENT_TYPES and t != UNKNOWN_TYPE]
+    return [*DOCUMENT_TYPES, *extra]
+
+
 def ingest_summary(report: IngestReport) -> str:
     """What changed in the index, in one Dutch sentence."""
     changed = []
@@ -512,6 +527,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             gr.Dropdown(choices=choices, value=[d for d in doc_ids or [] if d in ids]),
             document_rows(docs),
             gr.Dropdown(choices=choices, value=selected if selected in ids else None),
+            gr.Dropdown(choices=upload_type_choices(docs)),
         )
 
     def show_document(doc_id: str | None) -> str:
@@ -540,11 +556,26 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         except LoadError:
             return [(p.page, p.text) for p in assistant.index.passages_for(doc["doc_id"])]
 
-    def add_documents(files: list[str] | None) -> str:
-        """Check, store and index uploaded files; report per file why it was or was not added."""
+    def add_documents(
+        files: list[str] | None,
+        doc_type: str | None = None,
+        doc_date: str | None = None,
+        title: str | None = None,
+        kamerstuk: str | None = None,
+    ) -> str:
+        """Check, store and index uploaded files; report per file why it was or was not added.
+
+        The metadata is checked before anything is stored and written to the
+        manifest before the ingest, so the new files are indexed with it at once.
+        """
         if not files:
             raise gr.Error("Kies eerst één of meer bestanden (PDF, TXT of Markdown).")
+        try:
+            meta = parse_metadata(doc_type, doc_date, title if len(files) == 1 else None, kamerstuk)
+        except MetadataError as e:
+            raise gr.Error(str(e)) from None
         results = store_uploads(files, settings.corpus, settings.upload_max_mb)
+        _record_upload_metadata(results, meta)
         report = None
         if any(r.new for r in results):
             try:
@@ -568,6 +599,27 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             lines.append(f'<li class="ok">✔ <strong>{name}</strong>: {html.escape(r.message)}{count}</li>')
         summary = f'<p class="ingest-summary">{html.escape(ingest_summary(report))}</p>' if report else ""
         return f'<ul class="upload-results">{"".join(lines)}</ul>{summary}'
+
+    def _record_upload_metadata(results: Sequence[UploadResult], meta: UploadMetadata) -> None:
+        """Give the newly stored files their manifest entries; on failure take the files out again.
+
+        A file indexed without its metadata would stay without it, so an upload
+        whose metadata cannot be recorded is undone as a whole.
+        """
+        today = date.today().isoformat()
+        stored = [(r.name, r.stored_as) for r in results if r.new and r.stored_as is not None]
+        entries = [
+            meta.entry(
+                path.relative_to(settings.corpus).as_posix(), source=f"upload via de webapp ({name}, {today})"
+            )
+            for name, path in stored
+        ]
+        try:
+            record_metadata(settings.corpus, entries)
+        except MetadataError as e:
+            for _, path in stored:
+                path.unlink(missing_ok=True)
+            raise gr.Error(f"{e} Er zijn geen bestanden toegevoegd.") from None
 
     def api_ask(
         question: str,
@@ -651,6 +703,35 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                             file_types=list(ALLOWED_SUFFIXES),
                             elem_id="upload",
                         )
+                        with gr.Row():
+                            upload_type = gr.Dropdown(
+                                label="Documenttype",
+                                choices=list(DOCUMENT_TYPES),
+                                value=None,
+                                allow_custom_value=True,
+                                elem_id="upload-type",
+                                info="Kies of typ een type; leeg = onbekend.",
+                            )
+                            upload_date = gr.Textbox(
+                                label="Datum",
+                                placeholder="JJJJ-MM-DD",
+                                max_lines=1,
+                                elem_id="upload-date",
+                                info="Optioneel; nodig voor het datumfilter.",
+                            )
+                        upload_title = gr.Textbox(
+                            label="Titel",
+                            max_lines=1,
+                            elem_id="upload-title",
+                            info="Optioneel; alleen gebruikt als u één bestand toevoegt.",
+                        )
+                        upload_kamerstuk = gr.Textbox(
+                            label="Kamerstuk",
+                            placeholder="bv. 36 600 XV, nr. 32",
+                            max_lines=1,
+                            elem_id="upload-kamerstuk",
+                            info="Optioneel.",
+                        )
                         add = gr.Button("Toevoegen en indexeren", variant="primary", elem_id="add-docs")
                         upload_result = gr.HTML(elem_id="upload-result")
 
@@ -669,15 +750,22 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         new_chat.click(new_conversation, None, reset, **private)
         chatbot.clear(new_conversation, None, reset, **private)  # the chat's own bin icon
 
-        listing = [header, doc_types, doc_ids, table, selected]
+        listing = [header, doc_types, doc_ids, table, selected, upload_type]
         demo.load(refresh, [doc_types, doc_ids, selected], listing, **private)
         demo.unload(forget_exports)
         selected.change(show_document, selected, doc_text, **private)
-        add.click(
-            add_documents, files, upload_result, concurrency_limit=1, concurrency_id="ingest", **private
-        ).then(refresh, [doc_types, doc_ids, selected], listing, **private).then(
-            lambda: None, None, files, **private
+        upload_inputs = [files, upload_type, upload_date, upload_title, upload_kamerstuk]
+        added = add.click(
+            add_documents,
+            upload_inputs,
+            upload_result,
+            concurrency_limit=1,
+            concurrency_id="ingest",
+            **private,
         )
+        added.then(refresh, [doc_types, doc_ids, selected], listing, **private)
+        # A rejected form (e.g. a bad date) keeps its files and fields so the user can correct it.
+        added.success(lambda: (None, None, "", "", ""), None, upload_inputs, **private)
 
         gr.api(api_ask, api_name="ask", concurrency_limit=concurrency, concurrency_id="ask")
 

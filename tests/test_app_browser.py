@@ -193,6 +193,9 @@ def test_uploaded_pdf_is_answerable_at_once(page: Page, app: AppServer, tmp_path
     documents_before = document_count(page)
     page.get_by_role("tab", name="Documenten").click()
     page.locator("#upload input[type=file]").set_input_files(str(pdf))
+    page.locator("#upload-type input").click()
+    page.get_by_role("option", name="rapport").click()
+    page.locator("#upload-date input").fill("2026-03-15")
     page.locator("#add-docs").click()
     result = page.locator("#upload-result")
     expect(result.locator("li.ok")).to_contain_text(
@@ -200,6 +203,11 @@ def test_uploaded_pdf_is_answerable_at_once(page: Page, app: AppServer, tmp_path
     )
     expect(result).to_contain_text("1 document(en) toegevoegd")
     expect(page.locator("#documents")).to_contain_text("Testdocument proefproject Zonnebloem")
+    row = page.locator("#documents").get_by_role(
+        "row", name=re.compile("Testdocument proefproject Zonnebloem")
+    )
+    expect(row).to_contain_text("rapport")
+    expect(row).to_contain_text("15 maart 2026")
     expect(page.locator("#header .index-status")).to_contain_text(f"{documents_before + 1} documenten")
     assert (app.corpus / "Proefproject-Zonnebloem-test.pdf").read_bytes() == pdf.read_bytes()
 

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
-from assistant.uploads import sanitise_filename, store_uploads
+from assistant.loading import load_corpus, load_manifest
+from assistant.uploads import (
+    MetadataError,
+    parse_metadata,
+    record_metadata,
+    sanitise_filename,
+    store_uploads,
+)
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -137,3 +145,90 @@ def test_documents_in_subfolders_count_as_present(tmp_path: Path, corpus: Path) 
     [result] = store_uploads([upload(tmp_path / "up", "oud.txt", b"Oude notitie.")], corpus, max_mb=20)
     assert result.accepted and not result.new
     assert "archief/oud.txt" in result.message
+
+
+REPO_MANIFEST = Path(__file__).resolve().parent.parent / "corpus" / "manifest.yaml"
+
+
+def test_metadata_is_appended_keeping_existing_entries_and_comments(tmp_path: Path, corpus: Path) -> None:
+    shutil.copy(REPO_MANIFEST, corpus / "manifest.yaml")
+    before = (corpus / "manifest.yaml").read_text(encoding="utf-8")
+    meta = parse_metadata(" Rapport ", "2025-03-01", "Evaluatie: pilot Zwolle", "36 600 XV, nr. 40")
+    record_metadata(corpus, [meta.entry("evaluatie.md", source="upload via de webapp")])
+
+    after = (corpus / "manifest.yaml").read_text(encoding="utf-8")
+    assert after.startswith(before)  # comments and entries untouched, byte for byte
+    assert '# The nota carries no date; it announces a debate "op 16 oktober".' in after
+    assert "    date: 2025-03-01\n" in after  # same style as the hand-written entries
+    manifest = load_manifest(corpus)
+    assert list(manifest) == [
+        "kamerbrief-36600-XV-32.txt",
+        "nota-agenda-veerkrachtige-weerbare-samenleving.txt",
+        "evaluatie.md",
+    ]
+    assert manifest["kamerbrief-36600-XV-32.txt"]["date"] == "2024-11-26"
+    assert manifest["evaluatie.md"] == {
+        "file": "evaluatie.md",
+        "title": "Evaluatie: pilot Zwolle",
+        "type": "rapport",
+        "date": "2025-03-01",
+        "kamerstuk": "36 600 XV, nr. 40",
+        "source": "upload via de webapp",
+    }
+    assert not [p.name for p in corpus.iterdir() if p.name.startswith(".")]  # no temporary leftovers
+
+
+def test_missing_manifest_is_created_with_a_documents_list(corpus: Path) -> None:
+    record_metadata(corpus, [parse_metadata("nota", "", None, None).entry("bestaand.txt")])
+    text = (corpus / "manifest.yaml").read_text(encoding="utf-8")
+    assert "documents:\n  - file: bestaand.txt\n" in text
+    assert load_manifest(corpus) == {"bestaand.txt": {"file": "bestaand.txt", "type": "nota", "date": None}}
+
+
+@pytest.mark.parametrize("value", ["26-11-2024", "2024-02-30", "20241126", "morgen"])
+def test_bad_date_is_rejected_in_dutch(value: str) -> None:
+    with pytest.raises(MetadataError, match=f"Datum '{value}' is geen geldige datum: gebruik JJJJ-MM-DD"):
+        parse_metadata("rapport", value, None, None)
+
+
+def test_manifest_that_would_break_is_restored(corpus: Path) -> None:
+    # The list is not the last key: appended items would not join it, so nothing may change.
+    original = b"# Handgeschreven\ndocuments:\n  - file: bestaand.txt\n    type: nota\nversie: 2\n"
+    (corpus / "manifest.yaml").write_bytes(original)
+    with pytest.raises(MetadataError, match="het manifest is ongewijzigd"):
+        record_metadata(corpus, [parse_metadata("rapport", "", None, None).entry("nieuw.txt")])
+    assert (corpus / "manifest.yaml").read_bytes() == original
+    with pytest.raises(MetadataError, match="staat al in het manifest"):
+        record_metadata(corpus, [parse_metadata("rapport", "", None, None).entry("bestaand.txt")])
+    assert (corpus / "manifest.yaml").read_bytes() == original
+
+
+def test_uploaded_file_loads_with_the_given_metadata(tmp_path: Path, corpus: Path) -> None:
+    shutil.copy(REPO_MANIFEST, corpus / "manifest.yaml")
+    source = upload(tmp_path / "upload", "Evaluatie pilot.md", b"# Evaluatie\n\nDe pilot liep in Zwolle.")
+    [result] = store_uploads([source], corpus, max_mb=20)
+    assert result.new and result.stored_as is not None
+    meta = parse_metadata("rapport", "2025-03-01", "Evaluatie pilot Zwolle", None)
+    record_metadata(corpus, [meta.entry(result.stored_as.name)])
+
+    documents, skipped = load_corpus(corpus, max_file_mb=20)
+    assert skipped == []
+    [doc] = [d for d in documents if d.meta.source_file == "Evaluatie-pilot.md"]
+    assert (doc.meta.doc_type, doc.meta.date, doc.meta.title) == (
+        "rapport",
+        "2025-03-01",
+        "Evaluatie pilot Zwolle",
+    )
+    assert doc.meta.kamerstuk is None
+
+
+def test_name_listed_in_the_manifest_is_not_reused(tmp_path: Path, corpus: Path) -> None:
+    # The manifest still describes a file that was removed; a new upload must not inherit that entry.
+    (corpus / "manifest.yaml").write_text(
+        "documents:\n  - file: notitie.txt\n    type: kamerbrief\n", encoding="utf-8"
+    )
+    source = upload(tmp_path / "upload", "notitie.txt", b"Een nieuwe notitie.")
+    [result] = store_uploads([source], corpus, max_mb=20)
+    assert result.stored_as == corpus / "notitie-2.txt"
+    record_metadata(corpus, [parse_metadata("nota", "", None, None).entry("notitie-2.txt")])
+    assert load_manifest(corpus)["notitie-2.txt"]["type"] == "nota"
