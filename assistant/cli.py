@@ -212,13 +212,9 @@ def _chat(assistant, filters: Filters) -> int:
             return 0
         if not question or question.lower() in {"stop", "exit", "quit"}:
             return 0
-        answer = None
-        for item in assistant.ask_stream(question, history, filters):
-            if isinstance(item, Answer):
-                answer = item
-        if answer is not None:
-            _print_answer(answer)
-            history.append((question, answer.text))
+        answer = assistant.ask(question, history, filters)
+        _print_answer(answer)
+        history.append((question, answer.text))
 
 
 if __name__ == "__main__":

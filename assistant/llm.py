@@ -40,7 +40,7 @@ from assistant.answering import (
 from assistant.conversation import Language, detect_language, rewrite_followup
 from assistant.retrieval import analyze
 from assistant.settings import Settings
-from assistant.types import Answer, Citation, Hit, Passage
+from assistant.types import Answer, Citation, Hit, Passage, final_answer
 
 # --- PROMPTS: every text the model is given ----------------------------------------
 
@@ -352,12 +352,7 @@ class LLMAnswerer:
         self.name = f"llm:{model_name(chat_model)}"
 
     def answer(self, question: str, hits: list[Hit], query: str | None = None) -> Answer:
-        result: Answer | None = None
-        for item in self.stream(question, hits, query):
-            if isinstance(item, Answer):
-                result = item
-        assert result is not None
-        return result
+        return final_answer(self.stream(question, hits, query))
 
     def stream(self, question: str, hits: list[Hit], query: str | None = None) -> Iterator[str | Answer]:
         """Model text as it arrives, then the final `Answer` (checked, or the offline fallback)."""

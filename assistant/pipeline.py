@@ -19,7 +19,7 @@ from assistant.llm import LLMAnswerer, build_chat_model, rewrite_with_model
 from assistant.loading import load_corpus
 from assistant.retrieval import HybridRetriever
 from assistant.settings import Settings
-from assistant.types import Answer, Filters, Hit, IngestReport
+from assistant.types import Answer, Filters, Hit, IngestReport, final_answer
 
 History = Sequence[tuple[str, str]]  # (user question, assistant answer) pairs, oldest first
 
@@ -64,12 +64,7 @@ class Assistant:
 
     def ask(self, question: str, history: History | None = None, filters: Filters | None = None) -> Answer:
         """Answer one question (a follow-up when `history` is given) with citations or a refusal."""
-        answer: Answer | None = None
-        for item in self.ask_stream(question, history, filters):
-            if isinstance(item, Answer):
-                answer = item
-        assert answer is not None
-        return answer
+        return final_answer(self.ask_stream(question, history, filters))
 
     def ask_stream(
         self, question: str, history: History | None = None, filters: Filters | None = None

@@ -10,6 +10,7 @@ speak about the same things:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -173,6 +174,17 @@ class Answer:
             "refused": self.refused,
             "citations": [c.to_json() for c in self.citations],
         }
+
+
+def final_answer(stream: Iterable[str | Answer]) -> Answer:
+    """The `Answer` that ends an answer stream (text chunks first), for callers that do not stream."""
+    answer: Answer | None = None
+    for item in stream:
+        if isinstance(item, Answer):
+            answer = item
+    if answer is None:
+        raise ValueError("the answer stream ended without an Answer")
+    return answer
 
 
 @dataclass(frozen=True)
