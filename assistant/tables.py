@@ -1,0 +1,60 @@
+"""Table rows -> quotable lines that carry their column names.
+
+A table is only useful to a reader with its header in view: "Deventer € 180.000 2"
+means nothing on its own. Every table row (from a PDF page or a Markdown file)
+therefore becomes one line of text that names its columns, so a question about
+one row is answered, and cited, with exactly that row:
+
+    Deventer — Bijdrage 2025: € 180.000; Aantal wijken: 2
+
+The first column is the row's label; the other cells follow as "column: value".
+"""
+
+from __future__ import annotations
+
+ROW_LABEL_SEPARATOR = " — "
+CELL_SEPARATOR = "; "
+
+
+def _clean_cell(cell: str) -> str:
+    return " ".join(cell.split())
+
+
+def row_text(header: list[str], cells: list[str]) -> str:
+    """One table row as a line: "label — column: value; column: value".
+
+    `header` and `cells` are the column names and the row's cell texts, in
+    column order; they may differ in length (missing names or cells are skipped,
+    empty cells are left out). Without a label (empty first cell) the row is
+    "column: value; ..."; without column names the cells are joined with "; ".
+    Returns "" for a row without any text.
+    """
+    cells = [_clean_cell(c) for c in cells]
+    names = [_clean_cell(h) for h in header]
+    label = cells[0] if cells else ""
+    parts = []
+    for index, value in enumerate(cells[1:], start=1):
+        if not value:
+            continue
+        name = names[index] if index < len(names) else ""
+        parts.append(f"{name}: {value}" if name else value)
+    body = CELL_SEPARATOR.join(parts)
+    if label and body:
+        return f"{label}{ROW_LABEL_SEPARATOR}{body}"
+    return label or body
+
+
+def table_lines(rows: list[list[str]]) -> list[str]:
+    """A table (first row = header) as quotable lines: the header line, then one line per row.
+
+    The header itself is kept as a plain line ("Gemeente; Bijdrage 2025; Aantal
+    wijken") so every word of the table stays in the text. Rows without text
+    are dropped. A table of one row yields that row joined with "; ".
+    """
+    rows = [[_clean_cell(c) for c in row] for row in rows if any(c.strip() for c in row)]
+    if not rows:
+        return []
+    header, body = rows[0], rows[1:]
+    lines = [CELL_SEPARATOR.join(c for c in header if c)]
+    lines.extend(line for row in body if (line := row_text(header, row)))
+    return lines
