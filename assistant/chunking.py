@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from assistant.cleaning import SUPERSCRIPT_DIGITS
-from assistant.types import Passage, SourceDocument
+from assistant.types import Page, Passage, SourceDocument
 
 _HEADING_MAX_CHARS = 80
 _HEADING_MAX_WORDS = 12
@@ -287,6 +287,14 @@ def chunk_document(doc: SourceDocument, chunk_chars: int = 900, overlap_chars: i
                 date=meta.date,
                 kamerstuk=meta.kamerstuk,
                 doc_sha256=meta.sha256,
+                page_end=_page_end(page, end),
             )
         )
     return passages
+
+
+def _page_end(page: Page, end: int) -> int | None:
+    """The next page's number when the passage reaches into text continued from it."""
+    if page.number is not None and page.continues_at is not None and end > page.continues_at:
+        return page.number + 1
+    return None

@@ -108,7 +108,7 @@ def _where(hit_or_citation_passage) -> str:
     if p.date:
         parts.append(p.date)
     if p.page is not None:
-        parts.append(f"p. {p.page}")
+        parts.append(f"p. {p.pages_label}")
     if p.section:
         parts.append(f"§ {p.section}")
     return " | ".join(parts)

@@ -21,7 +21,9 @@ import yaml
 from pypdf import PageObject, PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError
 
-from assistant.cleaning import clean_text, strip_repeated_lines
+from assistant.cleaning import assemble_pages, strip_repeated_lines
+from assistant.pdf_layout import PageLayout, layout_pages
+from assistant.pdf_runs import PageRuns, page_runs
 from assistant.types import DocumentMeta, Page, SkippedFile, SourceDocument
 
 SUPPORTED_SUFFIXES = (".pdf", ".txt", ".md")
@@ -137,24 +139,28 @@ def _markdown_to_text(text: str) -> str:
     )
 
 
-def _text_pages(data: bytes, path: Path) -> list[tuple[int | None, str]]:
+RawPage = tuple[int | None, str, list[str], tuple[str, ...]]  # number, body, footnotes, furniture
+
+
+def _text_pages(data: bytes, path: Path) -> list[RawPage]:
     """A text file is one page, unless form feeds (as pdftotext writes) mark its pages."""
     text = _decode(data, path)
     if path.suffix.lower() == ".md":
         text = _markdown_to_text(text)
     if "\f" not in text:
-        return [(None, text)]
+        return [(None, text, [], ())]
     parts = text.split("\f")
-    return list(enumerate(strip_repeated_lines(parts), start=1))
+    return [(n, part, [], ()) for n, part in enumerate(strip_repeated_lines(parts), start=1)]
 
 
-def _pdf_pages(data: bytes, path: Path) -> list[tuple[int | None, str]]:
+def _pdf_pages(data: bytes, path: Path) -> tuple[list[RawPage], int]:
+    """The reader's text of each page (`assistant.pdf_layout`) and the hidden characters dropped."""
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             # Many "protected" PDFs only carry an owner password and open with an empty one.
             raise LoadError(path, "PDF is beveiligd met een wachtwoord; sla een onbeveiligde versie op")
-        raw_pages = [_extract(page) for page in reader.pages]
+        runs = [_runs(page) for page in reader.pages]
     except LoadError:
         raise
     except FileNotDecryptedError as exc:
@@ -163,8 +169,21 @@ def _pdf_pages(data: bytes, path: Path) -> list[tuple[int | None, str]]:
         raise LoadError(path, f"PDF gebruikt een versleuteling die niet gelezen kan worden ({exc})") from exc
     except Exception as exc:  # PdfReadError, and on damaged files many other kinds of errors
         raise LoadError(path, _damage_reason(data)) from exc
-    texts = strip_repeated_lines(raw_pages)
-    return [(page.page_number + 1, text) for page, text in zip(reader.pages, texts, strict=True)]
+    layouts = layout_pages([r for r in runs if isinstance(r, PageRuns)])
+    by_page = iter(layouts)
+    pages: list[RawPage] = []
+    for number, result in enumerate(runs, start=1):
+        layout = next(by_page) if isinstance(result, PageRuns) else PageLayout(body=result)
+        pages.append((number, layout.body, layout.footnotes, tuple(layout.furniture)))
+    return pages, sum(layout.hidden_chars for layout in layouts)
+
+
+def _runs(page: PageObject) -> PageRuns | str:
+    """The page's positioned runs; pypdf's plain text when the layout engine fails on its fonts."""
+    try:
+        return page_runs(page)
+    except Exception:  # layout mode fails on some fonts where plain extraction still works
+        return page.extract_text()
 
 
 def _damage_reason(data: bytes) -> str:
@@ -174,15 +193,6 @@ def _damage_reason(data: bytes) -> str:
     if b"%%EOF" not in data[-2048:]:
         return "PDF is onvolledig (afgebroken download of kopie?)"
     return "PDF is beschadigd en kan niet gelezen worden"
-
-
-def _extract(page: PageObject) -> str:
-    """Layout mode keeps the blank lines between paragraphs that the cleaner needs; plain is the fallback."""
-    try:
-        text = page.extract_text(extraction_mode="layout")
-    except Exception:  # layout mode fails on some fonts where plain extraction still works
-        text = ""
-    return text if text.strip() else page.extract_text()
 
 
 def _first_meaningful_line(pages: list[Page]) -> str | None:
@@ -213,8 +223,8 @@ def load_file(path: Path, entry: dict | None = None) -> SourceDocument:
     if not data:
         raise LoadError(path, "bestand is leeg (0 bytes)")
 
-    raw_pages = _pdf_pages(data, path) if suffix == ".pdf" else _text_pages(data, path)
-    pages = [Page(number, text) for number, raw in raw_pages if (text := clean_text(raw))]
+    raw_pages, hidden_chars = _pdf_pages(data, path) if suffix == ".pdf" else (_text_pages(data, path), 0)
+    pages = assemble_pages(raw_pages)
     if not pages:
         if suffix == ".pdf":
             raise LoadError(path, "PDF bevat geen uitleesbare tekst (waarschijnlijk een scan zonder OCR)")
@@ -232,7 +242,7 @@ def load_file(path: Path, entry: dict | None = None) -> SourceDocument:
         recipient=entry.get("recipient"),
         sha256=hashlib.sha256(data).hexdigest(),
     )
-    return SourceDocument(meta=meta, pages=pages)
+    return SourceDocument(meta=meta, pages=pages, hidden_chars=hidden_chars)
 
 
 def _is_document(path: Path, corpus_dir: Path) -> bool:

@@ -278,7 +278,7 @@ def _escape(text: str) -> str:
 def _source_label(p: Passage) -> str:
     parts = [p.title]
     if p.page is not None:
-        parts.append(f"p. {p.page}")
+        parts.append(f"p. {p.pages_label}")
     return ", ".join(parts)
 
 
