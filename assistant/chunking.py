@@ -25,6 +25,7 @@ from assistant.types import Page, Passage, SourceDocument
 _HEADING_MAX_CHARS = 80
 _HEADING_MAX_WORDS = 12
 _HEADING_MAX_DEPTH = 2  # a heading directly followed by one sub-heading
+SECTION_SEPARATOR = " › "  # between a heading and the sub-heading right under it
 _BODY_MIN_CHARS = 100  # a line this long is running text even without a full stop
 _NUMBER_PREFIX = re.compile(r"^\d+(?:\.\d+)*\.?\s+")
 _NUMBERED_ITEM = re.compile(r"^\d{1,2}[.)]\s+\S")
@@ -254,13 +255,19 @@ def chunk_document(doc: SourceDocument, chunk_chars: int = 900, overlap_chars: i
             spans.append((pending[-1].page, group_start, group_end, section))
         pending.clear()
 
+    parent: str | None = None  # a heading with no text of its own yet
     for unit in _units(doc):
         if unit.heading or (pending and pending[-1].page != unit.page):
             flush()
         if unit.heading:
-            section = unit.text
+            # A heading directly under another one ("Voortgang activiteiten" / "SPUK
+            # Kansrijke Wijk") keeps its parent in view, or the parent's words are lost.
+            # The document's title above its first heading is shown with every citation anyway.
+            section = f"{parent}{SECTION_SEPARATOR}{unit.text}" if parent else unit.text
+            parent = unit.text if unit.text != doc.meta.title else None
         else:
             pending.append(unit)
+            parent = None
     flush()
 
     passages: list[Passage] = []

@@ -98,6 +98,8 @@ def _print_report(report: IngestReport) -> None:
     ):
         if names:
             print(f"  {label}: {', '.join(names)}")
+    for name, chars in sorted(report.hidden_text.items()):
+        print(f"  onzichtbare tekst niet geïndexeerd: {name} ({chars} tekens)")
     for skipped in report.skipped:
         print(f"  overgeslagen: {skipped.path}: {skipped.reason}", file=sys.stderr)
 

@@ -45,7 +45,8 @@ _FURNITURE_PATTERNS = re.compile(
     r"""^(?:
         [-–—\s]*(?:pagina|page|blz\.?|p\.)?\s*\d{1,4}(?:\s*(?:van|of|/)\s*\d{1,4})?[-–—\s]*
       | ISSN\s*\d{4}\s*[-–]?\s*\d{3}[\dXx].*
-      | .*\b(?:Tweede|Eerste)\s+Kamer,\s+vergaderjaar\s+\d{4}\s*[–-]\s*\d{4}.*
+      | (?:’s-Gravenhage\s+\d{4}\s+)?(?:Tweede|Eerste)\s+Kamer,\s+vergaderjaar\s+\d{4}\s*[–-]\s*\d{4},
+        \s*(?:Aanhangsel|\d[\d\s]*[A-Z]*,\s*nr\.\s*\d+)(?:\s+\d+)?
       | (?:ah|kst|stb|stcrt|trb|h)-[a-z]*-?\d[\w-]*\s*
       | .*\bPagina\s+\d+\s+van\s+\d+\s*
     )$""",
@@ -111,7 +112,7 @@ def _join_runs(runs: list[TextRun], line_height: float) -> str:
     for run in runs:
         text = run.text
         if _is_marker(run, line_height, baseline) and previous is not None:
-            out = out.rstrip() + text.strip().translate(SUPERSCRIPTS) + " "
+            out = out.rstrip() + text.strip().translate(SUPERSCRIPTS)
             previous = run
             continue
         if previous is not None and not out.endswith(" ") and not text.startswith(" "):
@@ -145,20 +146,27 @@ def _group_lines(runs: list[TextRun]) -> list[Line]:
 
 
 def _overlaps(members: list[TextRun], run: TextRun) -> bool:
-    """Whether a run would overprint text already on the line (then it is another line)."""
+    """Whether a run would overprint recent text on the line at another height (then it is another line).
+
+    Only the last few runs are compared: overprinting lines are drawn close together,
+    and comparing all runs made pages set one glyph per run quadratic.
+    """
     return any(
-        r.x0 + 1 < run.x1 and run.x0 + 1 < r.x1 and r.text.strip() and abs(r.y - run.y) > 1 for r in members
+        r.x0 + 1 < run.x1 and run.x0 + 1 < r.x1 and abs(r.y - run.y) > 1 and r.text.strip()
+        for r in members[-8:]
     )
 
 
 def _cells(runs: list[TextRun], height: float) -> list[list[TextRun]]:
+    """Runs of one line (left to right) grouped into cells wherever the gap is a cell gap wide."""
     cells: list[list[TextRun]] = [[runs[0]]]
+    right = runs[0].x1
     for run in runs[1:]:
-        gap = run.x0 - max(r.x1 for r in cells[-1])
-        if gap > _CELL_GAP_HEIGHTS * height:
+        if run.x0 - right > _CELL_GAP_HEIGHTS * height:
             cells.append([run])
         else:
             cells[-1].append(run)
+        right = max(right, run.x1) if len(cells[-1]) > 1 else run.x1
     return cells
 
 
@@ -213,7 +221,7 @@ def _split_footnotes(lines: list[Line]) -> tuple[list[Line], list[Line]]:
 
 
 def _footnote_texts(lines: list[Line]) -> list[str]:
-    """Footnote lines -> one text per footnote, starting with its superscript marker."""
+    """Footnote lines -> one raw text per footnote (its lines), starting with its superscript marker."""
     notes: list[str] = []
     for line in lines:
         text = line.text
@@ -223,7 +231,7 @@ def _footnote_texts(lines: list[Line]) -> list[str]:
         elif re.match(r"^[⁰¹²³⁴⁵⁶⁷⁸⁹]+", text) or not notes:
             notes.append(text)
         else:
-            notes[-1] = f"{notes[-1]} {text}"
+            notes[-1] = f"{notes[-1]}\n{text}"  # the cleaner rejoins wrapped and hyphenated lines
     return notes
 
 

@@ -50,6 +50,7 @@ class Assistant:
             keep = {s.doc_id for s in skipped if s.doc_id}
             report = self.index.sync(documents, passages, keep_doc_ids=keep, progress=progress)
             report.skipped = list(skipped)
+            report.hidden_text = {d.meta.source_file: d.hidden_chars for d in documents if d.hidden_chars}
             return report
 
     def documents(self) -> list[dict]:

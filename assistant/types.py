@@ -230,6 +230,7 @@ class IngestReport:
     documents_removed: list[str] = field(default_factory=list)
     skipped: list[SkippedFile] = field(default_factory=list)
     total_passages: int = 0  # passages in the index after the run
+    hidden_text: dict[str, int] = field(default_factory=dict)  # file -> invisible characters not indexed
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from pdfs import make_pdf
 
 from assistant.chunking import chunk_document
-from assistant.loading import load_corpus, load_file
+from assistant.loading import load_file
 from assistant.pipeline import Assistant
 from assistant.settings import Settings
 from assistant.types import SourceDocument
@@ -146,23 +148,29 @@ def test_case_17_table_rows_carry_their_column_names() -> None:
 
 @pytest.fixture(scope="module")
 def case_assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    """The cases' PDFs ingested with the real `assistant ingest` command, then asked in-process."""
     if not CASES.is_dir():
         pytest.skip(NO_CASES)
     corpus = tmp_path_factory.mktemp("cases-corpus")
-    for folder in (
-        "02-hyphenation",
-        "03-two-columns",
-        "04-headers-footers",
-        "08-prompt-injection",
-        "17-tables",
-    ):
+    folders = ("02-hyphenation", "03-two-columns", "04-headers-footers", "08-prompt-injection", "17-tables")
+    for folder in folders:
         for pdf in (CASES / folder).glob("*.pdf"):
             shutil.copy(pdf, corpus / pdf.name)
-    documents, skipped = load_corpus(corpus, max_file_mb=50)
-    assert not skipped and len(documents) == 6
-    assistant = Assistant(Settings(index=tmp_path_factory.mktemp("cases-index"), corpus=corpus))
-    assistant.ingest(progress=False)
-    return assistant
+    index = tmp_path_factory.mktemp("cases-index")
+    proc = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "ingest", "--corpus", str(corpus), "--index", str(index)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "6 documenten" in proc.stdout and "overgeslagen" not in proc.stderr
+    # The ingest summary says how much invisible text was left out, per file.
+    assert re.search(
+        r"onzichtbare tekst niet geïndexeerd: aanvraag-buurtkracht-gemeente\.pdf \(\d+ tekens\)", proc.stdout
+    )
+    return Assistant(Settings(index=index, corpus=corpus))
 
 
 def quoted(answer) -> str:
