@@ -108,8 +108,13 @@ def _is_compound_hyphen(left_word: str, right_word: str) -> bool:
     return _known_word(left_word) and _known_word(right_word) and not _known_word(joined)
 
 
-def _join(left: str, right: str) -> str:
-    """Join two pieces of one paragraph that a line break (or a page break) separated."""
+def join_wrapped(left: str, right: str) -> str:
+    """Join two pieces of one paragraph that a line break (or a page break) separated.
+
+    A line-end hyphen is removed where it splits a word ("veer-" + "kracht"),
+    and kept in compounds ("Noord-" + "Holland", "zee-" + "eend") and before
+    "en"/"of" ("Veerkracht- en Weerbaarheidscongres"); otherwise one space joins.
+    """
     if len(left) >= 2 and left.endswith("-") and left[-2].isalpha():
         if _COMPOUND_CONTINUATIONS.match(right):
             return f"{left} {right}"
@@ -183,7 +188,7 @@ def _blocks(lines: list[str]) -> list[_Block]:
             blocks.append(current)
         else:
             assert current is not None
-            current.text = _join(current.text, text)
+            current.text = join_wrapped(current.text, text)
         previous = line
         after_gap = False
     return blocks
@@ -220,7 +225,7 @@ def _rejoin_interrupted(blocks: list[_Block]) -> list[_Block]:
                 or not follower.text[:1].islower()
             ):
                 break
-            block.text = _join(block.text, follower.text)
+            block.text = join_wrapped(block.text, follower.text)
             result.extend(blocks[i:j])  # the footnotes, now after the whole paragraph
             i = j + 1
     return result
@@ -340,7 +345,7 @@ def assemble_pages(pages: list[tuple[int | None, str, list[str], tuple[str, ...]
         first, _, rest = bodies[j].partition("\n")
         if _runs_on(last, first):
             head = bodies[i][: len(bodies[i]) - len(last)]
-            joined = _join(last, first)
+            joined = join_wrapped(last, first)
             continues[i] = len(head) + len(last) + (1 if joined.startswith(last + " ") else 0)
             bodies[i] = head + joined
             bodies[j] = rest.lstrip("\n")

@@ -29,8 +29,9 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
+from assistant.cleaning import join_wrapped
 from assistant.pdf_runs import PageRuns, TextRun
-from assistant.tables import table_lines
+from assistant.tables import has_header, pair_lines, table_lines
 
 SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 # Furniture lives in the top/bottom 12 % of a page (A4: ~100 pt, the usual
@@ -308,8 +309,24 @@ def _table_rows(lines: list[Line]) -> list[list[str]]:
             overlap = [min(x1, b) - max(x0, a) for a, b in spans]
             best = max(range(len(spans)), key=lambda k: (overlap[k], -abs((x0 + x1) / 2 - sum(spans[k]) / 2)))
             row[best] = f"{row[best]} {line.cell_text(i)}".strip()
-        rows.append(row)
+        if not row[0] and rows:  # a cell's text wrapped onto the next line
+            rows[-1] = [join_wrapped(a, b) if a and b else a or b for a, b in zip(rows[-1], row, strict=True)]
+        else:
+            rows.append(row)
     return rows
+
+
+def _continuation_end(lines: list[Line], end: int, pitch: float) -> int:
+    """Extend a table over the single-cell lines that continue its last row's wrapped cell."""
+    spans = _spans(lines[end - 1])
+    while end < len(lines):
+        line = lines[end]
+        close = pitch and lines[end - 1].y - line.y <= 1.4 * pitch
+        under_a_cell = any(abs(line.x0 - x0) <= 2 for x0, _ in spans[1:])
+        if not (len(line.cells) == 1 and close and under_a_cell):
+            break
+        end += 1
+    return end
 
 
 def _pitch(lines: list[Line]) -> float:
@@ -349,7 +366,11 @@ def _body_text(lines: list[Line], layout: PageLayout) -> str:
             out += [*_text_with_gaps(lines[cursor:start], pitch), "", *_column_text(region, gutter), ""]
             layout.columns += 1
         elif _is_table(region):
-            out += [*_text_with_gaps(lines[cursor:start], pitch), "", *table_lines(_table_rows(region)), ""]
+            end = _continuation_end(lines, end, pitch)
+            region = lines[start:end]
+            rows = _table_rows(region)
+            body = table_lines(rows) if has_header(rows) else pair_lines(rows)
+            out += [*_text_with_gaps(lines[cursor:start], pitch), "", *body, ""]
             layout.tables += 1
         else:
             continue
