@@ -181,9 +181,10 @@ def _pdf_pages(data: bytes, path: Path) -> tuple[list[RawPage], int]:
 def _runs(page: PageObject) -> PageRuns | str:
     """The page's positioned runs; pypdf's plain text when the layout engine fails on its fonts."""
     try:
-        return page_runs(page)
+        runs = page_runs(page)
     except Exception:  # layout mode fails on some fonts where plain extraction still works
         return page.extract_text()
+    return runs if runs.reliable else page.extract_text()
 
 
 def _damage_reason(data: bytes) -> str:

@@ -177,6 +177,24 @@ def _in_edge_band(line: Line, page: PageRuns) -> bool:
     return line.y >= top or line.y <= bottom
 
 
+def _strip_furniture_cells(page: PageRuns, lines: list[Line]) -> list[str]:
+    """Remove furniture that shares a baseline with body text ("… 650 m³.    Pagina 2 van 5").
+
+    Only cells of edge-band lines with more than one cell are looked at; a cell
+    that matches a furniture pattern is taken out of its line and returned.
+    """
+    removed = []
+    for line in lines:
+        if len(line.cells) < 2 or not _in_edge_band(line, page):
+            continue
+        for index in range(len(line.cells) - 1, -1, -1):
+            text = line.cell_text(index)
+            if _FURNITURE_PATTERNS.match(text) and len(line.cells) > 1:
+                removed.append(text)
+                del line.cells[index]
+    return removed
+
+
 def find_furniture(pages: list[tuple[PageRuns, list[Line]]]) -> list[set[int]]:
     """Indexes of the furniture lines of each page (see the module docstring).
 
@@ -382,15 +400,16 @@ def _body_text(lines: list[Line], layout: PageLayout) -> str:
 def layout_pages(pages: list[PageRuns]) -> list[PageLayout]:
     """The reader's text of every page of one document (furniture is judged across pages)."""
     lined = [(page, _group_lines(page.runs)) for page in pages]
+    inline = [_strip_furniture_cells(page, lines) for page, lines in lined]
     furniture = find_furniture(lined)
     result = []
-    for (page, lines), drop in zip(lined, furniture, strict=True):
+    for (page, lines), drop, cells in zip(lined, furniture, inline, strict=True):
         kept = [line for i, line in enumerate(lines) if i not in drop]
         body, notes = _split_footnotes(kept)
         layout = PageLayout(
             body="",
             footnotes=_footnote_texts(notes),
-            furniture=[lines[i].text for i in sorted(drop)],
+            furniture=[lines[i].text for i in sorted(drop)] + cells,
             hidden_chars=page.hidden_chars,
         )
         layout.body = _body_text(body, layout)

@@ -70,6 +70,7 @@ class PageRuns:
     left: float
     bottom: float
     hidden_chars: int
+    reliable: bool = True  # False when the positions cannot be trusted (see `_geometry_is_reliable`)
 
 
 def _text_len(operands: list[Any], op: bytes) -> int:
@@ -209,7 +210,9 @@ def page_runs(page: PageObject) -> PageRuns:
     operations = _expanded(ContentStream(contents, page.pdf, "bytes").operations, resources, page.pdf, fonts)
     operations, hidden = visible_operations(operations)
     runs: list[TextRun] = []
+    flipped = 0
     for tj in _show_operations(operations, fonts):
+        flipped += bool(tj.flip_vertical)
         text = tj.text
         if not text or tj.rotated or not tj.font.interpretable:
             continue
@@ -222,4 +225,26 @@ def page_runs(page: PageObject) -> PageRuns:
             continue
         space = abs(float(tj.space_tx) * float(tj.transform[0])) or h * 0.25
         runs.append(TextRun(text, min(x0, x1), max(x0, x1), y, h, space))
-    return PageRuns(runs, width, height, left, bottom, hidden)
+    reliable = not flipped and _geometry_is_reliable(runs)
+    return PageRuns(runs, width, height, left, bottom, hidden, reliable)
+
+
+def _geometry_is_reliable(runs: list[TextRun]) -> bool:
+    """Whether the runs' positions look like printed text: neighbours on a line do not overprint.
+
+    On some files pypdf's layout engine does not advance the position between
+    words (every word of a line starts at the same x); their layout cannot be
+    read from the positions, and pypdf's plain text (content order) is the
+    better reading. Measured on ../shared/corpora: such pages overprint on
+    40-90 % of neighbouring runs, real pages on under 5 % (kerned glyphs).
+    """
+    ordered = sorted(runs, key=lambda r: (round(r.y), r.x0))
+    pairs = overlapping = 0
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        if round(a.y) != round(b.y):
+            continue
+        pairs += 1
+        shorter = min(a.x1 - a.x0, b.x1 - b.x0)
+        if shorter > 0 and min(a.x1, b.x1) - max(a.x0, b.x0) > 0.5 * shorter:
+            overlapping += 1
+    return pairs < 10 or overlapping / pairs < 0.2
