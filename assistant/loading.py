@@ -22,6 +22,14 @@ from pypdf import PageObject, PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError
 
 from assistant.cleaning import clean_text, strip_repeated_lines
+from assistant.ocr import (
+    OCR_DISABLED_REASON,
+    OCR_FOUND_NOTHING_REASON,
+    OCR_MISSING_REASON,
+    needs_ocr,
+    ocr_available,
+    ocr_missing_pages,
+)
 from assistant.types import DocumentMeta, Page, SkippedFile, SourceDocument
 
 SUPPORTED_SUFFIXES = (".pdf", ".txt", ".md")
@@ -197,10 +205,32 @@ def _first_meaningful_line(pages: list[Page]) -> str | None:
     return None
 
 
-def load_file(path: Path, entry: dict | None = None) -> SourceDocument:
+def _ocr_missing_pages(
+    data: bytes, raw_pages: list[tuple[int | None, str]], language: str | None
+) -> tuple[list[tuple[int | None, str]], set[int | None]]:
+    """PDF pages without text get OCR text (assistant/ocr.py); also returns the numbers of those pages."""
+    if language is None or not any(needs_ocr(text) for _, text in raw_pages) or not ocr_available(language):
+        return raw_pages, set()
+    reader = PdfReader(io.BytesIO(data))
+    if reader.is_encrypted:
+        reader.decrypt("")  # _pdf_pages has already opened it this way
+    texts, done = ocr_missing_pages(reader, [text for _, text in raw_pages], language, pdf_data=data)
+    pages = [(number, text) for (number, _), text in zip(raw_pages, texts, strict=True)]
+    return pages, {raw_pages[i][0] for i in done}
+
+
+def _no_text_reason(language: str | None) -> str:
+    if language is None:
+        return OCR_DISABLED_REASON
+    return OCR_FOUND_NOTHING_REASON if ocr_available(language) else OCR_MISSING_REASON
+
+
+def load_file(path: Path, entry: dict | None = None, ocr_language: str | None = None) -> SourceDocument:
     """Load one file with its manifest entry (or none) into cleaned pages; raises `LoadError`.
 
     `meta.source_file` is the file name here; `load_corpus` makes it relative to the corpus folder.
+    PDF pages without a text layer are OCRed in `ocr_language` (a Tesseract language such as
+    "nld"; None: no OCR) when Tesseract is installed, and marked `Page.ocr`.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -214,10 +244,15 @@ def load_file(path: Path, entry: dict | None = None) -> SourceDocument:
         raise LoadError(path, "bestand is leeg (0 bytes)")
 
     raw_pages = _pdf_pages(data, path) if suffix == ".pdf" else _text_pages(data, path)
-    pages = [Page(number, text) for number, raw in raw_pages if (text := clean_text(raw))]
+    ocr_pages: set[int | None] = set()
+    if suffix == ".pdf":
+        raw_pages, ocr_pages = _ocr_missing_pages(data, raw_pages, ocr_language)
+    pages = [
+        Page(number, text, ocr=number in ocr_pages) for number, raw in raw_pages if (text := clean_text(raw))
+    ]
     if not pages:
         if suffix == ".pdf":
-            raise LoadError(path, "PDF bevat geen uitleesbare tekst (waarschijnlijk een scan zonder OCR)")
+            raise LoadError(path, _no_text_reason(ocr_language))
         raise LoadError(path, "bestand bevat geen tekst")
 
     entry = entry or {}
@@ -250,8 +285,12 @@ def _format_mb(value: float) -> str:
     return f"{value:.3g}".replace(".", ",")
 
 
-def load_corpus(corpus_dir: Path, max_file_mb: float) -> tuple[list[SourceDocument], list[SkippedFile]]:
+def load_corpus(
+    corpus_dir: Path, max_file_mb: float, ocr_language: str | None = None
+) -> tuple[list[SourceDocument], list[SkippedFile]]:
     """Load every document under `corpus_dir` (recursively, in sorted order) and report the rest.
+
+    `ocr_language` is passed to `load_file` (None: scans are skipped, not OCRed).
 
     Raises `LoadError` only for a missing folder or a malformed manifest; any
     single bad file is reported as a `SkippedFile` with its doc_id, so the index
@@ -286,7 +325,7 @@ def load_corpus(corpus_dir: Path, max_file_mb: float) -> tuple[list[SourceDocume
             skipped.append(SkippedFile(relative, reason, doc_id))
             continue
         try:
-            document = load_file(path, entry)
+            document = load_file(path, entry, ocr_language)
         except LoadError as exc:
             skipped.append(SkippedFile(relative, exc.reason, doc_id))
             continue

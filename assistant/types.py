@@ -36,6 +36,7 @@ class Page:
 
     number: int | None
     text: str
+    ocr: bool = False  # the text was read from the page image (a scan), not from a text layer
 
 
 @dataclass(frozen=True)
@@ -209,6 +210,7 @@ class IngestReport:
     documents_removed: list[str] = field(default_factory=list)
     skipped: list[SkippedFile] = field(default_factory=list)
     total_passages: int = 0  # passages in the index after the run
+    ocr_pages: dict[str, int] = field(default_factory=dict)  # file -> pages read with OCR this run
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
