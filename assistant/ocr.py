@@ -20,13 +20,16 @@ the result is poor (few words, low confidence), Tesseract's orientation detectio
 is asked whether the page lies on its side or upside down, and a turned image
 is read again.
 
-Speed, measured on this project's 2-core machine (Tesseract 5.3, `nld`, a dense
-A4 page at 300 dpi, other processes running): about 1.3 s a page of wall time
-for one page, about 0.9 s a page when a document's pages are read two at a time.
-Tesseract's own OpenMP threads are switched off (OMP_THREAD_LIMIT=1 for its
-processes): on 2 busy cores they spin against each other and took 6-8 s for a
-page that one thread reads in 0.4-0.5 s. Pages are read in parallel instead, one
-Tesseract process per core.
+Speed on this project's 2-core machine (Tesseract 5.3, `nld`, a dense A4 page
+of 430 words scanned at 300 dpi): Tesseract needs 1.6-2.0 s of CPU per page, so
+about 2 s a page on an idle machine and about 1 s a page when a document's pages
+are read two at a time (one Tesseract process per core). The machine was never
+idle while this was measured: with other work on the 2 cores (load 8-11) a page
+took 4-6 s of wall time. A short page (60 words) took 0.4-1 s; a page that must
+be turned is read about twice. Tesseract's
+own OpenMP threads are switched off (OMP_THREAD_LIMIT=1): on 2 busy cores two
+threads spun against each other and took 26 s of CPU (79 s wall) for the same
+dense page.
 """
 
 from __future__ import annotations
