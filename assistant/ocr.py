@@ -97,6 +97,7 @@ class OcrResult:
 
     @property
     def poor(self) -> bool:
+        """Too few words or too unsure: the page may lie on its side (see `ocr_image`)."""
         return self.words < POOR_MIN_WORDS or self.confidence < POOR_MEAN_CONFIDENCE
 
 

@@ -121,12 +121,20 @@ def test_only_the_pages_without_text_are_ocred_and_results_are_reused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     text_page = pdf_bytes(["Inleiding\n\nDeze brief gaat over de regeling voor buurtinitiatieven."])
+    # The scanned page is stored sideways and shown upright by its /Rotate, as many scanners write it.
+    scanned = PdfWriter(clone_from=PdfReader(io.BytesIO(image_pdf(scan_image(PAGE_2, sideways=True), 300))))
+    scanned.pages[0].rotate(90)
+    buffer = io.BytesIO()
+    scanned.write(buffer)
     path = tmp_path / "gemengd.pdf"
-    path.write_bytes(join_pdfs([text_page, image_pdf(scan_image(PAGE_2), 300)]))
+    path.write_bytes(join_pdfs([text_page, buffer.getvalue()]))
+
+    monkeypatch.setattr(ocr, "_detected_rotation", lambda image: 0)  # /Rotate alone turns it upright
 
     document = load_file(path, ocr_language="nld")
     assert [(p.number, p.ocr) for p in document.pages] == [(1, False), (2, True)]
-    assert "350 vrijwilligers" in document.pages[1].text
+    assert "Inleiding" in document.pages[0].text
+    assert "Vlissingen zijn 350 vrijwilligers opgeleid als buurtverbinder" in document.pages[1].text
 
     # Loading the same file again (every ingest does) does not run Tesseract again.
     def fail(*args: object, **kwargs: object) -> ocr.OcrResult:
