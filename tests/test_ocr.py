@@ -19,6 +19,7 @@ from pypdf import PdfReader, PdfWriter
 
 import assistant.loading as loading
 import assistant.ocr as ocr
+from assistant.cli import _print_report as print_report
 from assistant.loading import load_corpus, load_file
 from assistant.pipeline import Assistant
 from assistant.settings import Settings
@@ -177,13 +178,15 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
 
 @needs_tesseract
 def test_a_question_about_a_scan_is_answered_with_a_citation(
-    assistant: Assistant, scan_pdf: bytes, corpus: Path
+    assistant: Assistant, scan_pdf: bytes, corpus: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (corpus / "scan.pdf").write_bytes(scan_pdf)
     report = assistant.ingest(corpus, progress=False)
     assert report.skipped == []
     assert report.documents_added == ["scan"]
     assert report.ocr_pages == {"scan.pdf": 2}
+    print_report(report)
+    assert "OCR: scan.pdf (2 pagina's zonder tekstlaag, met OCR gelezen)" in capsys.readouterr().out
 
     question = "Hoeveel geld krijgt de provincie Zeeland voor sociale netwerken in kleine kernen?"
     answer = assistant.ask(question)
