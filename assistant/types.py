@@ -210,7 +210,7 @@ class IngestReport:
     documents_removed: list[str] = field(default_factory=list)
     skipped: list[SkippedFile] = field(default_factory=list)
     total_passages: int = 0  # passages in the index after the run
-    ocr_pages: dict[str, int] = field(default_factory=dict)  # file -> pages read with OCR this run
+    ocr_pages: dict[str, int] = field(default_factory=dict)  # file -> its pages whose text is OCR text
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
