@@ -10,12 +10,16 @@ OCR always run.
 from __future__ import annotations
 
 import io
+import shutil
 from pathlib import Path
 
 import pytest
 from pdfs import pdf_bytes
 from PIL import Image, ImageDraw, ImageFont
 from pypdf import PdfReader, PdfWriter
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
 
 import assistant.loading as loading
 import assistant.ocr as ocr
@@ -143,6 +147,27 @@ def test_only_the_pages_without_text_are_ocred_and_results_are_reused(
 
     monkeypatch.setattr(ocr, "ocr_image", fail)
     assert load_file(path, ocr_language="nld").pages == document.pages
+
+
+@needs_tesseract
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (Debian poppler-utils) not installed")
+def test_a_scan_stored_as_strips_is_rendered_whole_before_ocr(tmp_path: Path) -> None:
+    image = scan_image(PAGE_2)
+    top, bottom = image.crop((0, 0, image.width, 455)), image.crop((0, 455, image.width, image.height))
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4)
+    width, height = A4
+    top_height = height * top.height / image.height
+    canvas.drawImage(ImageReader(top), 0, height - top_height, width, top_height)  # cut through line 3
+    canvas.drawImage(ImageReader(bottom), 0, 0, width, height - top_height)
+    canvas.save()
+    path = tmp_path / "stroken.pdf"
+    path.write_bytes(buffer.getvalue())
+    assert len(PdfReader(path).pages[0].images) == 2
+
+    text = load_file(path, ocr_language="nld").text
+
+    assert "Vlissingen zijn 350 vrijwilligers opgeleid als buurtverbinder" in text
 
 
 @needs_tesseract
