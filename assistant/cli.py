@@ -100,6 +100,9 @@ def _print_report(report: IngestReport) -> None:
             print(f"  {label}: {', '.join(names)}")
     for name, chars in sorted(report.hidden_text.items()):
         print(f"  onzichtbare tekst niet geïndexeerd: {name} ({chars} tekens)")
+    for name, count in report.ocr_pages.items():
+        pages = "pagina" if count == 1 else "pagina's"
+        print(f"  OCR: {name} ({count} {pages} zonder tekstlaag, met OCR gelezen)")
     for skipped in report.skipped:
         print(f"  overgeslagen: {skipped.path}: {skipped.reason}", file=sys.stderr)
 

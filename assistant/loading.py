@@ -22,6 +22,14 @@ from pypdf import PageObject, PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError
 
 from assistant.cleaning import assemble_pages, strip_repeated_lines
+from assistant.ocr import (
+    OCR_DISABLED_REASON,
+    OCR_FOUND_NOTHING_REASON,
+    OCR_MISSING_REASON,
+    needs_ocr,
+    ocr_available,
+    ocr_missing_pages,
+)
 from assistant.pdf_layout import PageLayout, layout_pages
 from assistant.pdf_runs import PageRuns, page_runs
 from assistant.types import DocumentMeta, Page, SkippedFile, SourceDocument
@@ -208,10 +216,32 @@ def _first_meaningful_line(pages: list[Page]) -> str | None:
     return None
 
 
-def load_file(path: Path, entry: dict | None = None) -> SourceDocument:
+def _ocr_missing_pages(
+    data: bytes, raw_pages: list[RawPage], language: str | None
+) -> tuple[list[RawPage], set[int | None]]:
+    """PDF pages without text get OCR text (assistant/ocr.py); also returns the numbers of those pages."""
+    if language is None or not any(needs_ocr(page[1]) for page in raw_pages) or not ocr_available(language):
+        return raw_pages, set()
+    reader = PdfReader(io.BytesIO(data))
+    if reader.is_encrypted:
+        reader.decrypt("")  # _pdf_pages has already opened it this way
+    texts, done = ocr_missing_pages(reader, [page[1] for page in raw_pages], language, pdf_data=data)
+    pages = [(page[0], text, page[2], page[3]) for page, text in zip(raw_pages, texts, strict=True)]
+    return pages, {raw_pages[i][0] for i in done}
+
+
+def _no_text_reason(language: str | None) -> str:
+    if language is None:
+        return OCR_DISABLED_REASON
+    return OCR_FOUND_NOTHING_REASON if ocr_available(language) else OCR_MISSING_REASON
+
+
+def load_file(path: Path, entry: dict | None = None, ocr_language: str | None = None) -> SourceDocument:
     """Load one file with its manifest entry (or none) into cleaned pages; raises `LoadError`.
 
     `meta.source_file` is the file name here; `load_corpus` makes it relative to the corpus folder.
+    PDF pages without a text layer are OCRed in `ocr_language` (a Tesseract language such as
+    "nld"; None: no OCR) when Tesseract is installed, and marked `Page.ocr`.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -225,10 +255,13 @@ def load_file(path: Path, entry: dict | None = None) -> SourceDocument:
         raise LoadError(path, "bestand is leeg (0 bytes)")
 
     raw_pages, hidden_chars = _pdf_pages(data, path) if suffix == ".pdf" else (_text_pages(data, path), 0)
-    pages = assemble_pages(raw_pages)
+    ocr_pages: set[int | None] = set()
+    if suffix == ".pdf":
+        raw_pages, ocr_pages = _ocr_missing_pages(data, raw_pages, ocr_language)
+    pages = [replace(page, ocr=page.number in ocr_pages) for page in assemble_pages(raw_pages)]
     if not pages:
         if suffix == ".pdf":
-            raise LoadError(path, "PDF bevat geen uitleesbare tekst (waarschijnlijk een scan zonder OCR)")
+            raise LoadError(path, _no_text_reason(ocr_language))
         raise LoadError(path, "bestand bevat geen tekst")
 
     entry = entry or {}
@@ -261,8 +294,12 @@ def _format_mb(value: float) -> str:
     return f"{value:.3g}".replace(".", ",")
 
 
-def load_corpus(corpus_dir: Path, max_file_mb: float) -> tuple[list[SourceDocument], list[SkippedFile]]:
+def load_corpus(
+    corpus_dir: Path, max_file_mb: float, ocr_language: str | None = None
+) -> tuple[list[SourceDocument], list[SkippedFile]]:
     """Load every document under `corpus_dir` (recursively, in sorted order) and report the rest.
+
+    `ocr_language` is passed to `load_file` (None: scans are skipped, not OCRed).
 
     Raises `LoadError` only for a missing folder or a malformed manifest; any
     single bad file is reported as a `SkippedFile` with its doc_id, so the index
@@ -297,7 +334,7 @@ def load_corpus(corpus_dir: Path, max_file_mb: float) -> tuple[list[SourceDocume
             skipped.append(SkippedFile(relative, reason, doc_id))
             continue
         try:
-            document = load_file(path, entry)
+            document = load_file(path, entry, ocr_language)
         except LoadError as exc:
             skipped.append(SkippedFile(relative, exc.reason, doc_id))
             continue

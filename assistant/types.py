@@ -45,6 +45,7 @@ class Page:
     text: str
     continues_at: int | None = None
     furniture: tuple[str, ...] = ()
+    ocr: bool = False  # the text was read from the page image (a scan), not from a text layer
 
 
 @dataclass(frozen=True)
@@ -231,6 +232,7 @@ class IngestReport:
     skipped: list[SkippedFile] = field(default_factory=list)
     total_passages: int = 0  # passages in the index after the run
     hidden_text: dict[str, int] = field(default_factory=dict)  # file -> invisible characters not indexed
+    ocr_pages: dict[str, int] = field(default_factory=dict)  # file -> its pages whose text is OCR text
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

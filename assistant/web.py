@@ -421,9 +421,11 @@ def ingest_summary(report: IngestReport) -> str:
     if report.documents_removed:
         changed.append(f"{len(report.documents_removed)} verwijderd")
     head = "Index bijgewerkt: " + ", ".join(changed) if changed else "De index was al bij"
+    ocr = sum(report.ocr_pages.values())
     return (
         f"{head}; {report.passages_added} passages toegevoegd. "
         f"Doorzoekbaar: {report.total_passages} passages uit {report.documents} documenten."
+        + (f" Gescand en met OCR gelezen: {ocr} pagina('s)." if ocr else "")
     )
 
 
