@@ -33,22 +33,24 @@ CORPORA = ROOT.parent / "shared" / "corpora" / "pdf"
 STAGES = ("parse", "ocr", "clean", "chunk", "embed")
 
 
-def _document(path: Path, timings: dict[str, float]) -> tuple[int, list[str]] | None:
+def _document(
+    path: Path, timings: dict[str, float], ocr_language: str | None
+) -> tuple[int, list[str]] | None:
     """Run one PDF through the stages, adding seconds per stage; (pages, passage texts) or None."""
     data = path.read_bytes()
-    ocr_before = loading.OCR_SECONDS.total if hasattr(loading, "OCR_SECONDS") else 0.0
     t0 = time.perf_counter()
     try:
         raw_pages, hidden = loading._pdf_pages(data, path)
     except loading.LoadError:
         return None
-    parse_s = time.perf_counter() - t0
-    ocr_s = (loading.OCR_SECONDS.total - ocr_before) if hasattr(loading, "OCR_SECONDS") else 0.0
-    timings["parse"] += parse_s - ocr_s
-    timings["ocr"] += ocr_s
-    t0 = time.perf_counter()
+    t1 = time.perf_counter()
+    raw_pages, _ = loading._ocr_missing_pages(data, raw_pages, ocr_language)
+    t2 = time.perf_counter()
     pages = assemble_pages(raw_pages)
-    timings["clean"] += time.perf_counter() - t0
+    t3 = time.perf_counter()
+    timings["parse"] += t1 - t0
+    timings["ocr"] += t2 - t1
+    timings["clean"] += t3 - t2
     if not pages:
         return None
     meta = DocumentMeta(doc_id=path.stem, title=path.stem, doc_type="onbekend", source_file=path.name)
@@ -68,6 +70,7 @@ def main() -> None:
 
     settings = Settings()
     model = load_embedder(settings.embedding_model, settings.embedding_threads)
+    ocr_language = settings.ocr_language if settings.ocr_enabled else None
     folders = sorted(p for p in CORPORA.iterdir() if p.is_dir())
     if args.folders:
         folders = [f for f in folders if f.name in args.folders.split(",")]
@@ -78,7 +81,7 @@ def main() -> None:
         docs = pages = skipped = 0
         texts: list[str] = []
         for path in sorted(folder.glob("*.pdf")):
-            result = _document(path, timings)
+            result = _document(path, timings, ocr_language)
             if result is None:
                 skipped += 1
                 continue
