@@ -6,10 +6,10 @@ van de Tweede Kamer…", Kamervragen have "Vragen van het lid … (ingezonden �
 and "Antwoord van Minister … (ontvangen …)", a decision list names its meeting
 and date. `derive_metadata` recognises these layouts, falls back to the PDF's
 own document information (/Title, /Subject, /Author, often stale or junk) and
-to the file name last. Every pattern below was taken from the real documents in
-shared/corpora/pdf (Aanhangsel van de Handelingen 2023–2024, Tweede Kamer
-besluitenlijsten 2009–2016, Wassenaar B&W-besluitenlijsten 2022–2025), the
-bundled Kamerbrief, and the published Staatscourant layout.
+to the file name last. The patterns come from the real documents in shared/corpora/pdf
+(Aanhangsel van de Handelingen 2023–2024, Tweede Kamer besluitenlijsten 2009–2016,
+Wassenaar B&W-besluitenlijsten 2022–2025), the bundled Kamerbrief, and the
+published Staatscourant layout.
 
 Nothing is guessed: a field the text does not state stays None, and a date is
 only returned when day, month and year are all written out and form a real date.
@@ -20,7 +20,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
@@ -112,7 +112,10 @@ def pdf_info(data: bytes) -> dict[str, str]:
     'berr0904', 'Service_Parlis'), producer URLs.
     """
     try:
-        info = PdfReader(io.BytesIO(data)).metadata or {}
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            reader.decrypt("")  # as the loader does: many PDFs are locked with an owner password only
+        info = reader.metadata or {}
         raw = {key: info.get(f"/{key}") for key in ("Title", "Subject", "Author")}
     except Exception:  # a damaged or encrypted file: the loader reports it; metadata just stays empty
         return {}
@@ -202,7 +205,7 @@ def _aanhangsel_id(head: str, tail: str) -> str | None:
 
 _STCRT = re.compile(
     r"STAATSCOURANT Officiële uitgave van het Koninkrijk der Nederlanden sinds 1814\.? "
-    r"Nr\. (?P<nr>\d+) (?P<date>" + _DATE + r") (?P<title>.+?)(?:[.:;]\s|$)",
+    r"Nr\. (?P<nr>\d+) (?P<date>" + _DATE + r") (?P<title>.{1,300}?)(?:[.:;]\s|$)",
     re.I,
 )
 
@@ -303,20 +306,18 @@ def _kamerbrief(head: str, tail: str) -> DerivedMeta | None:
     )
 
 
-_LAYOUTS: tuple[Callable[[str, str], DerivedMeta | None], ...] = (
-    _kamervragen,
-    _staatscourant,
-    _besluitenlijst,
-    _kamerbrief,
-)
+_LAYOUTS = (_kamervragen, _staatscourant, _besluitenlijst, _kamerbrief)  # the first that matches wins
 
 
 # --- fallbacks ---------------------------------------------------------------------------------------
 
 # Lines that head many pages but say nothing about the document itself.
 _NOISE_LINE = re.compile(
-    r"^(?:Tweede|Eerste) Kamer der Staten-Generaal$|^(?:pagina|blad) \d+ van \d+$|^\d+$|^[\W\d_]*$", re.I
+    r"^(?:Tweede|Eerste) Kamer der Staten-Generaal$|^(?:pagina|blad) \d+ van \d+$|^[\W\d_]*$", re.I
 )
+# An imprint or table of contents: a title would have come before it (here the cover had no text).
+_FRONT_MATTER = re.compile(r"^(?:Colofon|Inlichtingen|Inhoud(?:sopgave)?)\b|@|https?://|www\.|\.{5}", re.I)
+_TITLE_LINES = 5  # a title stands at the top: below that, a first line is body text, not a title
 _STANDALONE_DATE = re.compile(r"(?m)^\s*(?:\w+dag )?(" + _DATE + r")\s*$", re.I)
 _TYPE_WORDS = (
     (re.compile(r"\b(?:programma)?begroting\b", re.I), BEGROTING),
@@ -330,19 +331,18 @@ _TYPE_WORDS = (
 
 def _generic(head: str, text: str) -> DerivedMeta:
     """Any document: the first meaningful line as title, a labelled or stand-alone date, a type word."""
-    title = _first_line(text[:_HEAD_CHARS])
-    labelled = _PLACE_DATE.search(head)
     alone = _STANDALONE_DATE.search(text[:_HEAD_CHARS])
-    date = parse_dutch_date(labelled.group(1)) if labelled else None
-    if date is None and alone:
-        date = parse_dutch_date(alone.group(1))
-    return DerivedMeta(title=title, date=date)
+    date = _letter_date(head) or (parse_dutch_date(alone.group(1)) if alone else None)
+    return DerivedMeta(title=_first_line(text[:_HEAD_CHARS]), date=date)
 
 
 def _first_line(text: str) -> str | None:
-    """The first line with a real word that is not a running header such as 'Pagina 1 van 3'."""
-    for raw in text.split("\n"):
-        line = _tidy(raw.removeprefix("- "))
+    """The first of the top lines with a real word that is not a running header ('Pagina 1 van 3'),
+    an imprint or a table of contents; None when the top has none (a cover page without text)."""
+    lines = [line for raw in text.split("\n") if (line := _tidy(raw.removeprefix("- ")))]
+    for line in lines[:_TITLE_LINES]:
+        if _FRONT_MATTER.search(line):
+            return None
         if re.search(r"[^\W\d_]{3}", line) and not _NOISE_LINE.match(line):
             return _recase(line)
     return None
@@ -350,17 +350,16 @@ def _first_line(text: str) -> str | None:
 
 def _type_from_words(title: str) -> str | None:
     """A type named in the title or file name ('Programmabegroting 2024' -> begroting); None when none is."""
-    for pattern, doc_type in _TYPE_WORDS:
-        if pattern.search(title):
-            return doc_type
-    return None
+    return next((doc_type for pattern, doc_type in _TYPE_WORDS if pattern.search(title)), None)
 
 
 def _from_subject(subject: str | None) -> str | None:
     """The Tweede Kamer's /Subject 'Antwoord op (de) vragen van het lid X over Y' -> 'Vragen van … over Y'."""
-    if not subject:
-        return None
-    return re.sub(r"^Antwoord op (?:de )?(?:vragen )?van ", "Vragen van ", subject, flags=re.I)
+    return (
+        re.sub(r"^Antwoord op (?:de )?(?:vragen )?van ", "Vragen van ", subject, flags=re.I)
+        if subject
+        else None
+    )
 
 
 def _author_from_info(author: str | None) -> str | None:

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import csv
 import io
+import re
+import shutil
 from pathlib import Path
 
 import pytest
-from pdfs import pdf_bytes
+from pdfs import make_pdf, pdf_bytes
 from pypdf import PdfReader, PdfWriter
 
-from assistant.loading import load_manifest
+from assistant.loading import load_corpus, load_file, load_manifest
 from assistant.metadata import derive_metadata, dutch_date, parse_dutch_date, pdf_info
+from assistant.uploads import parse_metadata, record_metadata, store_uploads
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
+SHARED = ROOT.parent / "shared" / "corpora"
+PDFS = SHARED / "pdf"
+WASSENAAR = "wassenaar-besluitenlijsten/wassenaar-bw-besluitenlijst"
+needs_corpora = pytest.mark.skipif(
+    not (PDFS / "kamervragen").is_dir(),
+    reason=f"real documents not found at {SHARED} (only the project's shared/ folder has them)",
+)
 
 KAMERVRAGEN = """Tweede Kamer der Staten-Generaal
 2
@@ -198,3 +209,103 @@ def test_fallbacks_pdf_info_then_file_name() -> None:
         "Gemeente Wassenaar",
     )
     assert derive_metadata(no_words, {}, "wassenaar-begroting-2026.pdf").title == "Wassenaar begroting 2026"
+    cover_without_text = (
+        "Colofon: uitgave gemeente Wassenaar Oktober 2025\nInlichtingen: gemeente@wassenaar.nl\n"
+        "INHOUDSOPGAVE\nInleiding ........................ 5\n\nInleiding\n\nDeze begroting..."
+    )
+    by_file_name = derive_metadata(cover_without_text, {}, "wassenaar-begroting-2026.pdf")
+    assert (by_file_name.title, by_file_name.doc_type) == ("Wassenaar begroting 2026", "begroting")
+
+
+def test_text_file_without_manifest_entry_gets_a_sensible_title(tmp_path: Path) -> None:
+    path = tmp_path / "notitie.txt"
+    path.write_text(
+        "\n\nPagina 1 van 2\n\nNotitie over de integrale middelen\n\nDe gemeenten...", encoding="utf-8"
+    )
+    meta = load_file(path).meta
+    assert meta.title == "Notitie over de integrale middelen"
+    assert meta.doc_type == "onbekend" and meta.date is None
+
+
+def test_manifest_values_win_and_empty_ones_are_filled(tmp_path: Path) -> None:
+    path = make_pdf(tmp_path / "vragen.pdf", [KAMERVRAGEN.replace(" ́", "")])
+    meta = load_file(
+        path, {"file": "vragen.pdf", "type": "antwoord", "date": None, "title": "Eigen titel"}
+    ).meta
+    assert (meta.title, meta.doc_type) == ("Eigen titel", "antwoord")
+    assert meta.date == "2024-03-25" and meta.kamerstuk == "ah-tk-20232024-1314"
+    assert load_file(path).meta.doc_type == "kamervragen"
+
+
+def test_uploaded_file_gets_derived_values_where_the_user_left_fields_empty(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    upload = make_pdf(tmp_path / "Antwoord Kamervragen.pdf", [KAMERVRAGEN.replace(" ́", "")])
+    [result] = store_uploads([upload], corpus, max_mb=10)
+    record_metadata(corpus, [parse_metadata("nota", "", "", "").entry(result.stored_as.name)])
+    [document], skipped = load_corpus(corpus, max_file_mb=10)
+    assert skipped == []
+    assert document.meta.doc_type == "nota"  # what the user chose
+    assert document.meta.date == "2024-03-25"
+    assert document.meta.title.startswith("Vragen van de leden Mutluer en Kostic over")
+
+
+def test_bundled_corpus_keeps_its_manifest_values(tmp_path: Path) -> None:
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    documents, skipped = load_corpus(tmp_path / "corpus", max_file_mb=50)
+    assert skipped == []
+    manifest = load_manifest(tmp_path / "corpus")
+    for document in documents:
+        entry, meta = manifest[document.meta.source_file], document.meta
+        assert meta.title == entry["title"] and meta.doc_type == entry["type"]
+        assert (meta.date, meta.kamerstuk) == (entry["date"], entry["kamerstuk"])
+        assert (meta.author, meta.recipient) == (entry["author"], entry["recipient"])
+
+
+def _sources_dates() -> dict[str, str]:
+    with (SHARED / "SOURCES.tsv").open(encoding="utf-8") as handle:
+        return {row["file"]: row["date"] for row in csv.DictReader(handle, delimiter="\t")}
+
+
+@needs_corpora
+def test_every_real_kamervragen_document_is_recognised() -> None:
+    paths = sorted((PDFS / "kamervragen").glob("*.pdf"))
+    assert len(paths) == 21
+    dates = _sources_dates()
+    titles = set()
+    for path in paths:
+        document = load_file(path)
+        meta = document.meta
+        assert meta.doc_type == "kamervragen", path.name
+        assert meta.title.startswith(("Vragen van het lid ", "Vragen van de leden ")), meta.title
+        assert "Tweede Kamer der Staten-Generaal" not in meta.title
+        assert meta.date == dates[f"pdf/kamervragen/{path.name}"], path.name
+        number = re.search(r"gegeven antwoorden\s+(\d+)", document.pages[0].text).group(1)
+        assert meta.kamerstuk == f"ah-tk-20232024-{number}", path.name
+        assert re.match(r"(Minister|Staatssecretaris) \S", meta.author), meta.author
+        assert re.match(r"(het lid|de leden) ", meta.recipient), meta.recipient
+        submitted = derive_metadata(document.text).submitted
+        assert submitted is not None and submitted < meta.date, path.name
+        titles.add(meta.title)
+    assert len(titles) == 21
+
+
+@needs_corpora
+@pytest.mark.parametrize(
+    ("file", "date", "in_title"),
+    [
+        ("gemeente/gemeente-besluitenlijst-raadsvergadering-2015-06-29.pdf", "2015-06-29", "29 juni 2015"),
+        ("tweedekamer-besluitenlijsten/tk-besluitenlijst-example1.pdf", "2009-04-03", "2 april 2009"),
+        ("tweedekamer-besluitenlijsten/tk-besluitenlijst-example2.pdf", "2016-10-28", "26 oktober 2016"),
+        ("tweedekamer-besluitenlijsten/tk-besluitenlijst-example3.pdf", "2015-03-27", "26 maart 2015"),
+        (f"{WASSENAAR}-2022-06-14.pdf", "2022-06-14", "Wassenaar"),
+        # The PDF's /Title says 29 november 2022 and 18 september 2025: the page says otherwise, and wins.
+        (f"{WASSENAAR}-2022-12-01.pdf", "2022-12-01", "1 december"),
+        (f"{WASSENAAR}-2025-09-17.pdf", "2025-09-17", "17 september"),
+        # Named -06-06 after its download, but the list itself is dated 04-06-2024.
+        (f"{WASSENAAR}-2024-06-06.pdf", "2024-06-04", "4 juni 2024"),
+    ],
+)
+def test_real_besluitenlijsten_get_their_date(file: str, date: str, in_title: str) -> None:
+    meta = load_file(PDFS / file).meta
+    assert (meta.doc_type, meta.date) == ("besluitenlijst", date)
+    assert in_title in meta.title and meta.title.startswith(("Besluitenlijst", "Openbare Besluitenlijst"))
