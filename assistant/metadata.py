@@ -85,8 +85,9 @@ def parse_dutch_date(text: str | None) -> str | None:
 
     Returns None for anything that is not one complete date (no day, no year,
     '31 februari 2024', two-digit years): a missing date is better than a wrong
-    one, since date filters silently hide documents. The first date in `text` is
-    read; dateparser (Dutch, day-month-year, strict) turns it into a date.
+    one, since date filters silently hide documents. A pattern finds the first
+    complete date in `text` (dateparser's own search would also take '16 oktober'
+    and fill in a year); dateparser (Dutch, day-month-year, strict) reads it.
     """
     match = _DATE_RE.search(text or "")
     if not match:
