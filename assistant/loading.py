@@ -22,6 +22,7 @@ from pypdf import PageObject, PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError
 
 from assistant.cleaning import assemble_pages, strip_repeated_lines
+from assistant.metadata import derive_metadata, pdf_info
 from assistant.ocr import (
     OCR_DISABLED_REASON,
     OCR_FOUND_NOTHING_REASON,
@@ -32,12 +33,11 @@ from assistant.ocr import (
 )
 from assistant.pdf_layout import PageLayout, layout_pages
 from assistant.pdf_runs import PageRuns, page_runs
-from assistant.types import DocumentMeta, Page, SkippedFile, SourceDocument
+from assistant.types import DocumentMeta, SkippedFile, SourceDocument
 
 SUPPORTED_SUFFIXES = (".pdf", ".txt", ".md")
 MANIFEST_NAME = "manifest.yaml"
 UNKNOWN_TYPE = "onbekend"
-_TITLE_MAX_CHARS = 120
 _MD_HEADING = re.compile(r"^ {0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$")
 _TEXT_FIELDS = ("doc_id", "title", "type", "kamerstuk", "author", "recipient")
 
@@ -204,18 +204,6 @@ def _damage_reason(data: bytes) -> str:
     return "PDF is beschadigd en kan niet gelezen worden"
 
 
-def _first_meaningful_line(pages: list[Page]) -> str | None:
-    """The first line with a real word in it, shortened at a word boundary: a title for unlisted files."""
-    for page in pages:
-        for line in page.text.split("\n"):
-            line = line.removeprefix("- ").strip()
-            if re.search(r"[^\W\d_]{3}", line):
-                if len(line) <= _TITLE_MAX_CHARS:
-                    return line
-                return line[:_TITLE_MAX_CHARS].rsplit(" ", 1)[0] + "…"
-    return None
-
-
 def _ocr_missing_pages(
     data: bytes, raw_pages: list[RawPage], language: str | None
 ) -> tuple[list[RawPage], set[int | None]]:
@@ -265,15 +253,18 @@ def load_file(path: Path, entry: dict | None = None, ocr_language: str | None = 
         raise LoadError(path, "bestand bevat geen tekst")
 
     entry = entry or {}
+    # Manifest values win; what the manifest leaves empty is read from the document itself.
+    info = pdf_info(data) if suffix == ".pdf" else {}
+    derived = derive_metadata("\n\n".join(page.text for page in pages), info, path.name)
     meta = DocumentMeta(
         doc_id=doc_id_for(path, entry),
-        title=entry.get("title") or _first_meaningful_line(pages) or path.name,
-        doc_type=entry.get("type") or UNKNOWN_TYPE,
+        title=entry.get("title") or derived.title or path.name,
+        doc_type=entry.get("type") or derived.doc_type or UNKNOWN_TYPE,
         source_file=path.name,
-        date=entry.get("date"),
-        kamerstuk=entry.get("kamerstuk"),
-        author=entry.get("author"),
-        recipient=entry.get("recipient"),
+        date=entry.get("date") or derived.date,
+        kamerstuk=entry.get("kamerstuk") or derived.kamerstuk,
+        author=entry.get("author") or derived.author,
+        recipient=entry.get("recipient") or derived.recipient,
         sha256=hashlib.sha256(data).hexdigest(),
     )
     return SourceDocument(meta=meta, pages=pages, hidden_chars=hidden_chars)

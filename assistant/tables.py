@@ -70,13 +70,17 @@ def has_header(rows: list[list[str]]) -> bool:
     """Whether the first row names the columns, or is itself a row of a label/value list.
 
     A two-column list of labels and values ("Datum | 10-05-2022", "Tijd | 9:30")
-    has no header row; its first row already carries a value. A value has digits
+    has no header row; its first row already carries a value. Labels often end in
+    a colon ("Voortouwcommissie:"); otherwise, a value has digits
     where a column name for it has none ("Bedrag" over "€ 250.000"); tables of
     three or more columns are taken to have a header (column names may hold a
     year: "Bijdrage 2025").
     """
     if not rows or len(rows[0]) != 2:
         return True
+    labels = [row[0].strip() for row in rows if row[0].strip()]
+    if labels and sum(label.endswith(":") for label in labels) >= len(labels) / 2:
+        return False  # "Datum:", "Locatie:" label the value beside them
     return not any(ch.isdigit() for ch in rows[0][1])
 
 
@@ -86,5 +90,6 @@ def pair_lines(rows: list[list[str]]) -> list[str]:
     for row in rows:
         cells = [_clean_cell(c) for c in row if c.strip()]
         if cells:
-            lines.append(ROW_MARK + (f"{cells[0]}: {'; '.join(cells[1:])}" if len(cells) > 1 else cells[0]))
+            label = cells[0].rstrip(":")
+            lines.append(ROW_MARK + (f"{label}: {'; '.join(cells[1:])}" if len(cells) > 1 else cells[0]))
     return lines
