@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pypdf import PageObject
+from pypdf._text_extraction import mult
 from pypdf._text_extraction._layout_mode import _fixed_width_page as layout
 from pypdf._text_extraction._layout_mode._text_state_manager import TextStateManager
 from pypdf.generic import ArrayObject, ContentStream, DictionaryObject
@@ -125,6 +126,26 @@ def visible_operations(
     return kept, dropped
 
 
+class _TextState(TextStateManager):
+    """pypdf's text state, with successive text-rendering displacements kept as one matrix.
+
+    pypdf pushes one matrix per glyph displacement (every kerning number of a
+    TJ array) and multiplies the whole stack again for each text-show operator,
+    which is quadratic in the length of a text object: 45 % of the parsing time
+    of the Wassenaar budgets (cProfile, benchmarks/bench_pdf_ingest.py). The
+    product of two successive rendering matrices is the same transform, so they
+    are merged as they come; `reset_trm` still pops the merged one.
+    """
+
+    def add_trm(self, operands: list[float]) -> Any:
+        top = self.transform_stack.maps[0]
+        if not top.get("is_render"):
+            return super().add_trm(operands)
+        combined = mult(self._complete_matrix(operands), top)
+        self.transform_stack.maps[0] = self.new_transform(*combined, is_text=True, is_render=True)
+        return self.transform_stack
+
+
 def _show_operations(operations: list[tuple[list[Any], bytes]], fonts: dict[str, Any]) -> list[Any]:
     """pypdf's per-operator text states (`TextStateParams`), in content-stream order.
 
@@ -132,7 +153,7 @@ def _show_operations(operations: list[tuple[list[Any], bytes]], fonts: dict[str,
     of all x values, so positions stay in page coordinates.
     """
     ops = iter(operations)
-    state = TextStateManager()
+    state = _TextState()
     shown: list[Any] = []
     for operands, op in ops:
         if op in (b"BT", b"q"):
@@ -210,22 +231,24 @@ def page_runs(page: PageObject) -> PageRuns:
     operations = _expanded(ContentStream(contents, page.pdf, "bytes").operations, resources, page.pdf, fonts)
     operations, hidden = visible_operations(operations)
     runs: list[TextRun] = []
-    flipped = 0
     for tj in _show_operations(operations, fonts):
-        flipped += bool(tj.flip_vertical)
         text = tj.text
         if not text or tj.rotated or not tj.font.interpretable:
             continue
         if not text.strip():
             continue
         x0, x1, y, h = float(tj.tx), float(tj.displaced_tx), float(tj.ty), abs(float(tj.font_height))
+        if tj.flip_vertical:
+            # Drawn in a y-down coordinate system (a "1 0 0 -1 0 h cm" page, common in
+            # exports from office suites): pypdf's y then counts from the top of the box.
+            y = 2 * bottom + height - y
         off_page = x1 < left or x0 > left + width or y < bottom - h or y > bottom + height
         if off_page or h < MIN_READABLE_HEIGHT:
             hidden += len(text.strip())
             continue
         space = abs(float(tj.space_tx) * float(tj.transform[0])) or h * 0.25
         runs.append(TextRun(text, min(x0, x1), max(x0, x1), y, h, space))
-    reliable = not flipped and _geometry_is_reliable(runs)
+    reliable = _geometry_is_reliable(runs)
     return PageRuns(runs, width, height, left, bottom, hidden, reliable)
 
 

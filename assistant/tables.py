@@ -71,8 +71,9 @@ def has_header(rows: list[list[str]]) -> bool:
 
     A two-column list of labels and values ("Datum | 10-05-2022", "Tijd | 9:30")
     has no header row; its first row already carries a value. Labels often end in
-    a colon ("Voortouwcommissie:"); otherwise, a value has digits
-    where a column name for it has none ("Bedrag" over "€ 250.000"); tables of
+    a colon ("Voortouwcommissie:"); otherwise, a column name is a few words
+    without digits or punctuation ("Bedrag" over "€ 250.000"), where a value
+    often has them ("Muzenzaal, Raadhuis De Paauw"); tables of
     three or more columns are taken to have a header (column names may hold a
     year: "Bijdrage 2025").
     """
@@ -81,7 +82,8 @@ def has_header(rows: list[list[str]]) -> bool:
     labels = [row[0].strip() for row in rows if row[0].strip()]
     if labels and sum(label.endswith(":") for label in labels) >= len(labels) / 2:
         return False  # "Datum:", "Locatie:" label the value beside them
-    return not any(ch.isdigit() for ch in rows[0][1])
+    value = rows[0][1]
+    return not any(ch.isdigit() or ch in ",.;" for ch in value) and len(value.split()) <= 4
 
 
 def pair_lines(rows: list[list[str]]) -> list[str]:
