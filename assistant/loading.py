@@ -177,13 +177,16 @@ def _pdf_pages(data: bytes, path: Path) -> tuple[list[RawPage], int]:
         raise LoadError(path, f"PDF gebruikt een versleuteling die niet gelezen kan worden ({exc})") from exc
     except Exception as exc:  # PdfReadError, and on damaged files many other kinds of errors
         raise LoadError(path, _damage_reason(data)) from exc
-    layouts = layout_pages([r for r in runs if isinstance(r, PageRuns)])
-    by_page = iter(layouts)
+    layouts = iter(layout_pages([r for r in runs if isinstance(r, PageRuns)]))
+    # Pages read as plain text lose only repeated edge lines and page numbers (by pattern).
+    plain = iter(strip_repeated_lines([r for r in runs if isinstance(r, str)]))
     pages: list[RawPage] = []
+    hidden = 0
     for number, result in enumerate(runs, start=1):
-        layout = next(by_page) if isinstance(result, PageRuns) else PageLayout(body=result)
+        layout = next(layouts) if isinstance(result, PageRuns) else PageLayout(body=next(plain))
         pages.append((number, layout.body, layout.footnotes, tuple(layout.furniture)))
-    return pages, sum(layout.hidden_chars for layout in layouts)
+        hidden += layout.hidden_chars
+    return pages, hidden
 
 
 def _runs(page: PageObject) -> PageRuns | str:
