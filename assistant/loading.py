@@ -22,13 +22,14 @@ from pypdf import PageObject, PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError
 
 from assistant.cleaning import clean_text, strip_repeated_lines
+from assistant.markdown_text import markdown_to_text
 from assistant.types import DocumentMeta, Page, SkippedFile, SourceDocument
 
 SUPPORTED_SUFFIXES = (".pdf", ".txt", ".md")
 MANIFEST_NAME = "manifest.yaml"
 UNKNOWN_TYPE = "onbekend"
 _TITLE_MAX_CHARS = 120
-_MD_HEADING = re.compile(r"^ {0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$")
+_SOURCE_PREFIX = "SOURCE: "
 _TEXT_FIELDS = ("doc_id", "title", "type", "kamerstuk", "author", "recipient")
 
 # pypdf logs English repair notes ("EOF marker not found") for every odd file; the
@@ -130,18 +131,15 @@ def _decode(data: bytes, path: Path) -> str:
         ) from exc
 
 
-def _markdown_to_text(text: str) -> str:
-    """Turn '## SPUK' into a heading line 'SPUK' standing on its own, as in the other formats."""
-    return "\n".join(
-        f"\n{m.group(1)}\n" if (m := _MD_HEADING.match(line)) else line for line in text.split("\n")
-    )
-
-
 def _text_pages(data: bytes, path: Path) -> list[tuple[int | None, str]]:
     """A text file is one page, unless form feeds (as pdftotext writes) mark its pages."""
     text = _decode(data, path)
     if path.suffix.lower() == ".md":
-        text = _markdown_to_text(text)
+        # Rendered Markdown is already in the cleaned shape (see load_file). A first
+        # "SOURCE: ..." line records where a file came from; it is not part of the document.
+        if text.startswith(_SOURCE_PREFIX):
+            text = text.partition("\n")[2]
+        return [(None, markdown_to_text(text))]
     if "\f" not in text:
         return [(None, text)]
     parts = text.split("\f")
@@ -214,7 +212,9 @@ def load_file(path: Path, entry: dict | None = None) -> SourceDocument:
         raise LoadError(path, "bestand is leeg (0 bytes)")
 
     raw_pages = _pdf_pages(data, path) if suffix == ".pdf" else _text_pages(data, path)
-    pages = [Page(number, text) for number, raw in raw_pages if (text := clean_text(raw))]
+    # Markdown is rendered straight into the cleaned shape; reflowing it would join table rows.
+    clean = str.strip if suffix == ".md" else clean_text
+    pages = [Page(number, text) for number, raw in raw_pages if (text := clean(raw))]
     if not pages:
         if suffix == ".pdf":
             raise LoadError(path, "PDF bevat geen uitleesbare tekst (waarschijnlijk een scan zonder OCR)")
