@@ -38,7 +38,7 @@ _TIGHT_HEADING = re.compile(r"^( {0,3}#{1,6})(?=[^#\s])")
 # does not accept as a link (the lookahead leaves balanced "(a)b)" targets alone).
 _UNBALANCED_TARGET = re.compile(r"\]\(([^\s()]*)\(([^\s()]*)\)(?![^\s()]*\))")
 # "`bermen'": an old-style opening quote, not the start of a code span.
-_GRAVE_QUOTE = re.compile(r"(?<![`\w])`(?=\w[^`'\n]{0,100}'(?!\w))")
+_GRAVE_QUOTE = re.compile(r"(?<![`\w])`(?=[^\s`'][^`'\n]{0,100}'(?!\w))")
 # A table cell that only holds a delimiter ("---", ":--:"): converters use it for an empty cell.
 _PLACEHOLDER_CELL = re.compile(r":?-{2,}:?")
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
