@@ -15,9 +15,10 @@ starting with "- " (numbered items keep their number, "3. "), one item per line.
 A hard line break stays a line break. Slips of the converter that made the
 regulations (wetten.overheid.nl) are read as meant: "##Titel" without the space
 CommonMark needs and "####: Begripsbepalingen" are headings, a link target with
-an unbalanced "(" is still a link, an old-style quote "`bermen'" is no code span,
-"---" in a table cell is an empty cell, and cells beyond the header's columns
-are kept.
+an unbalanced "(" is still a link, "risico`s" and an old-style quote "`bermen'"
+start no code span, "---" in a table cell is an empty cell, cells beyond the
+header's columns are kept, and "| a | b |" lines without a valid delimiter row
+are still a table.
 """
 
 from __future__ import annotations
@@ -32,11 +33,14 @@ from assistant.cleaning import normalise_characters
 from assistant.tables import table_lines
 
 _PARSER = MarkdownIt("commonmark").enable("table")
-# "##Titel": an ATX heading marker without the space CommonMark requires.
-_TIGHT_HEADING = re.compile(r"^( {0,3}#{1,6})(?=[^#\s])")
+# "##Titel": an ATX heading marker without the space CommonMark requires (also in "1. ##Titel").
+# One "#" is left alone: "#1" or "#hashtag" at the start of a line is text.
+_TIGHT_HEADING = re.compile(r"^((?:\s*(?:[-*+>]|\d{1,9}[.)])\s)*\s{0,3}#{2,6})(?=[^#\s])")
 # "](../wet/(herziening/README.md)": a link target with an unbalanced "(", which CommonMark
 # does not accept as a link (the lookahead leaves balanced "(a)b)" targets alone).
 _UNBALANCED_TARGET = re.compile(r"\]\(([^\s()]*)\(([^\s()]*)\)(?![^\s()]*\))")
+# "risico`s", "`s-Gravenhage": a backtick typed for an apostrophe, not the start of a code span.
+_GRAVE_APOSTROPHE = re.compile(r"(?<=[^\W\d_])`(?=[^\W\d_])|(?<![`\w])`(?=s[\s-])")
 # "`bermen'": an old-style opening quote, not the start of a code span.
 _GRAVE_QUOTE = re.compile(r"(?<![`\w])`(?=[^\s`'][^`'\n]{0,100}'(?!\w))")
 # A table cell that only holds a delimiter ("---", ":--:"): converters use it for an empty cell.
@@ -75,12 +79,13 @@ def markdown_to_text(markdown: str) -> str:
 
 
 def _repair_lines(text: str) -> str:
-    """Repair two converter slips outside code and HTML blocks, so they parse as meant.
+    """Repair converter and typing slips outside code and HTML blocks, so they parse as meant.
 
     "##Titel" gets the space that makes it a heading; a "(" in a link target is
-    escaped ("%28") so the link is a link and its target is dropped; an old-style
-    quote "`bermen'" gets a typographic opening quote ("‘bermen'") instead of the
-    backtick that would start a code span.
+    escaped ("%28") so the link is a link and its target is dropped; a backtick
+    typed for an apostrophe ("risico`s") becomes one, and an old-style quote
+    "`bermen'" gets a typographic opening quote ("‘bermen'"), instead of starting
+    a code span.
     """
     lines = text.split("\n")
     literal: set[int] = set()
@@ -93,6 +98,7 @@ def _repair_lines(text: str) -> str:
             continue
         repaired = _TIGHT_HEADING.sub(r"\1 ", line)
         repaired = _UNBALANCED_TARGET.sub(r"](\1%28\2)", repaired)
+        repaired = _GRAVE_APOSTROPHE.sub("'", repaired)
         repaired = _GRAVE_QUOTE.sub("\u2018", repaired)
         if repaired != line:
             lines[index] = repaired
@@ -105,7 +111,9 @@ def _blocks(nodes: list[SyntaxTreeNode], lines: list[str]) -> list[str]:
     blocks: list[str] = []
     for node in nodes:
         kind = node.type
-        if kind == "paragraph":
+        if kind == "paragraph" and (rows := _pipe_rows(node, lines)):
+            blocks.append("\n".join(table_lines(rows)))
+        elif kind == "paragraph":
             blocks.append(_lines_text(_inline(node.children[0])))
         elif kind == "heading":
             blocks.append(_heading(node))
@@ -143,7 +151,9 @@ def _inline(node: SyntaxTreeNode) -> str:
     parts: list[str] = []
     for child in node.children:
         kind = child.type
-        if kind in ("text", "code_inline"):
+        if kind == "text":  # a backtick left as text is a typed apostrophe ("`s-Gravenhage")
+            parts.append(child.content.replace("`", "'"))
+        elif kind == "code_inline":
             parts.append(child.content)
         elif kind == "softbreak":
             parts.append(" ")
@@ -213,10 +223,24 @@ def _table_rows(node: SyntaxTreeNode, lines: list[str]) -> list[list[str]]:
             cells = [_cell_text(_inline(cell.children[0]) if cell.children else "") for cell in row.children]
             if row.map:
                 source = _split_row(lines[row.map[0]])
-                for extra in source[len(cells) :]:
-                    cells.append(_cell_text(_inline(SyntaxTreeNode(_PARSER.parseInline(extra))[0])))
+                cells.extend(_inline_cell(extra) for extra in source[len(cells) :])
             rows.append(cells)
     return rows
+
+
+def _pipe_rows(node: SyntaxTreeNode, lines: list[str]) -> list[list[str]] | None:
+    """A paragraph of "| a | b |" lines is a table the parser did not take (no or a bad delimiter row)."""
+    if not node.map or node.map[1] - node.map[0] < 2:
+        return None
+    source = [lines[index].strip().lstrip("> ") for index in range(*node.map)]
+    if not all(line.startswith("|") for line in source):
+        return None
+    return [[_inline_cell(cell) for cell in _split_row(line)] for line in source]
+
+
+def _inline_cell(markdown: str) -> str:
+    """The text of a table cell given as Markdown source."""
+    return _cell_text(_inline(SyntaxTreeNode(_PARSER.parseInline(markdown))[0]))
 
 
 def _cell_text(text: str) -> str:

@@ -60,11 +60,12 @@ def visible_words(markdown: str) -> Counter[str]:
     """The words of a plain rendering (CommonMark HTML -> text), independent of the module under test.
 
     A link target the parser could not take as a link ("](../a/(b/README.md)") is
-    not text a reader should see, and soft hyphens are invisible.
+    not text a reader should see; soft hyphens and zero-width characters are invisible.
     """
     parser = _VisibleText()
     parser.feed(REFERENCE.render(markdown))
-    text = re.sub(r"\]\(\S*?\)", " ", "".join(parser.parts)).replace("\u00ad", "")
+    text = re.sub(r"\]\(\S*?\)", " ", "".join(parser.parts))
+    text = re.sub("[\u00ad\u200b\u200c\u200d\u2060\ufeff]", "", text)
     return words(text)
 
 
@@ -208,6 +209,26 @@ bedrag = 180_000
         "Noot: zie & lees bijlage 2."
     )
     assert_no_markup(text, "text")
+
+
+def test_converter_slips_are_read_as_meant() -> None:
+    markdown = """\
+1. ###Definitie
+
+Zie `s-Gravenhage, de risico`s en het begrip `bermen'; #1 blijft tekst.
+
+|
+| Strafverzwarend | Strafverminderend |
+| Medeplegen | Poging (- een *derde*) |
+| Omvang schade | --- |
+"""
+    assert markdown_to_text(markdown) == (
+        "Definitie\n\n"
+        "Zie 's-Gravenhage, de risico's en het begrip ‘bermen'; #1 blijft tekst.\n\n"
+        "Strafverzwarend; Strafverminderend\n"  # no delimiter row: still a table
+        "Medeplegen — Strafverminderend: Poging (- een derde)\n"
+        "Omvang schade"
+    )
 
 
 def test_lists_one_item_per_line_nested_lists_flattened() -> None:
