@@ -21,11 +21,12 @@ from dataclasses import dataclass
 
 from assistant.cleaning import SUPERSCRIPT_DIGITS
 from assistant.tables import CELL_SEPARATOR, ROW_LABEL_SEPARATOR
-from assistant.types import Passage, SourceDocument
+from assistant.types import Page, Passage, SourceDocument
 
 _HEADING_MAX_CHARS = 80
 _HEADING_MAX_WORDS = 12
 _HEADING_MAX_DEPTH = 2  # a heading directly followed by one sub-heading
+SECTION_SEPARATOR = " › "  # between a heading and the sub-heading right under it
 _BODY_MIN_CHARS = 100  # a line this long is running text even without a full stop
 _NUMBER_PREFIX = re.compile(r"^\d+(?:\.\d+)*\.?\s+")
 _NUMBERED_ITEM = re.compile(r"^\d{1,2}[.)]\s+\S")
@@ -271,13 +272,19 @@ def chunk_document(doc: SourceDocument, chunk_chars: int = 900, overlap_chars: i
             spans.append((pending[-1].page, group_start, group_end, section))
         pending.clear()
 
+    parent: str | None = None  # a heading with no text of its own yet
     for unit in _units(doc):
         if unit.heading or (pending and pending[-1].page != unit.page):
             flush()
         if unit.heading:
-            section = unit.text
+            # A heading directly under another one ("Voortgang activiteiten" / "SPUK
+            # Kansrijke Wijk") keeps its parent in view, or the parent's words are lost.
+            # The document's title above its first heading is shown with every citation anyway.
+            section = f"{parent}{SECTION_SEPARATOR}{unit.text}" if parent else unit.text
+            parent = unit.text if unit.text != doc.meta.title else None
         else:
             pending.append(unit)
+            parent = None
     flush()
 
     passages: list[Passage] = []
@@ -304,6 +311,14 @@ def chunk_document(doc: SourceDocument, chunk_chars: int = 900, overlap_chars: i
                 date=meta.date,
                 kamerstuk=meta.kamerstuk,
                 doc_sha256=meta.sha256,
+                page_end=_page_end(page, end),
             )
         )
     return passages
+
+
+def _page_end(page: Page, end: int) -> int | None:
+    """The next page's number when the passage reaches into text continued from it."""
+    if page.number is not None and page.continues_at is not None and end > page.continues_at:
+        return page.number + 1
+    return None

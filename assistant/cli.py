@@ -98,6 +98,11 @@ def _print_report(report: IngestReport) -> None:
     ):
         if names:
             print(f"  {label}: {', '.join(names)}")
+    for name, chars in sorted(report.hidden_text.items()):
+        print(f"  onzichtbare tekst niet geïndexeerd: {name} ({chars} tekens)")
+    for name, count in report.ocr_pages.items():
+        pages = "pagina" if count == 1 else "pagina's"
+        print(f"  OCR: {name} ({count} {pages} zonder tekstlaag, met OCR gelezen)")
     for skipped in report.skipped:
         print(f"  overgeslagen: {skipped.path}: {skipped.reason}", file=sys.stderr)
 
@@ -108,7 +113,7 @@ def _where(hit_or_citation_passage) -> str:
     if p.date:
         parts.append(p.date)
     if p.page is not None:
-        parts.append(f"p. {p.page}")
+        parts.append(f"p. {p.pages_label}")
     if p.section:
         parts.append(f"§ {p.section}")
     return " | ".join(parts)

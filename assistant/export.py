@@ -76,7 +76,7 @@ def source_details(p: Passage) -> list[str]:
     if p.kamerstuk:
         details.append(f"Kamerstuk {p.kamerstuk}")
     if p.page is not None:
-        details.append(f"p. {p.page}")
+        details.append(f"p. {p.pages_label}")
     if p.section:
         details.append(f"§ {one_line(p.section)}")
     return details

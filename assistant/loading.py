@@ -21,8 +21,18 @@ import yaml
 from pypdf import PageObject, PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError
 
-from assistant.cleaning import clean_text, strip_repeated_lines
+from assistant.cleaning import assemble_pages, strip_repeated_lines
 from assistant.markdown_text import markdown_to_text
+from assistant.ocr import (
+    OCR_DISABLED_REASON,
+    OCR_FOUND_NOTHING_REASON,
+    OCR_MISSING_REASON,
+    needs_ocr,
+    ocr_available,
+    ocr_missing_pages,
+)
+from assistant.pdf_layout import PageLayout, layout_pages
+from assistant.pdf_runs import PageRuns, page_runs
 from assistant.types import DocumentMeta, Page, SkippedFile, SourceDocument
 
 SUPPORTED_SUFFIXES = (".pdf", ".txt", ".md")
@@ -131,7 +141,10 @@ def _decode(data: bytes, path: Path) -> str:
         ) from exc
 
 
-def _text_pages(data: bytes, path: Path) -> list[tuple[int | None, str]]:
+RawPage = tuple[int | None, str, list[str], tuple[str, ...]]  # number, body, footnotes, furniture
+
+
+def _text_pages(data: bytes, path: Path) -> list[RawPage]:
     """A text file is one page, unless form feeds (as pdftotext writes) mark its pages."""
     text = _decode(data, path)
     if path.suffix.lower() == ".md":
@@ -139,20 +152,21 @@ def _text_pages(data: bytes, path: Path) -> list[tuple[int | None, str]]:
         # "SOURCE: ..." line records where a file came from; it is not part of the document.
         if text.startswith(_SOURCE_PREFIX):
             text = text.partition("\n")[2]
-        return [(None, markdown_to_text(text))]
+        return [(None, markdown_to_text(text), [], ())]
     if "\f" not in text:
-        return [(None, text)]
+        return [(None, text, [], ())]
     parts = text.split("\f")
-    return list(enumerate(strip_repeated_lines(parts), start=1))
+    return [(n, part, [], ()) for n, part in enumerate(strip_repeated_lines(parts), start=1)]
 
 
-def _pdf_pages(data: bytes, path: Path) -> list[tuple[int | None, str]]:
+def _pdf_pages(data: bytes, path: Path) -> tuple[list[RawPage], int]:
+    """The reader's text of each page (`assistant.pdf_layout`) and the hidden characters dropped."""
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             # Many "protected" PDFs only carry an owner password and open with an empty one.
             raise LoadError(path, "PDF is beveiligd met een wachtwoord; sla een onbeveiligde versie op")
-        raw_pages = [_extract(page) for page in reader.pages]
+        runs = [_runs(page) for page in reader.pages]
     except LoadError:
         raise
     except FileNotDecryptedError as exc:
@@ -161,8 +175,22 @@ def _pdf_pages(data: bytes, path: Path) -> list[tuple[int | None, str]]:
         raise LoadError(path, f"PDF gebruikt een versleuteling die niet gelezen kan worden ({exc})") from exc
     except Exception as exc:  # PdfReadError, and on damaged files many other kinds of errors
         raise LoadError(path, _damage_reason(data)) from exc
-    texts = strip_repeated_lines(raw_pages)
-    return [(page.page_number + 1, text) for page, text in zip(reader.pages, texts, strict=True)]
+    layouts = layout_pages([r for r in runs if isinstance(r, PageRuns)])
+    by_page = iter(layouts)
+    pages: list[RawPage] = []
+    for number, result in enumerate(runs, start=1):
+        layout = next(by_page) if isinstance(result, PageRuns) else PageLayout(body=result)
+        pages.append((number, layout.body, layout.footnotes, tuple(layout.furniture)))
+    return pages, sum(layout.hidden_chars for layout in layouts)
+
+
+def _runs(page: PageObject) -> PageRuns | str:
+    """The page's positioned runs; pypdf's plain text when the layout engine fails on its fonts."""
+    try:
+        runs = page_runs(page)
+    except Exception:  # layout mode fails on some fonts where plain extraction still works
+        return page.extract_text()
+    return runs if runs.reliable else page.extract_text()
 
 
 def _damage_reason(data: bytes) -> str:
@@ -174,13 +202,9 @@ def _damage_reason(data: bytes) -> str:
     return "PDF is beschadigd en kan niet gelezen worden"
 
 
-def _extract(page: PageObject) -> str:
-    """Layout mode keeps the blank lines between paragraphs that the cleaner needs; plain is the fallback."""
-    try:
-        text = page.extract_text(extraction_mode="layout")
-    except Exception:  # layout mode fails on some fonts where plain extraction still works
-        text = ""
-    return text if text.strip() else page.extract_text()
+def _markdown_pages(raw_pages: list[RawPage]) -> list[Page]:
+    """Rendered Markdown (`_text_pages`) is final: one page of text, nothing to reflow or place."""
+    return [Page(number, body) for number, body, _, _ in raw_pages if body]
 
 
 def _first_meaningful_line(pages: list[Page]) -> str | None:
@@ -195,10 +219,32 @@ def _first_meaningful_line(pages: list[Page]) -> str | None:
     return None
 
 
-def load_file(path: Path, entry: dict | None = None) -> SourceDocument:
+def _ocr_missing_pages(
+    data: bytes, raw_pages: list[RawPage], language: str | None
+) -> tuple[list[RawPage], set[int | None]]:
+    """PDF pages without text get OCR text (assistant/ocr.py); also returns the numbers of those pages."""
+    if language is None or not any(needs_ocr(page[1]) for page in raw_pages) or not ocr_available(language):
+        return raw_pages, set()
+    reader = PdfReader(io.BytesIO(data))
+    if reader.is_encrypted:
+        reader.decrypt("")  # _pdf_pages has already opened it this way
+    texts, done = ocr_missing_pages(reader, [page[1] for page in raw_pages], language, pdf_data=data)
+    pages = [(page[0], text, page[2], page[3]) for page, text in zip(raw_pages, texts, strict=True)]
+    return pages, {raw_pages[i][0] for i in done}
+
+
+def _no_text_reason(language: str | None) -> str:
+    if language is None:
+        return OCR_DISABLED_REASON
+    return OCR_FOUND_NOTHING_REASON if ocr_available(language) else OCR_MISSING_REASON
+
+
+def load_file(path: Path, entry: dict | None = None, ocr_language: str | None = None) -> SourceDocument:
     """Load one file with its manifest entry (or none) into cleaned pages; raises `LoadError`.
 
     `meta.source_file` is the file name here; `load_corpus` makes it relative to the corpus folder.
+    PDF pages without a text layer are OCRed in `ocr_language` (a Tesseract language such as
+    "nld"; None: no OCR) when Tesseract is installed, and marked `Page.ocr`.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -211,13 +257,16 @@ def load_file(path: Path, entry: dict | None = None) -> SourceDocument:
     if not data:
         raise LoadError(path, "bestand is leeg (0 bytes)")
 
-    raw_pages = _pdf_pages(data, path) if suffix == ".pdf" else _text_pages(data, path)
-    # Markdown is rendered straight into the cleaned shape; reflowing it would join table rows.
-    clean = str.strip if suffix == ".md" else clean_text
-    pages = [Page(number, text) for number, raw in raw_pages if (text := clean(raw))]
+    raw_pages, hidden_chars = _pdf_pages(data, path) if suffix == ".pdf" else (_text_pages(data, path), 0)
+    ocr_pages: set[int | None] = set()
+    if suffix == ".pdf":
+        raw_pages, ocr_pages = _ocr_missing_pages(data, raw_pages, ocr_language)
+    # Markdown is rendered straight into the cleaned shape; the cleaner's reflow would only damage it.
+    assemble = _markdown_pages if suffix == ".md" else assemble_pages
+    pages = [replace(page, ocr=page.number in ocr_pages) for page in assemble(raw_pages)]
     if not pages:
         if suffix == ".pdf":
-            raise LoadError(path, "PDF bevat geen uitleesbare tekst (waarschijnlijk een scan zonder OCR)")
+            raise LoadError(path, _no_text_reason(ocr_language))
         raise LoadError(path, "bestand bevat geen tekst")
 
     entry = entry or {}
@@ -232,7 +281,7 @@ def load_file(path: Path, entry: dict | None = None) -> SourceDocument:
         recipient=entry.get("recipient"),
         sha256=hashlib.sha256(data).hexdigest(),
     )
-    return SourceDocument(meta=meta, pages=pages)
+    return SourceDocument(meta=meta, pages=pages, hidden_chars=hidden_chars)
 
 
 def _is_document(path: Path, corpus_dir: Path) -> bool:
@@ -250,8 +299,12 @@ def _format_mb(value: float) -> str:
     return f"{value:.3g}".replace(".", ",")
 
 
-def load_corpus(corpus_dir: Path, max_file_mb: float) -> tuple[list[SourceDocument], list[SkippedFile]]:
+def load_corpus(
+    corpus_dir: Path, max_file_mb: float, ocr_language: str | None = None
+) -> tuple[list[SourceDocument], list[SkippedFile]]:
     """Load every document under `corpus_dir` (recursively, in sorted order) and report the rest.
+
+    `ocr_language` is passed to `load_file` (None: scans are skipped, not OCRed).
 
     Raises `LoadError` only for a missing folder or a malformed manifest; any
     single bad file is reported as a `SkippedFile` with its doc_id, so the index
@@ -286,7 +339,7 @@ def load_corpus(corpus_dir: Path, max_file_mb: float) -> tuple[list[SourceDocume
             skipped.append(SkippedFile(relative, reason, doc_id))
             continue
         try:
-            document = load_file(path, entry)
+            document = load_file(path, entry, ocr_language)
         except LoadError as exc:
             skipped.append(SkippedFile(relative, exc.reason, doc_id))
             continue

@@ -30,7 +30,7 @@ from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
 from assistant.cleaning import normalise_characters
-from assistant.tables import table_lines
+from assistant.tables import ROW_MARK, table_lines
 
 _PARSER = MarkdownIt("commonmark").enable("table")
 # "##Titel": an ATX heading marker without the space CommonMark requires (also in "1. ##Titel").
@@ -112,7 +112,7 @@ def _blocks(nodes: list[SyntaxTreeNode], lines: list[str]) -> list[str]:
     for node in nodes:
         kind = node.type
         if kind == "paragraph" and (rows := _pipe_rows(node, lines)):
-            blocks.append("\n".join(table_lines(rows)))
+            blocks.append(_table_text(rows))
         elif kind == "paragraph":
             blocks.append(_lines_text(_inline(node.children[0])))
         elif kind == "heading":
@@ -120,7 +120,7 @@ def _blocks(nodes: list[SyntaxTreeNode], lines: list[str]) -> list[str]:
         elif kind in ("bullet_list", "ordered_list"):
             blocks.extend(_list(node, lines))
         elif kind == "table":
-            blocks.append("\n".join(table_lines(_table_rows(node, lines))))
+            blocks.append(_table_text(_table_rows(node, lines)))
         elif kind in ("fence", "code_block"):
             blocks.append(_lines_text(node.content))
         elif kind == "html_block":
@@ -209,6 +209,11 @@ def _list(node: SyntaxTreeNode, lines: list[str]) -> list[str]:
     if current:
         blocks.append("\n".join(current))
     return blocks
+
+
+def _table_text(rows: list[list[str]]) -> str:
+    """Table rows as consecutive lines; the cleaner's row mark is not needed (nothing reflows them)."""
+    return "\n".join(line.removeprefix(ROW_MARK) for line in table_lines(rows))
 
 
 def _table_rows(node: SyntaxTreeNode, lines: list[str]) -> list[list[str]]:

@@ -42,7 +42,8 @@ class Assistant:
         """Bring the index in step with the corpus folder: add new, update changed, remove deleted."""
         corpus = Path(corpus or self.settings.corpus)
         with self._ingest_lock:
-            documents, skipped = load_corpus(corpus, self.settings.max_file_mb)
+            ocr_language = self.settings.ocr_language if self.settings.ocr_enabled else None
+            documents, skipped = load_corpus(corpus, self.settings.max_file_mb, ocr_language)
             passages = {
                 d.meta.doc_id: chunk_document(d, self.settings.chunk_chars, self.settings.chunk_overlap_chars)
                 for d in documents
@@ -50,6 +51,10 @@ class Assistant:
             keep = {s.doc_id for s in skipped if s.doc_id}
             report = self.index.sync(documents, passages, keep_doc_ids=keep, progress=progress)
             report.skipped = list(skipped)
+            report.hidden_text = {d.meta.source_file: d.hidden_chars for d in documents if d.hidden_chars}
+            report.ocr_pages = {
+                d.meta.source_file: n for d in documents if (n := sum(p.ocr for p in d.pages))
+            }
             return report
 
     def documents(self) -> list[dict]:

@@ -66,6 +66,12 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(50.0, description="Files larger than this are skipped with a message.")
     chunk_chars: int = Field(900, description="Target passage size in characters.")
     chunk_overlap_chars: int = Field(150, description="Overlap where a long paragraph must be split.")
+    ocr_enabled: bool = Field(
+        True, description="OCR PDF pages without a text layer (scans), when Tesseract is installed."
+    )
+    ocr_language: str = Field(
+        "nld", description="Tesseract language(s) for OCR, e.g. 'nld' or 'nld+eng' (needs their data)."
+    )
 
     # --- retrieval
     top_k: int = Field(5, description="Passages returned by a search.")

@@ -14,6 +14,9 @@ from __future__ import annotations
 
 ROW_LABEL_SEPARATOR = " — "
 CELL_SEPARATOR = "; "
+# Starts each table line handed to the cleaner, so it keeps the line whole and on
+# its own (a private-use character: never in real text; the cleaner removes it).
+ROW_MARK = "\ue000"
 
 
 def _clean_cell(cell: str) -> str:
@@ -47,6 +50,9 @@ def row_text(header: list[str], cells: list[str]) -> str:
 def table_lines(rows: list[list[str]]) -> list[str]:
     """A table (first row = header) as quotable lines: the header line, then one line per row.
 
+    Each line starts with `ROW_MARK`, which tells `assistant.cleaning.clean_text`
+    to keep it as a paragraph of its own (never joined with its neighbours).
+
     The header itself is kept as a plain line ("Gemeente; Bijdrage 2025; Aantal
     wijken") so every word of the table stays in the text. Rows without text
     are dropped. A table of one row yields that row joined with "; ".
@@ -57,4 +63,28 @@ def table_lines(rows: list[list[str]]) -> list[str]:
     header, body = rows[0], rows[1:]
     lines = [CELL_SEPARATOR.join(c for c in header if c)]
     lines.extend(line for row in body if (line := row_text(header, row)))
+    return [ROW_MARK + line for line in lines]
+
+
+def has_header(rows: list[list[str]]) -> bool:
+    """Whether the first row names the columns, or is itself a row of a label/value list.
+
+    A two-column list of labels and values ("Datum | 10-05-2022", "Tijd | 9:30")
+    has no header row; its first row already carries a value. A value has digits
+    where a column name for it has none ("Bedrag" over "€ 250.000"); tables of
+    three or more columns are taken to have a header (column names may hold a
+    year: "Bijdrage 2025").
+    """
+    if not rows or len(rows[0]) != 2:
+        return True
+    return not any(ch.isdigit() for ch in rows[0][1])
+
+
+def pair_lines(rows: list[list[str]]) -> list[str]:
+    """A label/value list as quotable lines "label: value" (each marked with `ROW_MARK`)."""
+    lines = []
+    for row in rows:
+        cells = [_clean_cell(c) for c in row if c.strip()]
+        if cells:
+            lines.append(ROW_MARK + (f"{cells[0]}: {'; '.join(cells[1:])}" if len(cells) > 1 else cells[0]))
     return lines

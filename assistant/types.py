@@ -32,10 +32,20 @@ class DocumentMeta:
 
 @dataclass(frozen=True)
 class Page:
-    """One page of cleaned text. `number` is 1-based; None for formats without pages."""
+    """One page of cleaned text. `number` is 1-based; None for formats without pages.
+
+    `continues_at` is set when the page's last sentence runs on into the next
+    page: the text from that offset on was printed on page `number + 1` (it was
+    moved here so the sentence stays whole). `furniture` holds the running
+    header/footer lines removed from the page (kept for metadata such as an
+    "ah-tk-…" number; never indexed).
+    """
 
     number: int | None
     text: str
+    continues_at: int | None = None
+    furniture: tuple[str, ...] = ()
+    ocr: bool = False  # the text was read from the page image (a scan), not from a text layer
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,7 @@ class SourceDocument:
 
     meta: DocumentMeta
     pages: list[Page]
+    hidden_chars: int = 0  # characters of invisible text (white, off-page, microscopic) not indexed
 
     @property
     def text(self) -> str:
@@ -73,6 +84,16 @@ class Passage:
     date: str | None = None
     kamerstuk: str | None = None
     doc_sha256: str = ""
+    page_end: int | None = None  # last page, when the passage runs on into the next page
+
+    @property
+    def pages_label(self) -> str | None:
+        """The page or page span a citation shows: "3" or "1–2"; None for page-less formats."""
+        if self.page is None:
+            return None
+        if self.page_end and self.page_end != self.page:
+            return f"{self.page}–{self.page_end}"
+        return str(self.page)
 
     def source_json(self) -> dict[str, Any]:
         """The passage as the public JSON shows a source (shared by citations and search hits)."""
@@ -82,6 +103,7 @@ class Passage:
             "type": self.doc_type,
             "date": self.date,
             "page": self.page,
+            "page_end": self.page_end or self.page,
             "section": self.section,
             "text": self.text,
         }
@@ -209,6 +231,8 @@ class IngestReport:
     documents_removed: list[str] = field(default_factory=list)
     skipped: list[SkippedFile] = field(default_factory=list)
     total_passages: int = 0  # passages in the index after the run
+    hidden_text: dict[str, int] = field(default_factory=dict)  # file -> invisible characters not indexed
+    ocr_pages: dict[str, int] = field(default_factory=dict)  # file -> its pages whose text is OCR text
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -278,7 +278,7 @@ def _escape(text: str) -> str:
 def _source_label(p: Passage) -> str:
     parts = [p.title]
     if p.page is not None:
-        parts.append(f"p. {p.page}")
+        parts.append(f"p. {p.pages_label}")
     return ", ".join(parts)
 
 
@@ -421,9 +421,11 @@ def ingest_summary(report: IngestReport) -> str:
     if report.documents_removed:
         changed.append(f"{len(report.documents_removed)} verwijderd")
     head = "Index bijgewerkt: " + ", ".join(changed) if changed else "De index was al bij"
+    ocr = sum(report.ocr_pages.values())
     return (
         f"{head}; {report.passages_added} passages toegevoegd. "
         f"Doorzoekbaar: {report.total_passages} passages uit {report.documents} documenten."
+        + (f" Gescand en met OCR gelezen: {ocr} pagina('s)." if ocr else "")
     )
 
 

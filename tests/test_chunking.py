@@ -39,7 +39,7 @@ def assert_offsets(doc: SourceDocument, passages: list[Passage]) -> None:
 def test_kamerbrief_sections(documents: dict[str, SourceDocument]) -> None:
     passages = chunk_document(documents["kst-36600-XV-32"])
     assert passage_with(passages, "7 gemeenten").section == "DU Veerkracht en Weerbaarheid"
-    assert passage_with(passages, "€ 256 miljoen").section == "SPUK Kansrijke Wijk"
+    assert passage_with(passages, "€ 256 miljoen").section == "Voortgang activiteiten › SPUK Kansrijke Wijk"
     assert passage_with(passages, "Woensel Zuid").section == "Voorbeeld interventies SPUK Kansrijke Wijk"
     assert passage_with(passages, "jongerenwerkplaatsen opgezet").section == "Social Labs"
     assert passage_with(passages, "variëren van 20 tot 70").section == "Maatschappelijke Raad"
@@ -53,7 +53,9 @@ def test_kamerbrief_sections(documents: dict[str, SourceDocument]) -> None:
 
 def test_nota_sections(documents: dict[str, SourceDocument]) -> None:
     passages = chunk_document(documents["nota-agenda-vws-kamerbrief-2024"])
-    assert passage_with(passages, "Op 16 oktober vindt een debat plaats").section == "Aanleiding"
+    assert passage_with(passages, "Op 16 oktober vindt een debat plaats").section == (
+        "Agenda Veerkrachtige en Weerbare Samenleving › Aanleiding"
+    )
     assert passage_with(passages, "mondelinge toelichting (30 mins)").section == "Geadviseerd besluit"
     assert passage_with(passages, "Veerkracht- en Weerbaarheidscongres").section == "Kernpunten"
 

@@ -150,7 +150,7 @@ def test_bad_files_are_reported_by_name_and_the_rest_still_loads(corpus: Path) -
     assert "onvolledig" in reasons["afgebroken.pdf"]
     assert "beschadigd" in reasons["beschadigd.pdf"]
     assert "wachtwoord" in reasons["geheim.pdf"]
-    assert "geen uitleesbare tekst" in reasons["scan.pdf"] and "OCR" in reasons["scan.pdf"]
+    assert "scan zonder tekstlaag" in reasons["scan.pdf"] and "OCR nodig" in reasons["scan.pdf"]
     assert "UTF-8" in reasons["latin1.txt"]
     assert "te groot" in reasons["groot.txt"] and "0,05 MB" in reasons["groot.txt"]
     # The skipped files keep their doc_id, so the index keeps what it had of them.

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from assistant.chunking import chunk_document
+from assistant.chunking import SECTION_SEPARATOR, chunk_document
 from assistant.loading import LoadError, load_file
 from assistant.markdown_text import markdown_to_text
 from assistant.types import DocumentMeta, Page, Passage, SourceDocument
@@ -125,7 +125,7 @@ def test_headings_become_sections() -> None:
     assert passage_with(passages, "tweede voortgangsrapportage").section == "Voortgang SPUK Kansrijke Wijk"
     assert passage_with(passages, "kansrijke wijken, zie de regeling.").section == "Aanleiding"
     assert passage_with(passages, "staat in de tabel").section == "Financiering"
-    assert passage_with(passages, "aaneengesloten gebied").section == "Begripsbepalingen"
+    assert passage_with(passages, "aaneengesloten gebied").section == "Artikel 1 › Begripsbepalingen"
     for passage in passages:
         assert_no_markup(passage.text, "passage")
 
@@ -358,7 +358,8 @@ def test_real_regulations_load_as_sections_without_markup(
         for passage in passages:
             assert_no_markup(passage.text, name)
         headings = _heading_texts(markdown.partition("\n")[2])
-        sections = [p.section for p in passages if p.section]
+        # "Artikel 1 › Begripsbepalingen": a heading directly under another keeps its parent.
+        sections = [p.section.split(SECTION_SEPARATOR)[-1] for p in passages if p.section]
         documents_with_headings += bool(headings)
         documents_with_sections += bool(sections)
         from_headings += sum(section in headings for section in sections)
