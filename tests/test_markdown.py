@@ -311,11 +311,12 @@ def test_load_file_drops_the_source_line(tmp_path: Path) -> None:
 
 def _heading_texts(markdown: str) -> set[str]:
     """The document's Markdown headings as plain text, read independently of the module."""
-    tokens = REFERENCE.parse(re.sub(r"(?m)^( {0,3}#{1,6})(?=[^#\s])", r"\1 ", markdown))
+    tokens = REFERENCE.parse(re.sub(r"(?m)^( {0,3}#{2,6})(?=[^#\s])", r"\1 ", markdown))  # "##Titel"
     headings = set()
     for opening, inline in zip(tokens, tokens[1:], strict=False):
         if opening.type == "heading_open":
-            text = "".join(child.content for child in inline.children or [] if child.type == "text")
+            parts = [c.content for c in inline.children or [] if c.type in ("text", "code_inline")]
+            text = "".join(parts)
             headings.add(" ".join(text.split()).lstrip(": "))
     return headings
 
@@ -354,6 +355,7 @@ def test_real_regulations_load_as_sections_without_markup(
         passages = chunk_document(loaded)
         text = "\n\n".join(page.text for page in loaded.pages)
         assert not text.startswith("SOURCE:"), name
+        assert unicodedata.is_normalized("NFC", text), name
 
         for passage in passages:
             assert_no_markup(passage.text, name)
