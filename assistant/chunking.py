@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from assistant.cleaning import SUPERSCRIPT_DIGITS
+from assistant.tables import CELL_SEPARATOR, ROW_LABEL_SEPARATOR
 from assistant.types import Page, Passage, SourceDocument
 
 _HEADING_MAX_CHARS = 80
@@ -29,6 +30,8 @@ SECTION_SEPARATOR = " › "  # between a heading and the sub-heading right under
 _BODY_MIN_CHARS = 100  # a line this long is running text even without a full stop
 _NUMBER_PREFIX = re.compile(r"^\d+(?:\.\d+)*\.?\s+")
 _NUMBERED_ITEM = re.compile(r"^\d{1,2}[.)]\s+\S")
+# A table row that names its columns: "Deventer — Bijdrage 2025: € 180.000" (assistant.tables).
+_TABLE_ROW = re.compile(rf"{re.escape(ROW_LABEL_SEPARATOR)}[^:]+: \S")
 _CLOSING = SUPERSCRIPT_DIGITS + "\"'”’»)]"
 # Dots that do not end a sentence: "nr. 96", "Mr. Jansen"; initials and "o.a." are
 # recognised by their shape (single letters between dots).
@@ -92,7 +95,17 @@ def _heading_like(text: str) -> bool:
         and not text.endswith((".", ",", ";", ":", "!", "?", "-"))
         and "," not in text
         and ";" not in text
+        and _TABLE_ROW.search(text) is None  # a table row must stay in the passages to be quoted
     )
+
+
+def _is_table_row(unit: _Unit) -> bool:
+    return _TABLE_ROW.search(unit.text) is not None
+
+
+def _is_table_header(unit: _Unit) -> bool:
+    """The line naming a table's columns ("Gemeente; Bijdrage 2025"), see `assistant.tables`."""
+    return CELL_SEPARATOR in unit.text and ROW_LABEL_SEPARATOR not in unit.text
 
 
 def _is_body(unit: _Unit) -> bool:
@@ -130,11 +143,15 @@ def _units(doc: SourceDocument) -> list[_Unit]:
         units.extend(page_units)
 
     # A heading is followed by body text, possibly through a sub-heading
-    # ("Voortgang activiteiten" / "SPUK Kansrijke Wijk" / text), across page breaks.
+    # ("Voortgang activiteiten" / "SPUK Kansrijke Wijk" / text), across page breaks,
+    # or by a table (its header line, then rows).
     for i in range(len(units) - 2, -1, -1):
         unit, following = units[i], units[i + 1]
+        table_next = _is_table_header(following) and i + 2 < len(units) and _is_table_row(units[i + 2])
         unit.heading = (
-            unit.kind == "text" and _heading_like(unit.text) and (following.heading or _is_body(following))
+            unit.kind == "text"
+            and _heading_like(unit.text)
+            and (following.heading or _is_body(following) or table_next)
         )
     # Three or more title-like lines in a row are a plain list (names, places), not
     # nested headings: as headings all but the last would vanish from the passages.

@@ -22,6 +22,7 @@ from pypdf import PageObject, PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError
 
 from assistant.cleaning import assemble_pages, strip_repeated_lines
+from assistant.markdown_text import markdown_to_text
 from assistant.metadata import derive_metadata, pdf_info
 from assistant.ocr import (
     OCR_DISABLED_REASON,
@@ -33,12 +34,12 @@ from assistant.ocr import (
 )
 from assistant.pdf_layout import PageLayout, layout_pages
 from assistant.pdf_runs import PageRuns, page_runs
-from assistant.types import DocumentMeta, SkippedFile, SourceDocument
+from assistant.types import DocumentMeta, Page, SkippedFile, SourceDocument
 
 SUPPORTED_SUFFIXES = (".pdf", ".txt", ".md")
 MANIFEST_NAME = "manifest.yaml"
 UNKNOWN_TYPE = "onbekend"
-_MD_HEADING = re.compile(r"^ {0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$")
+_SOURCE_PREFIX = "SOURCE: "
 _TEXT_FIELDS = ("doc_id", "title", "type", "kamerstuk", "author", "recipient")
 
 # pypdf logs English repair notes ("EOF marker not found") for every odd file; the
@@ -140,13 +141,6 @@ def _decode(data: bytes, path: Path) -> str:
         ) from exc
 
 
-def _markdown_to_text(text: str) -> str:
-    """Turn '## SPUK' into a heading line 'SPUK' standing on its own, as in the other formats."""
-    return "\n".join(
-        f"\n{m.group(1)}\n" if (m := _MD_HEADING.match(line)) else line for line in text.split("\n")
-    )
-
-
 RawPage = tuple[int | None, str, list[str], tuple[str, ...]]  # number, body, footnotes, furniture
 
 
@@ -154,7 +148,11 @@ def _text_pages(data: bytes, path: Path) -> list[RawPage]:
     """A text file is one page, unless form feeds (as pdftotext writes) mark its pages."""
     text = _decode(data, path)
     if path.suffix.lower() == ".md":
-        text = _markdown_to_text(text)
+        # Rendered Markdown is already in the cleaned shape (see load_file). A first
+        # "SOURCE: ..." line records where a file came from; it is not part of the document.
+        if text.startswith(_SOURCE_PREFIX):
+            text = text.partition("\n")[2]
+        return [(None, markdown_to_text(text), [], ())]
     if "\f" not in text:
         return [(None, text, [], ())]
     parts = text.split("\f")
@@ -207,6 +205,11 @@ def _damage_reason(data: bytes) -> str:
     return "PDF is beschadigd en kan niet gelezen worden"
 
 
+def _markdown_pages(raw_pages: list[RawPage]) -> list[Page]:
+    """Rendered Markdown (`_text_pages`) is final: one page of text, nothing to reflow or place."""
+    return [Page(number, body) for number, body, _, _ in raw_pages if body]
+
+
 def _ocr_missing_pages(
     data: bytes, raw_pages: list[RawPage], language: str | None
 ) -> tuple[list[RawPage], set[int | None]]:
@@ -249,7 +252,9 @@ def load_file(path: Path, entry: dict | None = None, ocr_language: str | None = 
     ocr_pages: set[int | None] = set()
     if suffix == ".pdf":
         raw_pages, ocr_pages = _ocr_missing_pages(data, raw_pages, ocr_language)
-    pages = [replace(page, ocr=page.number in ocr_pages) for page in assemble_pages(raw_pages)]
+    # Markdown is rendered straight into the cleaned shape; the cleaner's reflow would only damage it.
+    assemble = _markdown_pages if suffix == ".md" else assemble_pages
+    pages = [replace(page, ocr=page.number in ocr_pages) for page in assemble(raw_pages)]
     if not pages:
         if suffix == ".pdf":
             raise LoadError(path, _no_text_reason(ocr_language))
