@@ -67,7 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     _filters(p)
 
-    p = sub.add_parser("eval", help="evaluate retrieval and answers against a Q&A set", add_help=False)
+    p = sub.add_parser(
+        "eval", help="evaluate retrieval and answers on the evaluation sets (or a Q&A file)", add_help=False
+    )
     return parser
 
 

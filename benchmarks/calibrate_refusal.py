@@ -1,4 +1,4 @@
-"""Calibrate the extractive answerer's refusal thresholds on evals/qa.jsonl.
+"""Calibrate the extractive answerer's refusal thresholds on the dev splits of the evaluation sets.
 
 The answerer refuses when the best passage is not close (dense cosine), when
 the best sentence scores low, or when the question's salient terms are not
@@ -11,9 +11,13 @@ balanced accuracy: the mean of "answerable questions answered with the expected
 facts" and "unanswerable questions refused". Among equally good combinations it
 takes the median of each threshold, which leaves the widest margin both ways.
 
-    python benchmarks/calibrate_refusal.py [--index DIR] [--qa evals/qa.jsonl] [--verbose]
+    python benchmarks/calibrate_refusal.py [--set NAME ...] [--split dev|test|all] [--verbose]
+    python benchmarks/calibrate_refusal.py --qa FILE [--index DIR]   # a Q&A file over the bundled corpus
 
-Without --index the bundled corpus is indexed into a temporary folder first.
+Only the **dev** split is used unless asked otherwise: thresholds tuned on the test
+split would make its numbers meaningless (`evals/README.md`). `--set` takes the sets
+of `evals/sets.yaml` (default: all whose documents are present); each is indexed into
+its cached evaluation index (`index/eval-<hash>`), so a re-run embeds nothing.
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.answering import ExtractiveAnswerer  # noqa: E402
+from assistant.evaluation import contains_fact, eval_index_dir, load_sets, shared_corpora_dir  # noqa: E402
+from assistant.evaluation.sets import corpus_for, shared_files  # noqa: E402
 from assistant.pipeline import Assistant  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 
@@ -54,8 +60,8 @@ class Measured:
 
 
 def facts_present(text: str, facts: list[list[str]]) -> bool:
-    lowered = text.lower()
-    return all(any(alt.lower() in lowered for alt in alternatives) for alternatives in facts)
+    """The evaluation's own fact matching (normalised, at word edges)."""
+    return all(contains_fact(text, alternatives) for alternatives in facts)
 
 
 def measure(assistant: Assistant, rows: list[dict]) -> list[Measured]:
@@ -135,22 +141,51 @@ def calibrate(measured: list[Measured]) -> tuple[Thresholds, int, int]:
     return chosen, len(top), len(grid)
 
 
+def _rows(path: Path, split: str) -> list[dict]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [r for r in rows if split == "all" or r.get("split", "dev") == split]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--index", type=Path, help="an existing index of the bundled corpus")
-    parser.add_argument("--qa", type=Path, default=ROOT / "evals" / "qa.jsonl")
+    parser.add_argument("--set", dest="sets", action="append", metavar="NAME", help="set of evals/sets.yaml")
+    parser.add_argument(
+        "--split",
+        choices=["dev", "test", "all"],
+        default="dev",
+        help="items to use (default dev)",
+    )
+    parser.add_argument("--qa", type=Path, help="a Q&A file over the bundled corpus instead of the sets")
+    parser.add_argument("--index", type=Path, help="with --qa: an existing index of the bundled corpus")
     parser.add_argument("--verbose", action="store_true", help="print every question's values and answer")
     args = parser.parse_args()
 
-    rows = [json.loads(line) for line in args.qa.read_text(encoding="utf-8").splitlines() if line.strip()]
+    settings = Settings()
+    jobs: list[tuple[str, list[dict], Path, Path | None]] = []  # (label, rows, corpus, index)
+    if args.qa:
+        jobs.append((args.qa.name, _rows(args.qa, args.split), Path(settings.corpus), args.index))
+    else:
+        root = shared_corpora_dir()
+        for eval_set in load_sets():
+            if args.sets and eval_set.name not in args.sets:
+                continue
+            reason = shared_files(eval_set, root)[1]
+            if reason:
+                print(f"set {eval_set.name}: skipped, {reason}")
+                continue
+            corpus = corpus_for(eval_set, settings, root)
+            jobs.append(
+                (eval_set.name, _rows(eval_set.qa, args.split), corpus, eval_index_dir(settings, corpus))
+            )
+    measured: list[Measured] = []
+    started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings().with_overrides(index=args.index or Path(tmp) / "index")
-        assistant = Assistant(settings)
-        if args.index is None:
-            assistant.ingest(progress=False)
-        started = time.perf_counter()
-        measured = measure(assistant, rows)
-        elapsed = time.perf_counter() - started
+        for label, rows, corpus, index in jobs:
+            assistant = Assistant(settings.with_overrides(corpus=corpus, index=index or Path(tmp) / label))
+            assistant.ingest(corpus, progress=False)
+            measured += measure(assistant, rows)
+            print(f"set {label}: {len(rows)} {args.split} questions")
+    elapsed = time.perf_counter() - started
 
     print(f"{len(measured)} questions measured in {elapsed:.1f} s (gates open)\n")
     for label in ("dense", "sentence", "coverage"):
