@@ -23,11 +23,12 @@ _TENS = {
 }  # fmt: skip
 _ENGLISH = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "nine": 9, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
     "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
     "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
     "hundred": 100, "thousand": 1000,
 }  # fmt: skip
+# "ten" is left out: in Dutch text it is "ten behoeve", "ten minste", never 10.
 # Words that are numbers but also something else: "een" is mostly the article, so it
 # counts only before a scale word ("een miljoen"); "anderhalf" is 1.5.
 _FRACTIONS = {"anderhalf": 1.5, "half": 0.5, "halve": 0.5}

@@ -100,7 +100,7 @@ ENGLISH_TO_DUTCH = {
 
 # Dutch separable verbs: "Wie voert Buurtkracht uit?" asks about "uitvoeren"; the
 # particle at the end joined to the verb finds "uitvoering", "uitgevoerd", "uitvoerder".
-_PARTICLES = _wordset("uit op aan af in mee toe door voor over terug bij samen vast na")
+_PARTICLES = _wordset("uit op aan af in mee toe door voor over terug bij samen vast na voort weg")
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,8 @@ class Question:
     words). `amounts` are the values of the sums of money in the question (euros),
     `counts` its other numbers, `years` the years it names (ranges filled in).
     `carried` are the words brought in from earlier turns; `answer_noun` is the kind
-    of thing a "welke" question wants named ("Welke regeling ..." -> "regeling"). `problem` says why the
+    of thing a "welke" question wants named ("Welke regeling ..." -> "regeling");
+    `soft_terms` count when a sentence has them and never against it (split verbs). `problem` says why the
     input cannot be answered as a question ("empty", "too_long"), else None.
     """
 
@@ -139,6 +140,7 @@ class Question:
     problem: Problem | None = None
     search_text: str = ""
     answer_noun: str | None = None
+    soft_terms: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -166,7 +168,9 @@ def _quantity_type(q: str) -> QuestionType | None:
         q,
     )
     if not quantity:
-        return None
+        # "Wat is het budget van X?", "What is the budget for X?": a sum of money by its name.
+        named = re.match(r" (?:wat (?:is|was|zijn|waren)|what (?:is|was|are|were)) (?:het|de|the) (\w+) ", q)
+        return "money" if named and MONEY_WORDS.match(named.group(1)) else None
     word = quantity.group(1)
     after = q[quantity.end() :].split()
     money_word = any(MONEY_WORDS.match(w) for w in q.split())
@@ -279,14 +283,28 @@ def _focus(text: str) -> tuple[str, Problem | None]:
     return text, "too_long"
 
 
-def _separable_verbs(query: str) -> list[str]:
-    """ "Wie voert Buurtkracht uit?" -> ["uitvoert"]: a verb with its particle at the end of the clause."""
+def _separable_verbs(query: str) -> list[tuple[str, str]]:
+    """Dutch verbs split in two, as (verb part, whole verb): "Wie voert Buurtkracht uit?" ->
+    [("voert", "uitvoert")], "om de Agenda voort te zetten" -> [("zetten", "voortzetten")].
+
+    A guess (a noun can look like a verb), so the whole verbs are soft terms: they
+    count when found and never against a sentence.
+    """
     tokens = re.findall(r"\w+", query.lower())
+    pairs = [
+        (tokens[i + 2], tokens[i] + tokens[i + 2])
+        for i in range(len(tokens) - 2)
+        if tokens[i] in _PARTICLES and tokens[i + 1] == "te" and tokens[i + 2].endswith("en")
+    ]
     if (
         len(tokens) < 3 or tokens[-1] not in _PARTICLES or tokens[0].startswith("waar")
     ):  # "Waar staat X voor?"
-        return []
-    return [tokens[-1] + verb for verb in tokens[1:-1] if len(verb) >= 4 and verb.endswith(("t", "en"))][:1]
+        return pairs
+    middle = tokens[1:-1]
+    verbs = [v for v in middle if len(v) >= 4 and v.endswith("t")] or [
+        v for k, v in enumerate(middle) if len(v) >= 4 and v.endswith("en") and k > 0
+    ]
+    return pairs + [(verbs[0], tokens[-1] + verbs[0])] if verbs else pairs
 
 
 def _dutch_renderings(query: str, language: Language) -> tuple[str, ...]:
@@ -322,9 +340,12 @@ def parse_question(
     counts = frozenset(q.value for q in found if q.value not in amounts)
     words_only = _without_numbers(query, found)  # numbers are values, not words: "1,5" is not "1" and "5"
     asked = set(salient_words(_without_numbers(focus, quantities(focus))))
-    terms = salient_words(words_only) + [
-        v for v in _separable_verbs(focus) if v not in salient_words(words_only)
-    ]
+    # "hoe lang", "hoe vaak", "how often": the question's form, not its subject.
+    form = {m.group(1).lower() for m in re.finditer(r"\b(?:hoe|how)\s+(\w+)", query, re.IGNORECASE)}
+    terms = [t for t in salient_words(words_only) if t not in form]
+    split_verbs = _separable_verbs(focus)  # "voert ... uit" is one word: "uitvoert"
+    soft = tuple(w for pair in split_verbs for w in (*pair, pair[1][: len(pair[1]) - len(pair[0])]))
+    terms += [whole for _, whole in split_verbs if whole not in terms]
     carried = tuple(t for t in terms if t not in asked)
     dutch = _dutch_renderings(query, language)
     search = " ".join([query, *(d for d in dutch if d not in query.lower())])
@@ -338,6 +359,7 @@ def parse_question(
             dict.fromkeys(n for chunk in re.split(r"[?!.,;:()]", words_only) for n in named_things(chunk))
         ),
         answer_noun=answer_noun(query),
+        soft_terms=soft,
         amounts=amounts,
         counts=counts,
         years=frozenset(asked_years),

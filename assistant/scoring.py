@@ -269,7 +269,7 @@ def score_part(
     one, or when the question names a sum and the sentence names other sums only.
     """
     bonus = type_bonus(part.kind, c.text, known, part.text)
-    if part.kind in ("money", "amount", "date"):
+    if part.kind in ("money", "amount", "date") or c.index.values:
         said = years(c.text) or years(c.local_text)
         if year_conflict(said, question.years):
             return None

@@ -41,6 +41,12 @@ class Term:
 
 _PARTICLES = _wordset("uit op aan af in mee toe door voor over terug bij samen vast na")
 _PARTICLE_LENGTHS = sorted({len(p) for p in _PARTICLES})
+_SOFT_WORDS = _wordset(
+    """
+    regeling regelingen programma project projecten initiatief fonds brief kamerbrief nota document
+    krijgt krijgen kreeg kregen ontvangt ontvangen ontving geeft geven gaf
+    """
+)
 _QUANTITY_WORDS = _wordset("miljoen miljard duizend mln mld euro eur million billion thousand")
 
 
@@ -68,9 +74,11 @@ def salient_terms(question: Question) -> list[Term]:
         if not stems:
             continue
         hard = question.language == "nl" or word in names or any(c.isdigit() for c in word)
-        # "Welke regeling ontvangt 1,5 miljoen?": the value identifies the sentence, which names
-        # the regeling rather than saying "regeling".
-        hard = hard and not (values and word == question.answer_noun)
+        # "Welke regeling ontvangt 1,5 miljoen?", "Welke organisatie voert X uit?": the sentence
+        # names the regeling or organisation rather than saying the word. Kind nouns ("de
+        # regeling") and light verbs ("krijgt", "ontvangt") count when found, never against.
+        answer_type = word == question.answer_noun and (values or question.kind == "who")
+        hard = hard and not answer_type and word not in _SOFT_WORDS and word not in question.soft_terms
         terms.append(Term(word, stems, bool(MONEY_WORDS.match(word)), hard, word in carried))
     for value in sorted(values):
         terms.append(Term(f"{value:g}", (), value in question.amounts, True, False, frozenset({value})))
@@ -118,6 +126,8 @@ class TextIndex:
         if whole in self.stems or (parts and all(p in self.stems for p in parts)):
             return True
         word = fold(term.word)
+        if word.startswith("ge") and len(word) >= prefix + 4:
+            word = word[2:]  # a participle: "geïnformeerd" ~ "informeren"
         if len(word) >= prefix and not parts:
             start = word[:prefix]
             # Dutch participles carry a ge- prefix: reserved ~ gereserveerd, invested ~ geinvesteerd.
