@@ -210,7 +210,7 @@ class ExtractiveAnswerer:
             if len(chosen) >= s.answer_max_sentences:
                 break
             if kind in FACT_KINDS and x.type_bonus < max(FACT_MINIMUM, best.type_bonus):
-                continue  # tells no fact of the asked kind, or a weaker one ("€ 1,8 miljoen" for "hoeveel gemeenten")
+                continue  # no fact of the asked kind, or a weaker one ("€ 1,8 miljoen" for a count)
             if all(_distinct(x, c) for c in chosen) and _adds_facts(x, chosen, assessment.parts[0][0]):
                 chosen.append(x)
         return self._quotes(chosen, assessment, passages)
