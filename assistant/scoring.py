@@ -328,24 +328,31 @@ def assess(
                 ):
                     blocked_years |= years(c.text) or years(c.local_text)
                 continue
-            w = SCORE_WEIGHTS
-            score = (
-                w["similarity"] * similarities[j][k]
-                + w["overlap"] * overlap
-                + w["passage"] * passage_cov
-                + w["evidence"] * evidence
-                + w["type"] * bonus
-                + w["novelty"] * novelty
-            )
-            eligible[j].append(
-                ScoredSentence(
-                    j, c.hit_index, c.start, c.end, c.text, similarities[j][k], overlap, passage_cov,
-                    evidence, bonus, novelty, score,
-                )
-            )  # fmt: skip
+            evidence_of = (similarities[j][k], overlap, passage_cov, evidence, bonus, novelty)
+            eligible[j].append(_scored(j, c, *evidence_of))
     for ranked in eligible:
         ranked.sort(key=lambda x: (-x.score, x.hit_index, x.start))
     return eligible
+
+
+def _scored(
+    part: int, c: Candidate, similarity: float, overlap: float, passage_cov: float, evidence: float,
+    bonus: float, novelty: float,
+) -> ScoredSentence:  # fmt: skip
+    """One sentence's score for one part: the weighted sum of its evidence (SCORE_WEIGHTS)."""
+    w = SCORE_WEIGHTS
+    score = (
+        w["similarity"] * similarity
+        + w["overlap"] * overlap
+        + w["passage"] * passage_cov
+        + w["evidence"] * evidence
+        + w["type"] * bonus
+        + w["novelty"] * novelty
+    )
+    return ScoredSentence(
+        part, c.hit_index, c.start, c.end, c.text, similarity, overlap, passage_cov, evidence, bonus,
+        novelty, score,
+    )  # fmt: skip
 
 
 def _in_most(word: str, passages: Sequence[TextIndex]) -> bool:
