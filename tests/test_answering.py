@@ -329,3 +329,17 @@ def test_document_facts_are_quoted_from_letterhead_and_signature(
     assert quote in answer.citations[0].quote
     assert answer.citations[0].passage.doc_id == "kst-36600-XV-32"
     assert_citations_check_out(answer)
+
+
+@pytest.mark.parametrize("opener", ["Daarom", "Dit", "Zij", "Hiermee"])
+def test_a_quote_that_points_back_brings_the_sentence_it_points_to(opener: str) -> None:
+    from assistant.sentences import with_context
+
+    text = "De gemeente krijgt € 2 miljoen voor de wijkaanpak. " + opener + " start de aanpak in mei."
+    start = text.index(opener)
+    a, b = with_context(text, start, len(text), "date")
+    assert text[a:b] == text  # the sentence it points back to comes along
+    # Across a paragraph break the pointing word refers to something else: no widening.
+    split = text.replace(". " + opener, ".\n\n" + opener)
+    s = split.index(opener)
+    assert with_context(split, s, len(split), "date") == (s, len(split))
