@@ -122,7 +122,8 @@ class Question:
     `counts` its other numbers, `years` the years it names (ranges filled in).
     `carried` are the words brought in from earlier turns; `answer_noun` is the kind
     of thing a "welke" question wants named ("Welke regeling ..." -> "regeling");
-    `soft_terms` count when a sentence has them and never against it (split verbs). `problem` says why the
+    `verb_forms` pairs a split verb with its whole form ("voert" with "uitvoert"): a
+    sentence covers the term with either. `problem` says why the
     input cannot be answered as a question ("empty", "too_long"), else None.
     """
 
@@ -140,7 +141,7 @@ class Question:
     problem: Problem | None = None
     search_text: str = ""
     answer_noun: str | None = None
-    soft_terms: tuple[str, ...] = ()
+    verb_forms: tuple[tuple[str, str], ...] = ()
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -344,8 +345,7 @@ def parse_question(
     form = {m.group(1).lower() for m in re.finditer(r"\b(?:hoe|how)\s+(\w+)", query, re.IGNORECASE)}
     terms = [t for t in salient_words(words_only) if t not in form]
     split_verbs = _separable_verbs(focus)  # "voert ... uit" is one word: "uitvoert"
-    soft = tuple(w for pair in split_verbs for w in (*pair, pair[1][: len(pair[1]) - len(pair[0])]))
-    terms += [whole for _, whole in split_verbs if whole not in terms]
+    verb_forms = tuple((verb, whole) for verb, whole in split_verbs if verb in terms)
     carried = tuple(t for t in terms if t not in asked)
     dutch = _dutch_renderings(query, language)
     search = " ".join([query, *(d for d in dutch if d not in query.lower())])
@@ -359,7 +359,7 @@ def parse_question(
             dict.fromkeys(n for chunk in re.split(r"[?!.,;:()]", words_only) for n in named_things(chunk))
         ),
         answer_noun=answer_noun(query),
-        soft_terms=soft,
+        verb_forms=verb_forms,
         amounts=amounts,
         counts=counts,
         years=frozenset(asked_years),

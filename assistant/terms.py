@@ -37,6 +37,7 @@ class Term:
     hard: bool  # English content words are soft: the Dutch text cannot contain them
     carried: bool = False  # brought in from earlier turns by the follow-up rewrite, not asked now
     values: frozenset[float] = frozenset()
+    alternatives: tuple[str, ...] = ()  # other spellings that also cover it ("uitvoert" for "voert")
 
 
 _PARTICLES = _wordset("uit op aan af in mee toe door voor over terug bij samen vast na")
@@ -45,6 +46,15 @@ _SOFT_WORDS = _wordset(
     """
     regeling regelingen programma project projecten initiatief fonds brief kamerbrief nota document
     krijgt krijgen kreeg kregen ontvangt ontvangen ontving geeft geven gaf
+    """
+)
+# Nouns that name a category rather than a thing: "Welke organisatie ..." is answered by
+# "Stichting Wijkwerk Nederland", which does not say "organisatie". A specific role
+# ("Welke staatssecretaris") is written in the answer and stays a hard term.
+_CATEGORY_NOUNS = _wordset(
+    """
+    organisatie organisaties instantie instanties partij partijen uitvoerder uitvoerders instelling
+    instellingen regeling regelingen organization organisation body
     """
 )
 _QUANTITY_WORDS = _wordset("miljoen miljard duizend mln mld euro eur million billion thousand")
@@ -77,9 +87,12 @@ def salient_terms(question: Question) -> list[Term]:
         # "Welke regeling ontvangt 1,5 miljoen?", "Welke organisatie voert X uit?": the sentence
         # names the regeling or organisation rather than saying the word. Kind nouns ("de
         # regeling") and light verbs ("krijgt", "ontvangt") count when found, never against.
-        answer_type = word == question.answer_noun and (values or question.kind == "who")
-        hard = hard and not answer_type and word not in _SOFT_WORDS and word not in question.soft_terms
-        terms.append(Term(word, stems, bool(MONEY_WORDS.match(word)), hard, word in carried))
+        answer_type = word == question.answer_noun and (values or word in _CATEGORY_NOUNS)
+        hard = hard and not answer_type and word not in _SOFT_WORDS
+        whole = tuple(w for verb, w in question.verb_forms if verb == word)
+        terms.append(
+            Term(word, stems, bool(MONEY_WORDS.match(word)), hard, word in carried, alternatives=whole)
+        )
     for value in sorted(values):
         terms.append(Term(f"{value:g}", (), value in question.amounts, True, False, frozenset({value})))
     for word in question.dutch:
@@ -97,6 +110,7 @@ class TextIndex:
     words: frozenset[str]
     money: bool
     values: frozenset[float] = frozenset()
+    alternatives: tuple[str, ...] = ()  # other spellings that also cover it ("uitvoert" for "voert")
 
     @classmethod
     def of(cls, text: str) -> TextIndex:
@@ -122,6 +136,9 @@ class TextIndex:
         """
         if term.values:
             return bool(term.values & self.values)
+        for alternative in term.alternatives:
+            if self.covers(Term(alternative, tuple(analyze(alternative)), term.money, term.hard), prefix):
+                return True
         whole, *parts = term.stems
         if whole in self.stems or (parts and all(p in self.stems for p in parts)):
             return True
