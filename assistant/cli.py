@@ -192,8 +192,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.command == "ask":
         filters = _filters_from(args)
-        questions = [q.strip() for q in sys.stdin] if args.question == "-" else [args.question]
-        for question in (q for q in questions if q):
+        # One question per line from stdin (blank lines skipped); a single argument is always
+        # answered, even when empty: `ask "" --json` prints one refusal object with a reason.
+        questions = [q.strip() for q in sys.stdin if q.strip()] if args.question == "-" else [args.question]
+        for question in questions:
             answer = assistant.ask(question, filters=filters)
             if args.json:
                 print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)

@@ -178,22 +178,31 @@ def is_followup(question: str) -> bool:
     return points_back and (len(tokens) <= 8 or not named_things(question))
 
 
+def _own_names(text: str) -> list[str]:
+    """The named things of a question other than bare numbers and years."""
+    return [n for n in named_things(text) if not _NUMBER.fullmatch(n.replace(" ", ""))]
+
+
 def _subject_of(history: Sequence[tuple[str, str]]) -> list[str]:
     """The salient terms the conversation is about, from the user's questions, newest first.
 
-    Named things win; a question without names contributes its content words.
-    When the newest question was itself a follow-up, the one before it is
-    consulted as well, so "Wat is de SPUK?" / "En de DU?" / "Wie betaalt dat?"
-    keeps both subjects in view.
+    Named things win: the names of the newest question that names something, plus
+    those of the follow-ups after it ("Wat is de SPUK?" / "En de DU?" / "Wie betaalt
+    dat?" keeps both). Only when no question named anything do content words stand
+    in, from the newest question that was not itself a follow-up.
     """
     subject: list[str] = []
     for previous, _answer in reversed(history):
-        terms = named_things(previous) or salient_words(previous)
-        for term in terms:
+        for term in _own_names(previous):
             if term.lower() not in (s.lower() for s in subject):
                 subject.append(term)
         if subject and not is_followup(previous):
             break
+    if not subject:
+        for previous, _answer in reversed(history):
+            if not is_followup(previous) or previous == history[0][0]:
+                subject = salient_words(previous)
+                break
     return subject[:6]
 
 
@@ -207,7 +216,9 @@ def rewrite_followup(question: str, history: list[tuple[str, str]]) -> str:
     Kansrijke Wijk)".
     """
     question = question.strip()
-    if not history or not is_followup(question):
+    # With a conversation going, a question that names nothing of its own ("Wie is de
+    # uitvoerder?", "Wanneer start het?") is about the conversation's subject.
+    if not history or not (is_followup(question) or not _own_names(question)):
         return question
     lowered = question.lower()
     subject = [s for s in _subject_of(history) if s.lower() not in lowered]

@@ -12,12 +12,14 @@ from pathlib import Path
 
 from assistant.answering import ExtractiveAnswerer
 from assistant.chunking import chunk_document
-from assistant.conversation import rewrite_followup
+from assistant.docfacts import DocumentFact, answer_document_fact, asked_document_fact
 from assistant.embedding import load_embedder
 from assistant.index import PassageIndex
 from assistant.llm import LLMAnswerer, build_chat_model, rewrite_with_model
 from assistant.loading import load_corpus
+from assistant.question import Question, parse_question
 from assistant.retrieval import HybridRetriever
+from assistant.sentences import text_chunks
 from assistant.settings import Settings
 from assistant.types import Answer, Filters, Hit, IngestReport, final_answer
 
@@ -76,21 +78,42 @@ class Assistant:
     ) -> Iterator[str | Answer]:
         """Yield text as it is produced, then the final `Answer` as the last item.
 
-        A follow-up is first rewritten into a standalone query (by the chat model
-        when one is configured, else offline), which is what is searched; the
+        The question is understood once (`assistant.question.parse_question`): a
+        follow-up is rewritten into a standalone query (by the chat model when one
+        is configured, else offline), which is what is searched; the
         answer is written by the chat model when configured (checked, with the
         offline answerer as fallback), else by the extractive answerer.
         """
         turns = list(history or [])
         llm = self._llm_answerer()
         if llm is None:
-            query = rewrite_followup(question, turns)
-            answerer: ExtractiveAnswerer | LLMAnswerer = self.answerer
-        else:
-            query = rewrite_with_model(llm.chat_model, question, turns)
-            answerer = llm
-        hits = self.search(query, filters=filters)
-        yield from answerer.stream(question, hits, query=query)
+            typed = parse_question(question, turns)
+            hits = self.retriever.search(typed, filters=filters)
+            fact = asked_document_fact(typed) if typed.problem is None else None
+            answer = self._document_fact(typed, fact, hits) if fact else None
+            if answer is not None:
+                yield from text_chunks(answer.text)
+                yield answer
+                return
+            yield from self.answerer.stream(typed, hits)
+            return
+        typed = parse_question(
+            question, turns, standalone=rewrite_with_model(llm.chat_model, question, turns)
+        )
+        if typed.problem is not None:
+            yield from self.answerer.stream(typed, [])
+            return
+        hits = self.retriever.search(typed, filters=filters)
+        yield from llm.stream(question, hits, query=typed.query)
+
+    def _document_fact(self, question: Question, fact: DocumentFact, hits: list[Hit]) -> Answer | None:
+        """The date, signer, sender, recipient or Kamerstuk of the best-ranked document that states it."""
+        wanted = {h.passage.doc_id for h in hits}
+        passages_of: dict[str, list] = {}
+        for p in self.retriever.keyword_index().passages:
+            if p.doc_id in wanted:
+                passages_of.setdefault(p.doc_id, []).append(p)
+        return answer_document_fact(question, fact, hits, passages_of)
 
     def _llm_answerer(self) -> LLMAnswerer | None:
         """The chat-model answerer, built on first use (None when llm_provider is 'none')."""

@@ -30,6 +30,8 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
 from assistant.embedding import embed_queries
+from assistant.numbers import quantities, value_token
+from assistant.question import Question
 from assistant.settings import Settings
 from assistant.types import Filters, Hit, Passage
 
@@ -133,6 +135,28 @@ def analyze(text: str) -> list[str]:
     return terms
 
 
+def index_terms(text: str) -> list[str]:
+    """What the keyword index stores and searches: `analyze(text)` plus one term per value
+    (`_value_terms`), so "1,5 miljoen" in a question finds "€ 1.500.000" in a passage."""
+    return analyze(text) + _value_terms(text)
+
+
+def _value_terms(text: str) -> list[str]:
+    """One index term per sum of money and per number written in words, whatever the notation.
+
+    "€ 1.500.000", "1,5 miljoen" and "anderhalf miljoen euro" all give "n1500000";
+    "achttien" gives "18", as a digit count would. Question and passages are
+    analysed alike, so a question finds a sum however either writes it.
+    """
+    extra = []
+    for q in quantities(text):
+        if q.money or q.value >= 1e5:
+            extra.append(value_token(q.value))
+        elif not q.text[:1].isdigit() and q.value == int(q.value):
+            extra.append(str(int(q.value)))
+    return extra
+
+
 # --- BM25 ----------------------------------------------------------------------
 
 
@@ -149,7 +173,7 @@ class KeywordIndex:
         self.passages = list(passages)
         self._bm25 = bm25s.BM25()
         if self.passages:
-            self._bm25.index([analyze(p.embedding_text()) for p in self.passages], show_progress=False)
+            self._bm25.index([index_terms(p.embedding_text()) for p in self.passages], show_progress=False)
         # Position of each passage in id order: the deterministic tie-break for equal scores.
         by_id = sorted(range(len(self.passages)), key=lambda i: self.passages[i].id)
         self._id_order = np.empty(len(self.passages), dtype=np.int64)
@@ -165,7 +189,7 @@ class KeywordIndex:
         if not self.passages:
             return []
         # Each distinct term counts once: repeating a word in a question should not double its weight.
-        term_ids = self._bm25.get_tokens_ids(list(dict.fromkeys(analyze(query))))
+        term_ids = self._bm25.get_tokens_ids(list(dict.fromkeys(index_terms(query))))
         if not term_ids:
             return []
         scores = self._bm25.get_scores_from_ids(term_ids)
@@ -238,9 +262,20 @@ class HybridRetriever:
             return current[1]
 
     def search(
-        self, query: str, k: int | None = None, filters: Filters | None = None, mode: str | None = None
+        self,
+        query: str | Question,
+        k: int | None = None,
+        filters: Filters | None = None,
+        mode: str | None = None,
     ) -> list[Hit]:
-        """The k best passages for `query` that pass `filters`; [] for an empty query."""
+        """The k best passages for `query` that pass `filters`; [] for an empty query.
+
+        A typed `Question` is searched by its `search_text` (the standalone query
+        with Dutch renderings of English words); one that is not a question
+        (`Question.problem`) finds nothing.
+        """
+        if isinstance(query, Question):
+            query = "" if query.problem else (query.search_text or query.query)
         mode = mode or self.settings.retrieval_mode
         if mode not in MODES:
             raise ValueError(f"Unknown retrieval mode {mode!r}; valid modes: {', '.join(MODES)}.")

@@ -188,14 +188,21 @@ class Answer:
     standalone_query: str = ""  # the question after follow-up rewriting
     notice: str | None = None  # e.g. "model unreachable, offline answer"
     answerer: str = "extractive"
+    reason: str | None = None  # why it was refused, e.g. "empty" (input without a question)
 
     def to_json(self) -> dict[str, Any]:
-        """The public JSON shape shared by `assistant ask --json` and the web API."""
-        return {
+        """The public JSON shape shared by `assistant ask --json` and the web API.
+
+        `reason` is added only for input that is not a question ("empty", "too_long").
+        """
+        data: dict[str, Any] = {
             "answer": self.text,
             "refused": self.refused,
             "citations": [c.to_json() for c in self.citations],
         }
+        if self.reason in ("empty", "too_long"):
+            data["reason"] = self.reason
+        return data
 
 
 def final_answer(stream: Iterable[str | Answer]) -> Answer:

@@ -307,3 +307,39 @@ def test_the_authors_in_a_footnote_reach_the_answer(assistant: Assistant) -> Non
     assert not answer.refused
     assert "Kaulingfreks" in answer.text
     assert_citations_check_out(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "quote"),
+    [
+        ("Wie heeft de Kamerbrief over de voortgang van de Agenda ondertekend?", "J.N.J. Nobel"),
+        ("Who signed the letter about the progress of the Agenda?", "J.N.J. Nobel"),
+        ("Op welke datum is de Kamerbrief gedateerd?", "Den Haag, 26 november 2024"),
+        ("When was the letter dated?", "26 november 2024"),
+        ("Aan wie is de Kamerbrief gericht?", "Aan de Voorzitter van de Tweede Kamer der Staten-Generaal"),
+        ("Wat is het Kamerstuknummer van de brief?", "36 600 XV"),
+        ("Wie stuurde de Kamerbrief?", "BRIEF VAN DE STAATSSECRETARIS VAN SOCIALE ZAKEN EN WERKGELEGENHEID"),
+    ],
+)
+def test_document_facts_are_quoted_from_letterhead_and_signature(
+    assistant: Assistant, question: str, quote: str
+) -> None:
+    answer = assistant.ask(question)
+    assert not answer.refused, answer.text
+    assert quote in answer.citations[0].quote
+    assert answer.citations[0].passage.doc_id == "kst-36600-XV-32"
+    assert_citations_check_out(answer)
+
+
+@pytest.mark.parametrize("opener", ["Daarom", "Dit", "Zij", "Hiermee"])
+def test_a_quote_that_points_back_brings_the_sentence_it_points_to(opener: str) -> None:
+    from assistant.sentences import with_context
+
+    text = "De gemeente krijgt € 2 miljoen voor de wijkaanpak. " + opener + " start de aanpak in mei."
+    start = text.index(opener)
+    a, b = with_context(text, start, len(text), "date")
+    assert text[a:b] == text  # the sentence it points back to comes along
+    # Across a paragraph break the pointing word refers to something else: no widening.
+    split = text.replace(". " + opener, ".\n\n" + opener)
+    s = split.index(opener)
+    assert with_context(split, s, len(split), "date") == (s, len(split))

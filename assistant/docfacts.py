@@ -1,0 +1,151 @@
+"""Facts about a document rather than in it: its date, who signed or sent it, to whom, its Kamerstuk number.
+
+Such facts stand in a letterhead ("Den Haag, 26 november 2024", "Aan de Voorzitter
+van de Tweede Kamer ..."), a signature ("De Staatssecretaris van ..., / J.N.J. Nobel")
+or a number line ("36 600 XV" / "Nr. 32"), which are not sentences the scoring
+prefers. `asked_document_fact` recognises such a question; `answer_document_fact`
+finds the line in the document's own passages (guided by its metadata: the date
+and Kamerstuk number of the passage) and quotes it verbatim, cited to the page
+where it stands. When the line is not found the normal answerer takes over.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Literal
+
+from assistant.question import Question
+from assistant.types import Answer, Citation, Hit, Passage
+
+DocumentFact = Literal["date", "signer", "sender", "recipient", "kamerstuk"]
+
+_DOCUMENT = re.compile(r"\b(?:\w*brief|letter|nota|memo|document|stuk)\b", re.IGNORECASE)
+_SIGNER = r"\b(?:onderte\w+|getekend|tekende|signed|signature|signatory)\b"
+_RECIPIENT = r"\b(?:aan wie|gericht aan|geadresseerd\w*|ontvanger|to whom|addressed)\b"
+_SENDER = (
+    r"\b(?:afzender|wie stuurde|gestuurd door|verstuurd door|who sent|sender|from whom)\b"
+    r"|\bwie (?:heeft|had) \w+ \w+ (?:gestuurd|verstuurd|geschreven)"
+)
+_DATE = (
+    r"\b(?:gedateerd|dated)\b|\b(?:datum|date)\s+(?:\w+\s+){0,3}(?:\w*brief|letter|nota)\b"
+    r"|\bwanneer is de \w*brief (?:verstuurd|gestuurd|geschreven|verzonden)\b"
+)
+_ASKED: list[tuple[DocumentFact, re.Pattern[str]]] = [
+    ("kamerstuk", re.compile(r"\bkamerstuk\w*|\b(?:document|paper) number\b", re.I)),
+    ("signer", re.compile(_SIGNER, re.I)),
+    ("recipient", re.compile(_RECIPIENT, re.I)),
+    ("sender", re.compile(_SENDER, re.I)),
+    ("date", re.compile(_DATE, re.I)),
+]
+_MONTHS = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
+# A signature: a name by initials at the end of a line, alone or after the function ("..., J.N.J. Nobel").
+_INITIALS = re.compile(r"(?:^|,\s*)(?:[A-Z]\.){1,5} ?(?:(?:de|van|der|den|ter|ten) )*[A-Z][\w'-]+\s*$")
+FRAMING = {"nl": "Volgens de documenten:", "en": "According to the documents (quoted in Dutch):"}
+
+
+def asked_document_fact(question: Question) -> DocumentFact | None:
+    """Which document-level fact a question asks for ("Wie heeft de brief ondertekend?" -> "signer")."""
+    text = question.query
+    if len(question.parts) > 1:
+        return None  # "Welke datum staat op de brief, en ...": the sentence answerer handles both parts
+    for fact, pattern in _ASKED:
+        if pattern.search(text) and (fact != "date" or _DOCUMENT.search(text)):
+            if fact in ("recipient", "sender") and not _DOCUMENT.search(text):
+                continue
+            return fact
+    return None
+
+
+def _lines(passage: Passage) -> list[tuple[int, int]]:
+    """Spans of the non-empty lines of a passage."""
+    spans, start = [], 0
+    for line in passage.text.split("\n"):
+        if line.strip():
+            a = start + len(line) - len(line.lstrip())
+            spans.append((a, start + len(line.rstrip())))
+        start += len(line) + 1
+    return spans
+
+
+def _dutch_date(iso: str | None) -> str | None:
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso or "")
+    return f"{int(m[3])} {_MONTHS[int(m[2]) - 1]} {m[1]}" if m else None
+
+
+def find_line(fact: DocumentFact, passages: Sequence[Passage]) -> tuple[Passage, int, int] | None:
+    """The passage and span of the line that states `fact`, searched in document order."""
+    ordered = sorted(passages, key=lambda p: p.chunk_index)
+    for p in ordered if fact != "signer" else reversed(ordered):
+        lines = _lines(p)
+        for k, (a, b) in enumerate(lines if fact != "signer" else list(reversed(lines))):
+            line = p.text[a:b]
+            span = _match(fact, p, line, a, b, lines if fact != "signer" else list(reversed(lines)), k)
+            if span is not None:
+                return p, span[0], span[1]
+    return None
+
+
+def _match(
+    fact: DocumentFact, p: Passage, line: str, a: int, b: int, lines: list[tuple[int, int]], k: int
+) -> tuple[int, int] | None:
+    """The quote span when this line states `fact` (the signature also takes its function line)."""
+    if fact == "date":
+        day = _dutch_date(p.date)
+        if (day and day in line.lower()) or re.match(r"(?:Den Haag|Datum|Date)\b.*\d{4}", line):
+            return a, b
+    elif fact == "signer" and _INITIALS.search(line.strip()) and len(line.split()) <= 25:
+        if k + 1 < len(lines) and p.text[lines[k + 1][0] : lines[k + 1][1]].rstrip().endswith(","):
+            return lines[k + 1][0], b  # "De Staatssecretaris van ..., / J.N.J. Nobel"
+        return a, b
+    elif (
+        fact == "recipient"
+        and re.match(r"Aan (?:de|het|mevrouw|de heer)\b", line)
+        or fact == "sender"
+        and re.match(r"(?:BRIEF VAN|Brief van|Van:?)\s", line)
+    ):
+        return a, b
+    elif fact == "kamerstuk" and p.kamerstuk:
+        number = p.kamerstuk.split(",")[0].strip()
+        if line.strip().startswith(number) or "kamerstuk" in line.lower() and number in line:
+            return a, b
+    return None
+
+
+def answer_document_fact(
+    question: Question, fact: DocumentFact, hits: Sequence[Hit], passages_of: dict[str, list[Passage]]
+) -> Answer | None:
+    """A cited answer quoting the line that states `fact`, from the best-ranked document that has it.
+
+    `passages_of` maps doc_id to all passages of that document. None when no
+    retrieved document states the fact in a line (the caller answers normally).
+    """
+    for doc_id in dict.fromkeys(h.passage.doc_id for h in hits):
+        found = find_line(fact, passages_of.get(doc_id, []))
+        if found is None:
+            continue
+        passage, start, end = found
+        citation = Citation(1, passage, start, end)
+        quote = re.sub(r"\s+", " ", citation.quote).strip()
+        return Answer(
+            question=question.text,
+            text=f"{FRAMING[question.language]} {quote} [1]",
+            refused=False,
+            citations=[citation],
+            hits=list(hits),
+            standalone_query=question.query,
+        )
+    return None

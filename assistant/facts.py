@@ -1,0 +1,245 @@
+"""The facts a sentence can carry, and whether they are the fact a question asks for.
+
+`type_bonus` says how well a sentence carries the asked kind of fact (an amount
+for "hoeveel geld", a count of the counted noun for "hoeveel gemeenten", a date
+for "wanneer", a name or group for "wie"); `requires_fact` says which kinds only
+such a sentence may answer. `year_conflict`, `amount_match` and `other_subject`
+compare a sentence with the typed `Question`: a sentence about another year,
+another sum or another named scheme is not an answer to this question.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.numbers import money_values, quantities, word_value, years
+from assistant.question import (
+    QuestionType,
+    abbreviation_asked,
+    counted_noun,
+    enumerated_noun,
+)
+from assistant.retrieval import analyze
+from assistant.sentences import REASON, fold, tokens
+
+
+def _wordset(words: str) -> frozenset[str]:
+    """A word list written as running text: easier to read and review than a list of strings."""
+    return frozenset(words.split())
+
+
+_NUMBER = re.compile(r"(?<![\w])\d+(?:[.,]\d+)*")
+_YEAR = re.compile(r"(?<![\w.,])(?:19|20)\d{2}(?![\w]|[.,]\d)")
+MONEY = re.compile(
+    r"€\s?\d|\d(?:[\d.,]*\d)?\s*(?:miljoen|miljard|duizend|mln|mld|euro|million|billion|thousand)\b|\beuro\b",
+    re.IGNORECASE,
+)
+NUMBER_WORDS = _wordset(
+    """
+    twee drie vier vijf zes zeven acht negen tien elf twaalf twintig dertig veertig vijftig honderd
+    duizend tientallen honderden tweetal drietal jaarlijks two three four five six seven eight nine
+    ten twenty hundred thousand dozens annually
+    """
+)
+_DATE_WORDS = _wordset(
+    """
+    januari februari maart april mei juni juli augustus september oktober november december january
+    february march june july august october zomer winter voorjaar najaar lente herfst eind begin
+    medio kwartaal summer spring autumn
+    """
+)
+_ORG_WORDS = _wordset(
+    """
+    ministerie ministeries minister staatssecretaris kabinet gemeente gemeenten raad kamer commissie
+    adviescommissie professionals organisaties experts wetenschappers personen onderzoekers stichting
+    platform vereniging bureau instituut netwerk partners uitvoerder organisatie
+    """
+)
+# Groups of people a scheme is for ("Voor wie is het fonds bedoeld?" -> "voor jongeren die ...").
+_GROUP_WORDS = _wordset(
+    """
+    jongeren ouderen volwassenen kinderen gezinnen ouders bewoners inwoners burgers deelnemers
+    vrijwilligers mantelzorgers leerlingen studenten scholieren mensen huishoudens werkzoekenden
+    nieuwkomers statushouders jeugd jongere oudere ondernemers professionals wijken buurten
+    """
+)
+
+_REFERENCE = re.compile(
+    r"\b(?:bijlage|nr|nummer|artikel|art|hoofdstuk|paragraaf|kamerstuk|pagina|blz|p)\.?\s*$", re.I
+)
+_MONTH_NAMES = (
+    "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
+    "january|february|march|june|july|august|october"
+)
+_DAY_MONTH = re.compile(rf"\d{{1,2}} (?:{_MONTH_NAMES})\b", re.IGNORECASE)
+_END_DATE = re.compile(r"\b(?:tot|t/m|until|through|eind|einde)\b", re.IGNORECASE)
+
+
+def has_quantity(text: str) -> bool:
+    """A count or quantity that is not a date: "7 gemeenten", "drie wijken", "30 mins", not "26 november"."""
+    for m in _NUMBER.finditer(text):
+        if (
+            _YEAR.fullmatch(m.group())
+            or _DAY_MONTH.match(text, m.start())
+            or _REFERENCE.search(text[: m.start()])
+        ):
+            continue
+        return True
+    return any(w in NUMBER_WORDS or word_value(w) is not None for w in tokens(text))
+
+
+def date_bonus(part: str, sentence: str) -> float:
+    """How precisely a sentence dates what a "wanneer" question asks, 0..1.
+
+    "Op welke datum" wants a day ("26 november 2024"); "tot wanneer" wants an
+    end ("tot eind 2025", "tot en met 2025"); a plain "wanneer" is answered best
+    by a month or season with its year ("In mei 2024") and less well by a bare year.
+    """
+    asked = part.lower()
+    words = set(tokens(sentence))
+    day = bool(_DAY_MONTH.search(sentence))
+    month = bool(words & _DATE_WORDS)
+    year = bool(_YEAR.search(sentence))
+    if not (day or month or year):
+        return 0.0
+    if re.search(r"\b(?:datum|date)\b", asked):
+        return 1.0 if day else 0.3
+    if re.search(r"\b(?:tot wanneer|until when|how long)\b", asked):
+        return 1.0 if _END_DATE.search(sentence) else 0.5
+    return 1.0 if day or month else 0.7
+
+
+def names_in(text: str) -> list[str]:
+    """Capitalised words that are not the first word, abbreviations and initials."""
+    found = [t.rstrip(".-") for t in re.findall(r"[\w][\w'’&.-]*", text)]
+    return [t for i, t in enumerate(found) if (i > 0 and t[0].isupper()) or sum(c.isupper() for c in t) >= 2]
+
+
+def _is_list(text: str) -> bool:
+    """Several things named in a row: "A, B en C", "zoals A en B", a lead-in with a colon."""
+    lowered = text.lower()
+    return text.count(",") >= 2 or ":" in text or " zoals " in lowered or ("," in text and " en " in lowered)
+
+
+_INITIALS = re.compile(r"\b(?:[A-Z]\.){1,4} ?(?:(?:de|van|der|den) )*[A-Z][a-z]+")
+
+
+def _counts(sentence: str, noun: str) -> bool:
+    """Whether a number in the sentence counts `noun` ("7 gemeenten", "drie wijken")."""
+    stems = set(analyze(noun))
+    words = tokens(sentence)
+    for i, token in enumerate(words):
+        if token.isdigit() or token in NUMBER_WORDS or word_value(token) is not None:
+            following = " ".join(words[i + 1 : i + 3])
+            if stems & set(analyze(following)):
+                return True
+    return False
+
+
+def type_bonus(qtype: QuestionType, sentence: str, known: frozenset[str], part: str = "") -> float:
+    """How well a sentence carries the kind of fact the question asks for, 0..1.
+
+    For "wie" and "welke" only what the question does not already say counts:
+    names and organisations outside `known` (the question's words, the section
+    heading and words found in most retrieved passages, such as "Agenda"). An
+    enumeration ("Welke 7 gemeenten") needs its noun and a list or several
+    names: "7 gemeenten kregen een bijdrage" repeats the count, it names none.
+    """
+    if qtype == "money":
+        return 1.0 if MONEY.search(sentence) or money_values(sentence) else 0.0
+    if qtype == "amount":
+        if not has_quantity(sentence):
+            return 0.0
+        noun = counted_noun(part)
+        return 1.0 if noun is None or _counts(sentence, noun) else 0.6
+    if qtype == "date":
+        return date_bonus(part, sentence)
+    if qtype == "abbreviation":
+        word = abbreviation_asked(part) or ""
+        return 1.0 if re.search(rf"\(\s*{re.escape(word)}\s*\)|\b{re.escape(word)}\s*\(", sentence) else 0.0
+    if qtype == "why":
+        return 1.0 if REASON.search(sentence) else 0.0
+    if qtype in ("what", "yesno"):
+        return 0.0
+    names = {fold(n) for n in names_in(sentence)} - known
+    orgs = (set(tokens(sentence)) & _ORG_WORDS) - known
+    if qtype == "who":
+        return who_bonus(sentence, names, orgs, part)
+    noun = enumerated_noun(part)
+    if noun is not None:
+        has_noun = bool(set(analyze(noun)) & set(analyze(sentence)))
+        enumerates = (
+            sentence.count(",") >= 2 or ":" in sentence or " zoals " in sentence.lower() or len(names) >= 2
+        )
+        return 1.0 if has_noun and enumerates else 0.0
+    return 1.0 if _is_list(sentence) or names else (0.5 if orgs else 0.0)
+
+
+# "door wie", "wie voert uit": the text names the doer after "door" or "ligt bij".
+_AGENT = re.compile(r"\b(?:door|ligt bij|liggen bij|in handen van|verantwoordelijk)\b", re.IGNORECASE)
+_BENEFICIARY_ASKED = re.compile(r"\b(?:voor wie|for whom|who (?:is|are) \w+ for|doelgroep)\b", re.IGNORECASE)
+_AGENT_ASKED = re.compile(
+    r"\b(?:door wie|by whom|voert|voeren|uitvoer\w*|carr\w* out|runs?|implement\w*)\b", re.I
+)
+
+
+def who_bonus(sentence: str, names: set[str], orgs: set[str], part: str) -> float:
+    """How well a sentence names the person, organisation or group a "wie" question asks for, 0..1.
+
+    A person by initials ("J.N.J. Nobel") is the surest answer. "Voor wie" asks for
+    the group served ("voor jongeren die ..."); "door wie" and "wie voert ... uit" for
+    the doer, which the text names after "door" or "ligt bij". Names and
+    organisations the question does not already contain count; groups count less.
+    """
+    groups = bool(set(tokens(sentence)) & _GROUP_WORDS)
+    if _BENEFICIARY_ASKED.search(part):
+        return 1.0 if groups else (0.5 if names or orgs else 0.0)
+    if _INITIALS.search(sentence):
+        return 1.0  # a person: "J.N.J. Nobel", "F. Kaulingfreks"
+    if _AGENT_ASKED.search(part) and (names or orgs) and _AGENT.search(sentence):
+        return 1.0
+    return 0.8 if names else (0.6 if orgs or groups else 0.0)
+
+
+def year_conflict(sentence_years: set[int], asked: frozenset[int]) -> bool:
+    """Whether a text speaks of other years than the asked ones and not of those: a figure
+    for 2025 does not answer "in 2027"."""
+    return bool(asked and sentence_years and not (sentence_years & asked))
+
+
+def amount_match(sentence: str, asked: frozenset[float]) -> bool | None:
+    """Whether the sentence names a sum the question names (None when the question names none).
+
+    Compared as values, so "1,5 miljoen euro" matches "€ 1.500.000" and "anderhalf miljoen euro".
+    """
+    if not asked:
+        return None
+    return bool(money_values(sentence) & asked)
+
+
+def count_match(sentence: str, asked: frozenset[float]) -> bool | None:
+    """Whether the sentence holds a number the question names ("achttien" for 18); None without one."""
+    if not asked:
+        return None
+    return bool({q.value for q in quantities(sentence)} & asked)
+
+
+def sentence_years(text: str) -> set[int]:
+    """The years a text speaks of (ranges filled in)."""
+    return years(text)
+
+
+# Kinds of question whose answer is one kind of fact: a further quote must carry it too.
+FACT_KINDS = frozenset({"money", "amount", "date", "who", "abbreviation"})
+
+
+def requires_fact(qtype: QuestionType, part: str) -> bool:
+    """Questions that only a sentence with the asked-for fact can answer.
+
+    Amounts, dates, persons and expansions of an abbreviation must be in the
+    sentence; a "welke" question only when it asks to enumerate a counted set
+    ("Welke 7 gemeenten", "In welke drie wijken").
+    """
+    if qtype in ("money", "amount", "date", "who", "abbreviation"):
+        return True
+    return qtype == "which" and enumerated_noun(part) is not None

@@ -1,0 +1,359 @@
+"""Scoring the sentences of retrieved passages against a typed `Question`.
+
+Each sentence of the top passages is scored for each part of the question on:
+
+(a) how well its passage was retrieved (its place in the fused ranking),
+(b) term overlap with the question (`assistant.terms`: Dutch stems, numbers by value),
+(c) semantic similarity to the question, with the same embedding model as the index,
+(d) whether it carries the kind of fact asked for (`assistant.facts.type_bonus`).
+
+A sentence may answer a part that needs a fact (an amount, a count, a date, a
+person) only when it carries that fact, is about the question's subject, does
+not speak of another year than the asked one, and is not about another named
+scheme or document than the one asked about.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from assistant.conversation import Language, named_things
+from assistant.embedding import embed_passages, embed_queries
+from assistant.facts import amount_match, count_match, requires_fact, type_bonus, year_conflict
+from assistant.numbers import years
+from assistant.question import Question, QuestionPart, enumerated_noun
+from assistant.retrieval import analyze
+from assistant.sentences import fold, one_line, split_sentences, tokens
+from assistant.terms import TextIndex, coverage, salient_terms, term_weights
+from assistant.types import Hit
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+
+def _wordset(words: str) -> frozenset[str]:
+    """A word list written as running text: easier to read and review than a list of strings."""
+    return frozenset(words.split())
+
+
+# Weights of the sentence score (see ScoredSentence), set by hand while reading
+# `benchmarks/calibrate_refusal.py --verbose` on evals/qa.jsonl (the chosen sentences
+# should hold the expected facts). The refusal thresholds are calibrated on top of
+# them: change a weight, run the calibration again.
+SCORE_WEIGHTS = {
+    "similarity": 1.0,
+    "overlap": 0.15,
+    "passage": 0.15,
+    "evidence": 0.1,
+    "type": 0.25,
+    "novelty": 0.15,
+}
+
+# The type bonus at which a sentence counts as carrying the fact a question requires
+# (a bare year for "wanneer", an organisation for "wie"; not a year for "op welke datum").
+FACT_MINIMUM = 0.5
+
+# Words of a title or heading that name the kind of document, not its subject.
+_GENERIC = _wordset(
+    "kamerbrief brief nota overzicht regeling bijlage rapport verslag notitie memo het de een van voor"
+)
+
+
+@dataclass(frozen=True)
+class ScoredSentence:
+    """One candidate sentence for one part of the question, with the evidence behind its score."""
+
+    part: int  # which part of the question it answers
+    hit_index: int  # into the hits given to the answerer
+    start: int  # offsets into hits[hit_index].passage.text
+    end: int
+    text: str
+    similarity: float  # (c) cosine of sentence and question-part embeddings
+    overlap: float  # (b) coverage of the question's salient terms by the sentence
+    passage_coverage: float  # (b) coverage of the hard terms by the sentence and its passage
+    evidence: float  # (a) the passage's place in the fused ranking: 1.0 for the first of n, then 1 - i/n
+    type_bonus: float  # (d)
+    novelty: float  # share of its content words the question does not already contain
+    score: float
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Everything the answerer decided from, for one question (what calibration prints)."""
+
+    language: Language
+    parts: list[tuple[str, str]]  # (part text, kind)
+    best_dense: float | None
+    eligible: list[list[ScoredSentence]]  # per part: the sentences that may answer it, best first
+    refusal_reason: str | None
+    other_years: frozenset[int] = frozenset()  # years the documents do give when the asked one is missing
+
+    @property
+    def best(self) -> ScoredSentence | None:
+        """The best sentence for the first part of the question: what the gates judge."""
+        return self.eligible[0][0] if self.eligible and self.eligible[0] else None
+
+
+class EmbeddingCache:
+    """Vectors by text: passages come back question after question, so embed each sentence once.
+
+    Questions are cached too (apart: e5 embeds a query differently from a
+    passage), which makes a repeated question cost no model time at all.
+    """
+
+    def __init__(self, capacity: int = 20_000) -> None:
+        self._vectors: OrderedDict[tuple[bool, str], np.ndarray] = OrderedDict()
+        self._capacity = capacity
+        self._lock = threading.Lock()
+
+    def get(self, embedder: SentenceTransformer, texts: list[str], queries: bool = False) -> np.ndarray:
+        """Unit vectors of `texts`, shape (len(texts), dim), computed once per text."""
+        with self._lock:
+            missing = [t for t in dict.fromkeys(texts) if (queries, t) not in self._vectors]
+        if missing:
+            embed = embed_queries if queries else embed_passages
+            vectors = embed(embedder, missing)
+            with self._lock:
+                for text, vector in zip(missing, vectors, strict=True):
+                    self._vectors[(queries, text)] = vector
+                while len(self._vectors) > self._capacity:
+                    self._vectors.popitem(last=False)
+        with self._lock:
+            return np.stack([self._vectors[(queries, t)] for t in texts])
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence of a retrieved passage, with what every question part's scoring needs."""
+
+    hit_index: int
+    start: int
+    end: int
+    text: str
+    index: TextIndex
+    local: TextIndex  # the sentence, the one before it and the section heading: what it is about
+    around: TextIndex  # the passage (with heading) plus the sentence's own amount
+    local_text: str  # the same as text, for the subject and year checks
+    frame: str  # title and section heading
+    doc_id: str
+
+
+def candidates(hits: Sequence[Hit], passage_index: Sequence[TextIndex], min_words: int) -> list[Candidate]:
+    """Every quotable sentence of the hits (at least `min_words` words, two of them real words)."""
+    found = []
+    for i, hit in enumerate(hits):
+        text = hit.passage.text
+        spans = split_sentences(text)
+        for n, (a, b) in enumerate(spans):
+            words = text[a:b].split()
+            if len(words) < min_words or sum(sum(c.isalpha() for c in w) >= 3 for w in words) < 2:
+                continue  # headings, "Nr. 32", "36 600 XV": nothing to quote
+            sentence = one_line(text[a:b])
+            index = TextIndex.of(sentence)
+            previous = text[spans[n - 1][0] : spans[n - 1][1]] if n else ""
+            local_text = f"{hit.passage.section or ''}\n{previous}\n{sentence}"
+            local = TextIndex.of(local_text)
+            around = TextIndex(
+                passage_index[i].stems | index.stems,
+                passage_index[i].words,
+                index.money,
+                passage_index[i].values | index.values,
+            )
+            frame = f"{hit.passage.title}\n{hit.passage.section or ''}"
+            found.append(
+                Candidate(i, a, b, sentence, index, local, around, local_text, frame, hit.passage.doc_id)
+            )
+    return found
+
+
+def _name_words(name: str) -> frozenset[str]:
+    """The distinctive words of a name, folded: abbreviations ("DU") count, "Kamerbrief" does not."""
+    raw = re.findall(r"\w+", name)
+    keep = [w for w in raw if (len(w) >= 3 or (len(w) >= 2 and w.isupper())) and not w.isdigit()]
+    words = {t for w in keep for t in tokens(w) if t not in _GENERIC}
+    capitals = [w for w in raw if w[:1].isupper() and fold(w) not in _GENERIC]
+    if len(capitals) >= 2:  # "Decentrale Uitkering" is also written "DU"
+        words.add("=" + "".join(fold(w[0]) for w in capitals))
+    return frozenset(words)
+
+
+def _mentions(name: frozenset[str], text_words: set[str]) -> bool:
+    """A name is mentioned when most of its distinctive words, or its initials, are in the text."""
+    plain = {w for w in name if not w.startswith("=")}
+    initials = [w[1:] for w in name if w.startswith("=")]
+    if any(i in text_words for i in initials):
+        return True
+    return bool(plain) and sum(w in text_words for w in plain) * 2 > len(plain)
+
+
+def _names_fully(name: frozenset[str], text: str) -> bool:
+    """Whether `text` names `name` as a name: every distinctive word present and capitalised."""
+    capitalised = {fold(w) for w in re.findall(r"\w+", text) if w[:1].isupper()}
+    plain = {w for w in name if not w.startswith("=")}
+    return bool(plain) and plain <= capitalised
+
+
+@dataclass(frozen=True)
+class Subjects:
+    """The named things asked about, and the other named things the retrieved documents are about.
+
+    `others` come from the titles and section headings of the hits ("Taalhuis Plus",
+    "Mantelzorg Ontlast"): schemes a sentence can name instead of the asked one
+    (not the subject in the title of a document that is on the asked subject).
+    `foreign` are the documents none of whose retrieved passages mention the asked
+    subject while their title names another one that the documents on the asked
+    subject never mention: a sibling scheme, not an umbrella (so "Er doen 20
+    bibliotheken mee" in the Taalhuis Plus letter does not answer about Buurtkracht).
+    """
+
+    asked: tuple[frozenset[str], ...]
+    others: tuple[frozenset[str], ...]
+    foreign: frozenset[str]
+
+    @classmethod
+    def of(cls, question: Question, hits: Sequence[Hit]) -> Subjects:
+        """The subjects for one question over its retrieved hits."""
+        asked = tuple(n for n in map(_name_words, question.names) if n)
+        heads = {h.passage.title for h in hits} | {h.passage.section or "" for h in hits}
+        others = {_name_words(n) for head in heads for n in named_things(head)}
+        others = {o for o in others if o and not any(o & a for a in asked)}
+        texts = {h.passage.doc_id: "" for h in hits}
+        for h in hits:
+            texts[h.passage.doc_id] += f"\n{h.passage.title}\n{h.passage.embedding_text()}"
+        on_subject = {d for d, t in texts.items() if any(_mentions(a, set(tokens(t))) for a in asked)}
+        titles = {h.passage.doc_id: h.passage.title for h in hits}
+        # The subject of a document on the asked subject is an umbrella, not a rival.
+        umbrella = {o for o in others if any(_mentions(o, set(tokens(titles[d]))) for d in on_subject)}
+        rivals = others - umbrella
+        foreign = {
+            d for d in texts if d not in on_subject and any(_names_fully(o, titles[d]) for o in rivals)
+        }
+        return cls(
+            asked, tuple(sorted(rivals, key=sorted)), frozenset(foreign) if on_subject else frozenset()
+        )
+
+    def elsewhere(self, c: Candidate) -> bool:
+        """Whether the sentence is about another named thing and not about the asked one.
+
+        A sentence that names the asked subject is about it. One that names another
+        scheme by its proper name ("Aan Mantelzorg Ontlast doen 40 gemeenten mee")
+        is about that one, whatever the sentence before it says; one naming neither
+        is about the other when it stands in a `foreign` document.
+        """
+        if not self.asked:
+            return False
+        own = set(tokens(c.text))
+        if any(_mentions(a, own) for a in self.asked):
+            return False
+        if any(_names_fully(o, c.text) for o in self.others):
+            return True
+        if any(_mentions(a, set(tokens(c.local_text))) for a in self.asked):
+            return False
+        return c.doc_id in self.foreign
+
+
+def score_part(
+    question: Question, part: QuestionPart, c: Candidate, known: frozenset[str], on_subject: bool
+) -> float | None:
+    """The type bonus of sentence `c` for one question part, or None when it may not answer it.
+
+    A sentence is not an answer when the part needs a fact the sentence lacks or
+    names for another subject, when it speaks only of another year than the asked
+    one, or when the question names a sum and the sentence names other sums only.
+    """
+    bonus = type_bonus(part.kind, c.text, known, part.text)
+    if part.kind in ("money", "amount", "date") or c.index.values:
+        said = years(c.text) or years(c.local_text)
+        if year_conflict(said, question.years):
+            return None
+    matched = amount_match(c.text, question.amounts)
+    if matched is False and c.index.money:
+        return None
+    counted = part.kind not in ("money", "amount") and enumerated_noun(part.text) is None
+    if matched or (counted and count_match(c.text, question.counts)):
+        bonus = max(bonus, 1.0)  # "Welke regeling heeft 18 gemeenten?" is answered by the 18
+    if requires_fact(part.kind, part.text) and (bonus < FACT_MINIMUM or not on_subject):
+        return None
+    return bonus
+
+
+def assess(
+    question: Question,
+    hits: Sequence[Hit],
+    similarities: list[list[float]],
+    found: Sequence[Candidate],
+    passage_index: Sequence[TextIndex],
+    blocked_years: set[int] | None = None,
+) -> list[list[ScoredSentence]]:
+    """Per question part: the candidate sentences that may answer it, scored, best first.
+
+    `blocked_years`, when given, receives the years of the sentences that would have
+    answered the first part but speak of another year than the asked one.
+    """
+    yearless = replace(question, years=frozenset())
+    prefix = 6 if question.language == "nl" else 5
+    terms = salient_terms(question)
+    weights = term_weights(terms, passage_index, prefix)
+    query_stems = set(analyze(question.query))
+    common = {w for w in set().union(*(p.words for p in passage_index)) if _in_most(w, passage_index)}
+    subjects = Subjects.of(question, hits)
+    subject = [t for t in terms if not t.money and not t.values]
+    eligible: list[list[ScoredSentence]] = [[] for _ in question.parts]
+    for k, c in enumerate(found):
+        # A fact-bearing sentence must be about the question's subject, not just carry a number.
+        on_subject = not subject or any(c.local.covers(t, prefix) for t in subject)
+        if subjects.elsewhere(c):
+            continue  # a fact about another scheme is never an answer about the asked one
+        overlap = coverage(terms, weights, c.index, prefix)
+        passage_cov = coverage(terms, weights, c.around, prefix)
+        novelty = len(c.index.stems - query_stems) / max(1, len(c.index.stems))
+        evidence = 1.0 - c.hit_index / len(hits)
+        section = hits[c.hit_index].passage.section or ""
+        known = frozenset(set(tokens(question.query)) | set(tokens(section)) | common)
+        for j, part in enumerate(question.parts):
+            bonus = score_part(question, part, c, known, on_subject)
+            if bonus is None:
+                if (
+                    j == 0
+                    and blocked_years is not None
+                    and question.years
+                    and score_part(yearless, part, c, known, on_subject) is not None
+                ):
+                    blocked_years |= years(c.text) or years(c.local_text)
+                continue
+            evidence_of = (similarities[j][k], overlap, passage_cov, evidence, bonus, novelty)
+            eligible[j].append(_scored(j, c, *evidence_of))
+    for ranked in eligible:
+        ranked.sort(key=lambda x: (-x.score, x.hit_index, x.start))
+    return eligible
+
+
+def _scored(
+    part: int, c: Candidate, similarity: float, overlap: float, passage_cov: float, evidence: float,
+    bonus: float, novelty: float,
+) -> ScoredSentence:  # fmt: skip
+    """One sentence's score for one part: the weighted sum of its evidence (SCORE_WEIGHTS)."""
+    w = SCORE_WEIGHTS
+    score = (
+        w["similarity"] * similarity
+        + w["overlap"] * overlap
+        + w["passage"] * passage_cov
+        + w["evidence"] * evidence
+        + w["type"] * bonus
+        + w["novelty"] * novelty
+    )
+    return ScoredSentence(
+        part, c.hit_index, c.start, c.end, c.text, similarity, overlap, passage_cov, evidence, bonus,
+        novelty, score,
+    )  # fmt: skip
+
+
+def _in_most(word: str, passages: Sequence[TextIndex]) -> bool:
+    return sum(word in p.words for p in passages) * 2 > len(passages)

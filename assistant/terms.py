@@ -1,0 +1,179 @@
+"""The question's salient terms and how much of them a piece of text covers.
+
+A sentence that answers a question is about what the question is about: its
+content words, found as the same stem, a shared prefix (Dutch compounds and
+inflections) or, for money words, any amount. English content words cannot be
+found in Dutch text, so they are soft: found counts, missing says nothing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.numbers import money_values, quantities
+from assistant.question import MONEY_WORDS, Question
+from assistant.retrieval import analyze
+from assistant.sentences import fold, tokens
+
+
+def _wordset(words: str) -> frozenset[str]:
+    """A word list written as running text: easier to read and review than a list of strings."""
+    return frozenset(words.split())
+
+
+@dataclass(frozen=True)
+class Term:
+    """A salient word of the question, with its index stems and whether it is about money.
+
+    A number of the question is one term with its `values` (in euros for money):
+    covered by any spelling of that value ("1,5 miljoen euro" by "€ 1.500.000").
+    """
+
+    word: str
+    stems: tuple[str, ...]  # the whole word's stem, then those of its parts if it is hyphenated
+    money: bool
+    hard: bool  # English content words are soft: the Dutch text cannot contain them
+    carried: bool = False  # brought in from earlier turns by the follow-up rewrite, not asked now
+    values: frozenset[float] = frozenset()
+    alternatives: tuple[str, ...] = ()  # other spellings that also cover it ("uitvoert" for "voert")
+
+
+_PARTICLES = _wordset("uit op aan af in mee toe door voor over terug bij samen vast na")
+_PARTICLE_LENGTHS = sorted({len(p) for p in _PARTICLES})
+_SOFT_WORDS = _wordset(
+    """
+    regeling regelingen programma project projecten initiatief fonds brief kamerbrief nota document
+    krijgt krijgen kreeg kregen ontvangt ontvangen ontving geeft geven gaf
+    """
+)
+# Nouns that name a category rather than a thing: "Welke organisatie ..." is answered by
+# "Stichting Wijkwerk Nederland", which does not say "organisatie". A specific role
+# ("Welke staatssecretaris") is written in the answer and stays a hard term.
+_CATEGORY_NOUNS = _wordset(
+    """
+    organisatie organisaties instantie instanties partij partijen uitvoerder uitvoerders instelling
+    instellingen regeling regelingen organization organisation body
+    """
+)
+_QUANTITY_WORDS = _wordset("miljoen miljard duizend mln mld euro eur million billion thousand")
+
+
+def salient_terms(question: Question) -> list[Term]:
+    """The words a sentence must be about: content words of the query, analysed like the index.
+
+    For English questions only names, abbreviations and numbers are hard terms
+    (they are spelled the same in the Dutch documents); other English words are
+    soft: matched by their first five letters, which catches cognates such as
+    congress/congres, and never a reason to refuse; their Dutch renderings
+    (`Question.dutch`) are soft terms too. Words carried over from earlier turns
+    are context, weighted less than what is asked now. The numbers of the question
+    are terms by value; years stay words (they are spelled one way).
+    """
+    names = {w.lower() for name in question.names for w in name.split()}
+    carried = set(question.carried)
+    values = question.amounts | question.counts
+    terms = []
+    for word in question.terms:
+        if values and (word in _QUANTITY_WORDS or (any(c.isdigit() for c in word) and not word.isdigit())):
+            continue  # part of an amount: matched by value below
+        if values and word.isdigit() and float(word) in values:
+            continue
+        stems = tuple(analyze(word))
+        if not stems:
+            continue
+        hard = question.language == "nl" or word in names or any(c.isdigit() for c in word)
+        # "Welke regeling ontvangt 1,5 miljoen?", "Welke organisatie voert X uit?": the sentence
+        # names the regeling or organisation rather than saying the word. Kind nouns ("de
+        # regeling") and light verbs ("krijgt", "ontvangt") count when found, never against.
+        answer_type = word == question.answer_noun and (values or word in _CATEGORY_NOUNS)
+        hard = hard and not answer_type and word not in _SOFT_WORDS
+        whole = tuple(w for verb, w in question.verb_forms if verb == word)
+        terms.append(
+            Term(word, stems, bool(MONEY_WORDS.match(word)), hard, word in carried, alternatives=whole)
+        )
+    for value in sorted(values):
+        terms.append(Term(f"{value:g}", (), value in question.amounts, True, False, frozenset({value})))
+    for word in question.dutch:
+        stems = tuple(analyze(word))
+        if stems and not any(t.stems[:1] == stems[:1] for t in terms if t.stems):
+            terms.append(Term(word, stems, bool(MONEY_WORDS.match(word)), False))
+    return terms
+
+
+@dataclass(frozen=True)
+class TextIndex:
+    """What coverage looks at in a piece of text: its stems, folded words and whether it has an amount."""
+
+    stems: frozenset[str]
+    words: frozenset[str]
+    money: bool
+    values: frozenset[float] = frozenset()
+    alternatives: tuple[str, ...] = ()  # other spellings that also cover it ("uitvoert" for "voert")
+
+    @classmethod
+    def of(cls, text: str) -> TextIndex:
+        """The index of one text; participles of separable verbs are also read without their
+        "ge" ("uitgevoerd" also as "uitvoerd"), so "uitvoert" finds them by prefix."""
+        words = set(tokens(text))
+        words |= {
+            w[:n] + w[n + 2 :]
+            for w in words
+            for n in _PARTICLE_LENGTHS
+            if w[n : n + 2] == "ge" and w[:n] in _PARTICLES
+        }
+        values = frozenset(q.value for q in quantities(text))
+        return cls(
+            frozenset(analyze(text)), frozenset(words), bool(money_values(text)) or "€" in text, values
+        )
+
+    def covers(self, term: Term, prefix: int) -> bool:
+        """Same stem; else the same first `prefix` letters; money words by an amount; numbers by value.
+
+        A hyphenated compound needs the whole word or all its parts:
+        "minister-president" is not covered by "minister" alone.
+        """
+        if term.values:
+            return bool(term.values & self.values)
+        for alternative in term.alternatives:
+            if self.covers(Term(alternative, tuple(analyze(alternative)), term.money, term.hard), prefix):
+                return True
+        whole, *parts = term.stems
+        if whole in self.stems or (parts and all(p in self.stems for p in parts)):
+            return True
+        word = fold(term.word)
+        if word.startswith("ge") and len(word) >= prefix + 4:
+            word = word[2:]  # a participle: "geïnformeerd" ~ "informeren"
+        if len(word) >= prefix and not parts:
+            start = word[:prefix]
+            # Dutch participles carry a ge- prefix: reserved ~ gereserveerd, invested ~ geinvesteerd.
+            if any(
+                w.startswith(start) or (w.startswith("ge") and w[2:].startswith(start)) for w in self.words
+            ):
+                return True
+        return term.money and self.money
+
+
+def term_weights(terms: Sequence[Term], passages: Sequence[TextIndex], prefix: int) -> list[float]:
+    """Inverse document frequency over the retrieved passages.
+
+    A word found in every passage ("Agenda") says little about whether the
+    question is answered; a word found in none ("webadres", "gekost") says most.
+    Words carried over from earlier turns count half.
+    """
+    n = len(passages)
+    weights = [math.log(1.0 + (n + 1) / (sum(p.covers(t, prefix) for p in passages) + 0.5)) for t in terms]
+    return [w / 2 if t.carried else w for t, w in zip(terms, weights, strict=True)]
+
+
+def coverage(terms: Sequence[Term], weights: Sequence[float], text: TextIndex, prefix: int) -> float:
+    """Weighted share of the salient terms that `text` covers (1.0 when there are none).
+
+    A soft (English) term that is not found is left out rather than counted as
+    missing: its absence from Dutch text says nothing. One that is found counts.
+    """
+    found = [(w, text.covers(t, prefix)) for t, w in zip(terms, weights, strict=True)]
+    pairs = [(w, hit) for (w, hit), t in zip(found, terms, strict=True) if t.hard or hit]
+    total = sum(w for w, _ in pairs)
+    return sum(w for w, hit in pairs if hit) / total if total else 1.0

@@ -1,0 +1,91 @@
+"""The typed question: kinds, values, follow-ups and non-questions, without a model or an index."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.numbers import money_values, quantities, word_value, years
+from assistant.question import parse_question
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("€ 1.500.000", 1_500_000.0),
+        ("1,5 miljoen euro", 1_500_000.0),
+        ("anderhalf miljoen euro", 1_500_000.0),
+        ("EUR 1.5 million", 1_500_000.0),
+        ("€ 313.327", 313_327.0),
+        ("€ 2,5 mln", 2_500_000.0),
+        ("twee miljoen euro", 2_000_000.0),
+    ],
+)
+def test_an_amount_is_one_value_however_it_is_written(text: str, value: float) -> None:
+    assert money_values(f"De regeling krijgt {text} in 2025.") == {value}
+
+
+def test_number_words_are_numbers_and_articles_are_not() -> None:
+    assert [word_value(w) for w in ("achttien", "vijfentwintig", "driehonderd", "twaalf")] == [
+        18,
+        25,
+        300,
+        12,
+    ]
+    assert [q.value for q in quantities("een gemeente en ten behoeve van de wijk")] == []
+    assert [q.value for q in quantities("Aan X doen achttien gemeenten mee.")] == [18.0]
+
+
+def test_year_ranges_cover_the_years_between() -> None:
+    assert years("in de programmaperiode (2023–2025)") == {2023, 2024, 2025}
+    assert years("van 2024 tot en met 2026") == {2024, 2025, 2026}
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Hoeveel geld krijgt het Jeugdfonds Thuisbasis?", "money"),
+        ("Wat is het budget van Buurtkracht voor 2028?", "money"),
+        ("How many municipalities take part?", "amount"),
+        ("Wanneer start de regeling?", "date"),
+        ("Door wie wordt Buurtkracht uitgevoerd?", "who"),
+        ("Welke organisatie voert Buurtkracht uit?", "who"),
+        ("Welke regeling ontvangt 1,5 miljoen euro?", "which"),
+        ("Waarom is er een DU?", "why"),
+        ("Klopt het dat de Agenda tot 2025 loopt?", "yesno"),
+    ],
+)
+def test_the_kind_of_fact_asked(question: str, kind: str) -> None:
+    assert parse_question(question).kind == kind
+
+
+def test_values_terms_and_names_of_a_question() -> None:
+    q = parse_question("Welke regeling ontvangt 1,5 miljoen euro in 2025?")
+    assert q.amounts == {1_500_000.0} and q.years == {2025}
+    assert "1" not in q.terms and "5" not in q.terms and "miljoen" not in q.terms  # a value, not words
+    english = parse_question("How many municipalities take part in Buurtkracht?")
+    assert english.language == "en" and "gemeenten" in english.dutch and "gemeenten" in english.search_text
+    assert ("voert", "uitvoert") in parse_question("Wie voert Buurtkracht uit?").verb_forms  # one word
+    assert "lang" not in parse_question("Voor hoe lang zijn de leden benoemd?").terms  # the question's form
+
+
+def test_a_followup_takes_the_named_subject_of_the_conversation() -> None:
+    history = [
+        ("Hoeveel geld krijgt het Jeugdfonds Thuisbasis?", "..."),
+        ("En hoeveel gemeenten doen daaraan mee?", "..."),
+    ]
+    for followup in ("Wie is de uitvoerder?", "Wie voert het uit?", "Wanneer start het?"):
+        q = parse_question(followup, history)
+        assert "Jeugdfonds Thuisbasis" in q.query and q.followup, q.query
+    assert parse_question("Wat doet Taalhuis Plus?", history).query == "Wat doet Taalhuis Plus?"
+
+
+@pytest.mark.parametrize("text", ["", "  ", "?", "...", "!?", "-"])
+def test_input_without_words_is_not_a_question(text: str) -> None:
+    assert parse_question(text).problem == "empty"
+
+
+def test_a_long_text_is_cut_to_its_last_question_or_refused() -> None:
+    filler = "Beste collega, hierbij wat achtergrond over het overleg van vorige week. " * 12
+    q = parse_question(filler + "Mijn vraag is kort: hoeveel geld is er in 2025 voor Buurtkracht?")
+    assert q.problem is None and q.query == "Hoeveel geld is er in 2025 voor Buurtkracht?"
+    assert parse_question(filler).problem == "too_long"
