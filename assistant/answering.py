@@ -273,7 +273,7 @@ def describe_passage(passage: Passage) -> str:
     if passage.section:
         where += f" — {passage.section}"
     if passage.page is not None:
-        where += f" (p. {passage.page})"
+        where += f" (p. {passage.pages_label})"
     return where
 
 

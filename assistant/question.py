@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from assistant.cleaning import normalise_characters
 from assistant.conversation import (
     Language,
     detect_language,
@@ -329,7 +330,7 @@ def parse_question(
     rewrite. Never raises: empty or punctuation-only input gets problem "empty",
     a text longer than `MAX_QUESTION_WORDS` without a findable question "too_long".
     """
-    text = text.strip()
+    text = normalise_characters(text).strip()  # NFC, ligatures: the same characters as the passages
     focus, problem = _focus(text)
     language = detect_language(focus) if problem is None else detect_language(text)
     if problem is not None:

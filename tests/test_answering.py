@@ -237,6 +237,7 @@ def test_the_social_labs_amount_is_cited_with_its_sentence(assistant: Assistant)
         "type",
         "date",
         "page",
+        "page_end",
         "section",
         "text",
         "quote",

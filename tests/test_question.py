@@ -89,3 +89,11 @@ def test_a_long_text_is_cut_to_its_last_question_or_refused() -> None:
     q = parse_question(filler + "Mijn vraag is kort: hoeveel geld is er in 2025 voor Buurtkracht?")
     assert q.problem is None and q.query == "Hoeveel geld is er in 2025 voor Buurtkracht?"
     assert parse_question(filler).problem == "too_long"
+
+
+def test_questions_are_normalised_like_the_passages() -> None:
+    """A question typed with decomposed accents or a ligature means the same as the NFC text."""
+    decomposed = "Hoeveel ﬁnanciële steun krijgt de gemeente?"
+    decomposed = decomposed.replace("ë", "e\u0308")
+    question = parse_question(decomposed)
+    assert question.text == "Hoeveel financiële steun krijgt de gemeente?"
