@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from typing import Literal
 
+from assistant.export import DUTCH_MONTHS
 from assistant.question import Question
 from assistant.types import Answer, Citation, Hit, Passage
 
@@ -37,20 +38,6 @@ _ASKED: list[tuple[DocumentFact, re.Pattern[str]]] = [
     ("recipient", re.compile(_RECIPIENT, re.I)),
     ("sender", re.compile(_SENDER, re.I)),
     ("date", re.compile(_DATE, re.I)),
-]
-_MONTHS = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
 ]
 # A signature: a name by initials at the end of a line, alone or after the function ("..., J.N.J. Nobel").
 _INITIALS = re.compile(r"(?:^|,\s*)(?:[A-Z]\.){1,5} ?(?:(?:de|van|der|den|ter|ten) )*[A-Z][\w'-]+\s*$")
@@ -83,7 +70,7 @@ def _lines(passage: Passage) -> list[tuple[int, int]]:
 
 def _dutch_date(iso: str | None) -> str | None:
     m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso or "")
-    return f"{int(m[3])} {_MONTHS[int(m[2]) - 1]} {m[1]}" if m else None
+    return f"{int(m[3])} {DUTCH_MONTHS[int(m[2]) - 1]} {m[1]}" if m else None
 
 
 def find_line(fact: DocumentFact, passages: Sequence[Passage]) -> tuple[Passage, int, int] | None:
