@@ -105,6 +105,19 @@ def _is_marker(run: TextRun, line_height: float, baseline: float) -> bool:
     )
 
 
+def _font_changes_at_word(previous: TextRun, run: TextRun, gap: float) -> bool:
+    """A change of font between two words ("zijn" + bold "15 pagina's") where the widths lie.
+
+    Some exporters position each font change absolutely while pypdf's widths for
+    the font before it are too wide, so the measured gap is negative although a
+    space is printed (the VWS audit reports in ../shared/corpora: "zijn15"). A font
+    change inside a word is rare in Dutch text (superscript markers are handled apart).
+    """
+    font_change = abs(run.space - previous.space) > 0.05 * max(run.space, previous.space)
+    at_word = (previous.text[-1:].isalnum() or previous.text[-1:] in ":;,.)") and run.text[:1].isalnum()
+    return font_change and at_word and gap > -6 * max(run.space, previous.space)
+
+
 def _join_runs(runs: list[TextRun], line_height: float) -> str:
     """Text of adjacent runs: a space where the gap is a space wide; markers as superscripts."""
     baseline = min(run.y for run in runs)
@@ -118,7 +131,7 @@ def _join_runs(runs: list[TextRun], line_height: float) -> str:
             continue
         if previous is not None and not out.endswith(" ") and not text.startswith(" "):
             gap = run.x0 - previous.x1
-            if gap > 0.3 * max(run.space, previous.space):
+            if gap > 0.3 * max(run.space, previous.space) or _font_changes_at_word(previous, run, gap):
                 out += " "
         out += text
         previous = run
