@@ -286,15 +286,21 @@ def _regions(lines: list[Line]) -> list[tuple[int, int]]:
     return regions
 
 
+def _spans(line: Line) -> list[tuple[float, float]]:
+    """Where each cell of a line starts and ends horizontally (points)."""
+    return [(cell[0].x0, max(r.x1 for r in cell)) for cell in line.cells]
+
+
 def _gutter(lines: list[Line]) -> float | None:
     """An x position that no cell of these lines crosses and that splits every line, if any."""
-    candidates = sorted({(max(r.x1 for r in line.cells[0]) + line.cells[1][0].x0) / 2 for line in lines})
+    spans = [_spans(line) for line in lines]
+    candidates = sorted({(cells[0][1] + cells[1][0]) / 2 for cells in spans})
     for x in candidates:
         if all(
-            any(max(r.x1 for r in cell) <= x for cell in line.cells)
-            and any(cell[0].x0 >= x for cell in line.cells)
-            and not any(cell[0].x0 < x < max(r.x1 for r in cell) for cell in line.cells)
-            for line in lines
+            any(x1 <= x for _, x1 in cells)
+            and any(x0 >= x for x0, _ in cells)
+            and not any(x0 < x < x1 for x0, x1 in cells)
+            for cells in spans
         ):
             return x
     return None
@@ -309,10 +315,6 @@ def _column_text(lines: list[Line], gutter: float) -> list[str]:
         left.append(" ".join(line.cell_text(i) for i in left_cells))
         right.append(" ".join(line.cell_text(i) for i in right_cells))
     return [*filter(None, left), "", *filter(None, right)]
-
-
-def _spans(line: Line) -> list[tuple[float, float]]:
-    return [(cell[0].x0, max(r.x1 for r in cell)) for cell in line.cells]
 
 
 def _aligned(lines: list[Line]) -> bool:
@@ -335,8 +337,7 @@ def _table_rows(lines: list[Line]) -> list[list[str]]:
     rows = []
     for line in lines:
         row = [""] * len(spans)
-        for i, cell in enumerate(line.cells):
-            x0, x1 = cell[0].x0, max(r.x1 for r in cell)
+        for i, (x0, x1) in enumerate(_spans(line)):
             overlap = [min(x1, b) - max(x0, a) for a, b in spans]
             best = max(range(len(spans)), key=lambda k: (overlap[k], -abs((x0 + x1) / 2 - sum(spans[k]) / 2)))
             row[best] = f"{row[best]} {line.cell_text(i)}".strip()
