@@ -31,6 +31,7 @@ from langchain_core.retrievers import BaseRetriever
 
 from assistant.embedding import embed_queries
 from assistant.numbers import quantities, value_token
+from assistant.qa_pairs import AnswerMap
 from assistant.question import Question
 from assistant.settings import Settings
 from assistant.types import Filters, Hit, Passage
@@ -243,23 +244,29 @@ class HybridRetriever:
         self.embedder = embedder
         self.settings = settings
         self._build_lock = threading.Lock()
-        # (index version, keyword index) swapped as one reference, so readers never see a mix.
-        self._keyword: tuple[object, KeywordIndex] | None = None
+        # (index version, keyword index, answer map) swapped as one reference, so readers
+        # never see a mix.
+        self._keyword: tuple[object, KeywordIndex, AnswerMap] | None = None
 
-    def keyword_index(self) -> KeywordIndex:
-        """The BM25 index for the index's current content, rebuilt when its version changes."""
+    def _current(self) -> tuple[object, KeywordIndex, AnswerMap]:
+        """The BM25 index and answer map for the index's current content, rebuilt on a new version."""
         current = self._keyword
         if current is not None and current[0] == self.index.version:
-            return current[1]
+            return current
         with self._build_lock:
             # Read the version before the passages: if an ingest lands in between, the
             # index is labelled older than its content and is simply rebuilt next time.
             version = self.index.version
             current = self._keyword
             if current is None or current[0] != version:
-                current = (version, KeywordIndex(self.index.all_passages()))
+                passages = self.index.all_passages()
+                current = (version, KeywordIndex(passages), AnswerMap(passages))
                 self._keyword = current
-            return current[1]
+            return current
+
+    def keyword_index(self) -> KeywordIndex:
+        """The BM25 index for the index's current content, rebuilt when its version changes."""
+        return self._current()[1]
 
     def search(
         self,
@@ -285,24 +292,30 @@ class HybridRetriever:
         if not query.strip():
             return []
         candidates = max(k, self.settings.candidates)
+        _, keyword, answers = self._current()
         if mode == "dense":
-            return [
+            ranked = [
                 Hit(passage=p, score=s, dense_score=s, dense_rank=r)
-                for r, (p, s) in enumerate(self._dense(query, k, filters), start=1)
+                for r, (p, s) in enumerate(self._dense(query, candidates, filters), start=1)
             ]
-        if mode == "keyword":
-            return [
+        elif mode == "keyword":
+            ranked = [
                 Hit(passage=p, score=s, keyword_score=s, keyword_rank=r)
-                for r, (p, s) in enumerate(self.keyword_index().search(query, k, filters), start=1)
+                for r, (p, s) in enumerate(keyword.search(query, candidates, filters), start=1)
             ]
-        fused = reciprocal_rank_fusion(
-            self._dense(query, candidates, filters),
-            self.keyword_index().search(query, candidates, filters),
-            self.settings.dense_weight,
-            self.settings.keyword_weight,
-            self.settings.rrf_k,
-        )
-        return fused[:k]
+        else:
+            ranked = reciprocal_rank_fusion(
+                self._dense(query, candidates, filters),
+                keyword.search(query, candidates, filters),
+                self.settings.dense_weight,
+                self.settings.keyword_weight,
+                self.settings.rrf_k,
+            )
+        # A member's question paragraph gives its place to the government's answer (qa_pairs).
+        paired = answers.pair(ranked)
+        if filters is not None and not filters.is_empty():
+            paired = [h for h in paired if filters.accepts(h.passage)]
+        return paired[:k]
 
     def _dense(self, query: str, k: int, filters: Filters | None) -> list[tuple[Passage, float]]:
         vector = embed_queries(self.embedder, [query])[0]

@@ -129,6 +129,10 @@ class EmbeddingCache:
             return np.stack([self._vectors[(queries, t)] for t in texts])
 
 
+# A sentence that ends in a question mark (before closing quotes, brackets or a footnote number).
+_INTERROGATIVE_END = re.compile(r"\?[\s\"'»”’)\]\d]*$")
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A sentence of a retrieved passage, with what every question part's scoring needs."""
@@ -155,6 +159,8 @@ def candidates(hits: Sequence[Hit], passage_index: Sequence[TextIndex], min_word
             words = text[a:b].split()
             if len(words) < min_words or sum(sum(c.isalpha() for c in w) >= 3 for w in words) < 2:
                 continue  # headings, "Nr. 32", "36 600 XV": nothing to quote
+            if _INTERROGATIVE_END.search(text[a:b]):
+                continue  # a question states nothing (a member's question in Kamervragen)
             sentence = one_line(text[a:b])
             index = TextIndex.of(sentence)
             previous = text[spans[n - 1][0] : spans[n - 1][1]] if n else ""
@@ -269,7 +275,9 @@ def score_part(
     one, or when the question names a sum and the sentence names other sums only.
     """
     bonus = type_bonus(part.kind, c.text, known, part.text)
-    if part.kind in ("money", "amount", "date") or c.index.values:
+    # A year in a date question is context ("Tot wanneer loopt de subsidie die in 2023 is
+    # verleend?"): the asked fact is itself a date, so another year is the answer, not a conflict.
+    if part.kind != "date" and (part.kind in ("money", "amount") or c.index.values):
         said = years(c.text) or years(c.local_text)
         if year_conflict(said, question.years):
             return None
