@@ -310,8 +310,8 @@ def test_issue_3_model_text_is_only_ever_streamed_as_a_draft(
     """Before: the raw tokens ("…approximately €1.4 billion.") were streamed as the answer's text."""
     reply = f"JenV gaf 2,1 miljoen [{n}]. The total was approximately €1.4 billion."
     items, answer = run(assistant, hits, Script(reply))
-    assert drafts(items)[-1] == reply  # the draft, marked as such, held the unchecked text
     assert "approximately" not in shown_text(items) and shown_text(items) == answer.text
+    assert drafts(items)[-1] == reply  # the draft, marked as such, held the unchecked text
     assert items.index(next(i for i in items if isinstance(i, str))) > 0  # text only after the drafts
 
 
@@ -322,8 +322,8 @@ def test_issue_4_a_stream_cut_mid_answer_is_replaced_not_glued_onto(
     items, answer = run(
         assistant, hits, Script(f"1. The Ministry of Justice gave 2.1 million [{n}].", cut_after=3)
     )
-    assert drafts(items) and drafts(items)[-1] == "1. The Ministry "
     assert shown_text(items) == answer.text and answer.text.startswith("Volgens de documenten:")
+    assert drafts(items) and drafts(items)[-1] == "1. The Ministry "
     assert answer.method == "offline fallback" and answer.notice == INCOMPLETE
     assert "2,1 miljoen" in answer.text
 
