@@ -1,13 +1,17 @@
-"""The optional chat-model path: prompt, streaming, citation post-check and offline fallback.
+"""The optional chat-model path: prompt, streaming as a draft, the citation check, offline fallback.
 
 A chat model writes more fluent answers than quoting sentences, but it can cite a
-passage that does not exist or put a number in a sentence that its source does
-not contain. So the model's answer is streamed to the user as it comes, and then
-checked: citation numbers must exist, and each cited sentence must share its
-key facts (numbers, amounts, names) with the passage it cites; sentences that do
-not are removed and the answer says so. Each citation gets the sentence of its
-passage that best supports the answer as its quote, with exact offsets. When the
-endpoint cannot be reached the offline extractive answerer answers instead.
+passage that does not exist or state a number that its source does not contain.
+So nothing it writes reaches the user unchecked: while it writes, its text is
+streamed as a `Draft` (a client shows it marked as a draft being checked); when it
+has finished, every sentence is checked (`assistant.citecheck`: a sentence that
+states a number, date or name must cite a passage that holds it) and the checked
+`Answer` replaces the draft. Each citation gets the sentence of its passage that
+best supports the answer as its quote, with exact offsets. A refusal in any
+wording becomes the standard refusal. When the endpoint cannot be reached, times
+out, fails, breaks off mid-answer, or none of its cited sentences survives the
+check, the offline extractive answerer answers instead (`method` "offline
+fallback", with a notice saying why).
 
 Models are reached through LangChain: any OpenAI-compatible endpoint
 (`ChatOpenAI`) or Ollama (`ChatOllama`). A model running inside this process was
@@ -18,9 +22,8 @@ no local generator; the offline path is extractive.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import httpx
 import ollama
@@ -35,12 +38,12 @@ from assistant.answering import (
     describe_passage,
     one_line,
     refusal,
-    split_sentences,
 )
+from assistant.citecheck import best_quote, check_citations, is_refusal
 from assistant.conversation import Language, detect_language, rewrite_followup
-from assistant.retrieval import analyze
+from assistant.sentences import text_chunks
 from assistant.settings import Settings
-from assistant.types import Answer, Citation, Hit, Passage, final_answer
+from assistant.types import Answer, CheckNote, Citation, Draft, Hit, Passage, final_answer
 
 # --- PROMPTS: every text the model is given ----------------------------------------
 
@@ -67,10 +70,19 @@ PROMPTS: dict[str, str] = {
 }
 LANGUAGE_NAMES: dict[Language, str] = {"nl": "Dutch", "en": "English"}
 
+# Why the offline answer was given instead of the model's (`Answer.notice`, method "offline fallback").
 NOTICES: dict[str, dict[Language, str]] = {
     "unreachable": {
         "nl": "Taalmodel niet bereikbaar; antwoord zonder taalmodel.",
         "en": "Language model unreachable; answer without the language model.",
+    },
+    "timeout": {
+        "nl": "Taalmodel antwoordde niet op tijd; antwoord zonder taalmodel.",
+        "en": "The language model did not answer in time; answer without the language model.",
+    },
+    "incomplete": {
+        "nl": "Taalmodel brak het antwoord af; antwoord zonder taalmodel.",
+        "en": "The language model broke off its answer; answer without the language model.",
     },
     "error": {
         "nl": "Taalmodel gaf een fout; antwoord zonder taalmodel.",
@@ -82,19 +94,11 @@ NOTICES: dict[str, dict[Language, str]] = {
             "The language model's answer was not supported by the sources; answer without the language model."
         ),
     },
-    "dropped": {
-        "nl": "{count} {noun} verwijderd: niet gedekt door de bron",
-        "en": "{count} {noun} removed: not supported by the source",
-    },
-    "invalid": {
-        "nl": "verwijzing {refs} bestaat niet",
-        "en": "citation {refs} does not exist",
-    },
 }
-_SENTENCE_NOUN: dict[Language, tuple[str, str]] = {"nl": ("zin", "zinnen"), "en": ("sentence", "sentences")}
 
 # The endpoint cannot be reached: answer offline instead.
 UNREACHABLE = (ModelConnectionError, ModelTimeoutError, ConnectionError, TimeoutError, httpx.TransportError)
+TIMEOUTS = (ModelTimeoutError, TimeoutError, httpx.TimeoutException)
 # The endpoint answered with an error (bad key, unknown model, rate limit).
 MODEL_FAILURES = (ModelError, openai.APIError, ollama.ResponseError, httpx.HTTPError)
 
@@ -179,171 +183,22 @@ def rewrite_with_model(chat_model: BaseChatModel, question: str, history: list[t
     return lines[0]
 
 
-# --- the post-check ------------------------------------------------------------------
+def finished(chunk: BaseMessage) -> bool:
+    """Whether a streamed chunk is the endpoint's end-of-answer (OpenAI `finish_reason`, Ollama `done`).
 
-_MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
-_NUMBER = re.compile(r"(?<![\w])\d+(?:[.,]\d+)*")
-_NAME = re.compile(r"[\w][\w'’&.-]*")
-
-
-def _digits(number: str) -> str:
-    """One spelling for "313.327"/"313,327" and "6,3"/"6.3": the digits."""
-    return re.sub(r"\D", "", number)
-
-
-def _numbers(text: str) -> set[str]:
-    return {_digits(m.group()) for m in _NUMBER.finditer(text)}
-
-
-def _names(text: str) -> list[str]:
-    """Capitalised words after the first word, and abbreviations: the names a sentence states."""
-    tokens = _NAME.findall(text)
-    names = [
-        t.rstrip(".")
-        for i, t in enumerate(tokens)
-        if (i > 0 and t[0].isupper()) or sum(c.isupper() for c in t) >= 2
-    ]
-    return [n for n in names if n]
-
-
-def _name_supported(name: str, passage_words: set[str]) -> bool:
-    """A name is supported by the same word or, for a translation, the same first five letters.
-
-    "Ministry"/"Ministerie" and "Justice"/"Justitie" are the same names in an
-    English answer about a Dutch passage.
+    A stream that ends without one was cut off: its text is not a whole answer.
     """
-    low = name.lower()
-    return low in passage_words or (len(low) >= 5 and any(w.startswith(low[:5]) for w in passage_words))
-
-
-@dataclass(frozen=True)
-class CheckedSentence:
-    """One sentence of the model's answer and the verdict on it."""
-
-    text: str  # as written, markers included
-    cited: tuple[int, ...]  # passage numbers that exist
-    invalid: tuple[int, ...]  # passage numbers that do not
-    kept: bool
-    unsupported: tuple[str, ...] = ()  # facts not found in the cited passages
-
-    @property
-    def body(self) -> str:
-        """The sentence without its citation markers."""
-        return one_line(_MARKER.sub("", self.text)).replace(" .", ".")
-
-
-@dataclass(frozen=True)
-class CitationCheck:
-    """The verdict on a model answer: which sentences stay and what the reader is told."""
-
-    sentences: list[CheckedSentence]
-
-    @property
-    def kept(self) -> list[CheckedSentence]:
-        return [s for s in self.sentences if s.kept]
-
-    @property
-    def dropped(self) -> list[CheckedSentence]:
-        return [s for s in self.sentences if not s.kept]
-
-    @property
-    def invalid_numbers(self) -> list[int]:
-        return sorted({n for s in self.sentences for n in s.invalid})
-
-    def text(self) -> str:
-        """The kept sentences, with markers that point nowhere removed."""
-        parts = []
-        for s in self.kept:
-            text = one_line(s.text)
-            for n in s.invalid:
-                text = re.sub(rf"\s*\[{n}\]", "", text)
-            parts.append(text)
-        return " ".join(parts)
-
-    def notice(self, lang: Language) -> str | None:
-        notes = []
-        if self.invalid_numbers:
-            refs = ", ".join(f"[{n}]" for n in self.invalid_numbers)
-            notes.append(NOTICES["invalid"][lang].format(refs=refs))
-        if self.dropped:
-            count = len(self.dropped)
-            noun = _SENTENCE_NOUN[lang][0 if count == 1 else 1]
-            notes.append(NOTICES["dropped"][lang].format(count=count, noun=noun))
-        if not notes:
-            return None
-        notice = "; ".join(notes)
-        return notice[0].upper() + notice[1:]
-
-
-def check_citations(text: str, passages: Sequence[Passage]) -> CitationCheck:
-    """Check a model answer against the passages it was given (numbered from 1).
-
-    A sentence is kept when it cites at least one existing passage and every
-    number in it occurs in a cited passage, and at most half of its names are
-    missing there (an English answer translates some names). A sentence that only
-    cites passages that do not exist is dropped. A sentence without citations is
-    kept only when its numbers occur in some passage: uncited filler ("Volgens de
-    documenten:") is harmless, an uncited amount is not.
-    """
-    numbers_in = [_numbers(p.text) for p in passages]
-    words_in = [{w.lower() for w in _NAME.findall(p.embedding_text())} for p in passages]
-    checked = []
-    for start, end in split_sentences(text, citation_markers=True):
-        sentence = text[start:end]
-        refs = [int(n) for group in _MARKER.findall(sentence) for n in re.split(r"\s*[,;]\s*", group)]
-        cited = tuple(dict.fromkeys(n for n in refs if 1 <= n <= len(passages)))
-        invalid = tuple(dict.fromkeys(n for n in refs if not 1 <= n <= len(passages)))
-        body = _MARKER.sub("", sentence)
-        numbers, names = _numbers(body), _names(body)
-        if cited:
-            known_numbers = set().union(*(numbers_in[n - 1] for n in cited))
-            known_words = set().union(*(words_in[n - 1] for n in cited))
-            missing = [n for n in numbers if n not in known_numbers]
-            missing_names = [n for n in names if not _name_supported(n, known_words)]
-            ok = not missing and len(missing_names) * 2 <= len(names)
-            checked.append(CheckedSentence(sentence, cited, invalid, ok, tuple(missing + missing_names)))
-        elif invalid:
-            checked.append(CheckedSentence(sentence, cited, invalid, False, ()))
-        else:
-            anywhere = set().union(*numbers_in) if numbers_in else set()
-            missing = [n for n in numbers if n not in anywhere]
-            checked.append(CheckedSentence(sentence, (), (), not missing, tuple(missing)))
-    return CitationCheck(checked)
-
-
-def _support(answer_sentence: str, passage_sentence: str) -> float:
-    """How well a passage sentence backs an answer sentence: shared numbers, names, then terms."""
-    numbers = len(_numbers(answer_sentence) & _numbers(passage_sentence))
-    names = len({n.lower() for n in _names(answer_sentence)} & {n.lower() for n in _names(passage_sentence)})
-    a, b = set(analyze(answer_sentence)), set(analyze(passage_sentence))
-    overlap = len(a & b) / len(a | b) if a and b else 0.0
-    return 3.0 * numbers + 1.0 * names + overlap
-
-
-def best_quote(passage: Passage, answer_sentences: Sequence[str]) -> tuple[int, int]:
-    """The span of the passage sentence that best supports the answer sentences citing it."""
-    spans = split_sentences(passage.text) or [(0, len(passage.text))]
-    return max(
-        spans,
-        key=lambda span: (
-            sum(_support(s, passage.text[span[0] : span[1]]) for s in answer_sentences),
-            -span[0],
-        ),
-    )
-
-
-def is_refusal(text: str) -> bool:
-    """Whether the model said the passages do not contain the answer."""
-    flat = one_line(text).lower()
-    return any(phrase.lower().rstrip(".") in flat for phrase in REFUSAL.values())
+    meta = chunk.response_metadata or {}
+    return bool(meta.get("finish_reason") or meta.get("done_reason") or meta.get("done"))
 
 
 class LLMAnswerer:
-    """Streams a chat model's answer over the retrieved passages, then checks it.
+    """Streams a chat model's answer over the retrieved passages as a draft, then checks it.
 
-    `stream` yields text pieces as the model writes them and finally the checked
-    `Answer`. The extractive answerer is the fallback for an unreachable or
-    failing endpoint, and for an answer of which no cited sentence survives.
+    `stream` yields `Draft`s (the unchecked text so far) while the model writes,
+    then the checked answer's text in pieces and the `Answer`. The extractive
+    answerer is the fallback for an endpoint that is unreachable, times out, fails
+    or breaks off, and for an answer of which no cited sentence survives.
     """
 
     def __init__(self, chat_model: BaseChatModel, fallback: ExtractiveAnswerer) -> None:
@@ -354,8 +209,13 @@ class LLMAnswerer:
     def answer(self, question: str, hits: list[Hit], query: str | None = None) -> Answer:
         return final_answer(self.stream(question, hits, query))
 
-    def stream(self, question: str, hits: list[Hit], query: str | None = None) -> Iterator[str | Answer]:
-        """Model text as it arrives, then the final `Answer` (checked, or the offline fallback)."""
+    def stream(
+        self, question: str, hits: list[Hit], query: str | None = None
+    ) -> Iterator[str | Draft | Answer]:
+        """Drafts as the model writes, then the checked (or offline) answer: text pieces, then `Answer`.
+
+        Never raises for endpoint failures: they end in the offline answer with a notice.
+        """
         lang = detect_language(question)
         standalone = query or question
         settings = self.fallback.settings
@@ -368,42 +228,54 @@ class LLMAnswerer:
             yield answer
             return
         parts: list[str] = []
+        done = False
         try:
             for chunk in self.chat_model.stream(answer_messages(question, passages, lang)):
-                piece = chunk.text
-                if piece:
-                    parts.append(piece)
-                    yield piece
-        except UNREACHABLE:
-            yield from self._offline(question, hits, query, NOTICES["unreachable"][lang])
+                done = done or finished(chunk)
+                if chunk.text:
+                    parts.append(chunk.text)
+                    yield Draft("".join(parts))
+        except UNREACHABLE as error:
+            kind = "incomplete" if parts else ("timeout" if isinstance(error, TIMEOUTS) else "unreachable")
+            yield from self._offline(question, hits, standalone, NOTICES[kind][lang])
             return
         except MODEL_FAILURES:
-            yield from self._offline(question, hits, query, NOTICES["error"][lang])
+            kind = "incomplete" if parts else "error"
+            yield from self._offline(question, hits, standalone, NOTICES[kind][lang])
             return
-        yield self._finish(question, hits, standalone, "".join(parts), lang)
+        if not done:
+            yield from self._offline(question, hits, standalone, NOTICES["incomplete"][lang])
+            return
+        answer = self._finish(question, hits, standalone, "".join(parts), lang)
+        yield from text_chunks(answer.text)
+        yield answer
 
     def _offline(
-        self, question: str, hits: list[Hit], query: str | None, notice: str
+        self, question: str, hits: list[Hit], query: str, notice: str, removed: Sequence[CheckNote] = ()
     ) -> Iterator[str | Answer]:
+        """The extractive answer, streamed, marked as the offline fallback with `notice`."""
         for item in self.fallback.stream(question, hits, query):
-            yield replace(item, notice=notice) if isinstance(item, Answer) else item
+            if isinstance(item, Answer):
+                item = replace(item, notice=notice, method="offline fallback", removed=list(removed))
+            yield item
 
     def _finish(self, question: str, hits: list[Hit], standalone: str, text: str, lang: Language) -> Answer:
-        """The checked answer: refusal, kept sentences with quotes, or the offline fallback."""
+        """The checked answer: the standard refusal, the kept sentences with quotes, or the offline answer."""
         passages = [h.passage for h in hits[: self.fallback.settings.answer_passages]]
-        if is_refusal(text):
-            return replace(refusal(question, hits, lang, standalone), answerer=self.name)
-        check = check_citations(text, passages)
+        if is_refusal(text, question):
+            return replace(refusal(question, hits, lang, standalone), answerer=self.name, method="model")
+        check = check_citations(text, passages, question)
+        removed = [s.note() for s in check.dropped]
         if not any(s.cited for s in check.kept):
-            offline = self.fallback.answer(question, hits, standalone)
             details = check.notice(lang)
             notice = NOTICES["unsupported"][lang] + (f" ({details})" if details else "")
-            return replace(offline, notice=notice)
+            return final_answer(self._offline(question, hits, standalone, notice, removed))
         citations = []
         for n in dict.fromkeys(n for s in check.kept for n in s.cited):
             supported = [s.body for s in check.kept if n in s.cited]
             start, end = best_quote(passages[n - 1], supported)
             citations.append(Citation(n, passages[n - 1], start, end))
+        corrected = [s.note() for s in check.corrected]
         return Answer(
             question=question,
             text=check.text(),
@@ -413,4 +285,7 @@ class LLMAnswerer:
             standalone_query=standalone,
             notice=check.notice(lang),
             answerer=self.name,
+            method="model, corrected" if removed or corrected else "model",
+            removed=removed,
+            corrected=corrected,
         )

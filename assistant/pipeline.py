@@ -21,7 +21,7 @@ from assistant.question import Question, parse_question
 from assistant.retrieval import HybridRetriever
 from assistant.sentences import text_chunks
 from assistant.settings import Settings
-from assistant.types import Answer, Filters, Hit, IngestReport, final_answer
+from assistant.types import Answer, Draft, Filters, Hit, IngestReport, final_answer
 
 History = Sequence[tuple[str, str]]  # (user question, assistant answer) pairs, oldest first
 
@@ -75,8 +75,11 @@ class Assistant:
 
     def ask_stream(
         self, question: str, history: History | None = None, filters: Filters | None = None
-    ) -> Iterator[str | Answer]:
+    ) -> Iterator[str | Draft | Answer]:
         """Yield text as it is produced, then the final `Answer` as the last item.
+
+        With a chat model, its unchecked text comes first as `Draft`s (each the whole
+        draft so far): show them marked as a draft and replace them, never append to them.
 
         The question is understood once (`assistant.question.parse_question`): a
         follow-up is rewritten into a standalone query (by the chat model when one

@@ -176,6 +176,50 @@ class Citation:
         return {"n": self.n, **self.passage.source_json(), "quote": self.quote}
 
 
+# How an answer was made (`Answer.method`): the offline answerer with no model configured; a
+# model's answer that passed the citation check unchanged; one the check changed (sentences
+# removed, citations corrected); the offline answer given because the model failed.
+METHODS = ("extractive", "model", "model, corrected", "offline fallback")
+
+
+@dataclass(frozen=True)
+class CheckNote:
+    """One sentence of a model's answer that the citation check removed or corrected.
+
+    `reason`: "uncited_fact" (states a number, date or name but cites nothing),
+    "unsupported_fact" (no passage holds it), "invalid_citation" (cites only
+    passages that do not exist), "wrong_citation" (corrected: another passage holds it).
+    `facts` are the facts the cited passages lack; `cited` the passage numbers the model
+    wrote, `now_cited` those the answer shows (empty for a removed sentence).
+    """
+
+    sentence: str
+    reason: str
+    facts: tuple[str, ...] = ()
+    cited: tuple[int, ...] = ()
+    now_cited: tuple[int, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "sentence": self.sentence,
+            "reason": self.reason,
+            "facts": list(self.facts),
+            "cited": list(self.cited),
+            "now_cited": list(self.now_cited),
+        }
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A chat model's unchecked text so far (all of it, not a piece), while it is still writing.
+
+    Answer streams yield it before the checked text: a client shows it marked as a
+    draft being checked and replaces it (never appends to it) with what follows.
+    """
+
+    text: str
+
+
 @dataclass
 class Answer:
     """What the assistant says: text with [n] markers, and the citations they point to."""
@@ -189,15 +233,23 @@ class Answer:
     notice: str | None = None  # e.g. "model unreachable, offline answer"
     answerer: str = "extractive"
     reason: str | None = None  # why it was refused, e.g. "empty" (input without a question)
+    method: str = "extractive"  # one of METHODS
+    removed: list[CheckNote] = field(default_factory=list)  # model sentences the check removed
+    corrected: list[CheckNote] = field(default_factory=list)  # model sentences whose citation it corrected
 
     def to_json(self) -> dict[str, Any]:
-        """The public JSON shape shared by `assistant ask --json` and the web API.
+        """The public JSON shape shared by `assistant ask --json`, batch `ask -` and the web API.
 
+        `{"answer", "refused", "method", "notice", "removed", "corrected", "citations"}`;
         `reason` is added only for input that is not a question ("empty", "too_long").
         """
         data: dict[str, Any] = {
             "answer": self.text,
             "refused": self.refused,
+            "method": self.method,
+            "notice": self.notice,
+            "removed": [n.to_json() for n in self.removed],
+            "corrected": [n.to_json() for n in self.corrected],
             "citations": [c.to_json() for c in self.citations],
         }
         if self.reason in ("empty", "too_long"):
@@ -205,8 +257,8 @@ class Answer:
         return data
 
 
-def final_answer(stream: Iterable[str | Answer]) -> Answer:
-    """The `Answer` that ends an answer stream (text chunks first), for callers that do not stream."""
+def final_answer(stream: Iterable[str | Draft | Answer]) -> Answer:
+    """The `Answer` that ends an answer stream (drafts and text first), for callers that do not stream."""
     answer: Answer | None = None
     for item in stream:
         if isinstance(item, Answer):

@@ -34,7 +34,7 @@ from assistant.feedback import FeedbackLog
 from assistant.loading import UNKNOWN_TYPE, LoadError, load_file, load_manifest
 from assistant.pipeline import Assistant
 from assistant.settings import Settings
-from assistant.types import Answer, Citation, Filters, IngestReport, Passage
+from assistant.types import Answer, Citation, Draft, Filters, IngestReport, Passage
 from assistant.uploads import (
     ALLOWED_SUFFIXES,
     DOCUMENT_TYPES,
@@ -117,6 +117,9 @@ CSS = """
 #chat .refusal-title { font-weight: 600; display: block; margin-bottom: 2px; }
 #chat .notice { margin-top: 8px; font-size: 0.85em; color: #475569; border-top: 1px dashed #cbd5e1;
   padding-top: 6px; }
+#chat .draft { border-left: 4px dashed #94a3b8; background: #f8fafc; padding: 8px 12px; border-radius: 4px;
+  color: #64748b; font-style: italic; }
+#chat .draft-title { font-style: normal; font-weight: 600; display: block; margin-bottom: 2px; }
 #chat .error { border-left: 4px solid #b91c1c; background: #fef2f2; padding: 8px 12px; border-radius: 4px; }
 
 #sources { max-height: 690px; overflow-y: auto !important; padding-right: 4px; }
@@ -306,6 +309,14 @@ def answer_markdown(turn_no: int, answer: Answer) -> str:
     return body
 
 
+DRAFT_TITLE = "Concept van het taalmodel, wordt gecontroleerd op bronnen (nog geen antwoord)"
+
+
+def draft_markdown(text: str) -> str:
+    """A model's unchecked draft while it is written: visibly marked, replaced by the checked answer."""
+    return f'<div class="draft"><span class="draft-title">{DRAFT_TITLE}</span>{html.escape(text)}</div>'
+
+
 def chat_messages(turns: Sequence[Turn]) -> list[dict[str, str]]:
     """Exactly two messages per turn, so a message index maps back to its turn (index // 2)."""
     messages = []
@@ -466,14 +477,18 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             for item in assistant.ask_stream(question, history, filters):
                 if isinstance(item, Answer):
                     answer = item
+                    continue
+                if isinstance(item, Draft):  # unchecked: shown as a draft, replaced by what follows
+                    content = draft_markdown(item.text)
                 else:
                     text += item
-                    yield (
-                        [*shown, {"role": "assistant", "content": _escape(text)}],
-                        SEARCHING_SOURCES_HTML,
-                        turns,
-                        "",
-                    )
+                    content = _escape(text)
+                yield (
+                    [*shown, {"role": "assistant", "content": content}],
+                    SEARCHING_SOURCES_HTML,
+                    turns,
+                    "",
+                )
         except Exception:
             log.exception("answering failed for %r", question)
             failed = '<div class="error">Er ging iets mis bij het beantwoorden. Probeer het opnieuw.</div>'

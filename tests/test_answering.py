@@ -229,7 +229,7 @@ def test_the_social_labs_amount_is_cited_with_its_sentence(assistant: Assistant)
         "te ontwikkelen."
     )
     data = answer.to_json()
-    assert set(data) == {"answer", "refused", "citations"}
+    assert set(data) == {"answer", "refused", "method", "notice", "removed", "corrected", "citations"}
     assert set(data["citations"][0]) == {
         "n",
         "doc_id",

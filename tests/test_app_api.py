@@ -41,7 +41,8 @@ def client(app: AppServer) -> Client:
 def test_ask_returns_a_cited_answer(client: Client) -> None:
     result = client.predict(SOCIAL_LABS, api_name="/ask")
 
-    assert set(result) == {"answer", "refused", "citations"}
+    assert set(result) == {"answer", "refused", "method", "notice", "removed", "corrected", "citations"}
+    assert (result["method"], result["notice"], result["removed"]) == ("extractive", None, [])
     assert result["refused"] is False
     assert any("2,1 miljoen" in c["quote"] for c in result["citations"])
     for c in result["citations"]:

@@ -96,7 +96,7 @@ def test_ask_json_answers_with_a_quoted_citation(workspace: dict[str, Path]) -> 
         str(workspace["index"]),
     ).stdout
     answer = json.loads(out)  # exactly one JSON object
-    assert set(answer) == {"answer", "refused", "citations"}
+    assert set(answer) == {"answer", "refused", "method", "notice", "removed", "corrected", "citations"}
     assert answer["refused"] is False
     assert "2,1 miljoen" in answer["answer"]
     assert any("2,1 miljoen" in c["quote"] and c["quote"] in c["text"] for c in answer["citations"])
