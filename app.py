@@ -41,13 +41,15 @@ def main(argv: list[str] | None = None) -> None:
     if auth is None and settings.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"warning: listening on {settings.host} without a login (set ASSISTANT_AUTH)")
     demo = build_app(assistant)
+    print(f"web chat on http://{settings.host}:{settings.port}/ (stop with Ctrl+C)", flush=True)
     demo.launch(
         server_name=settings.host,
         server_port=settings.port,
         share=False,
         auth=auth,
         auth_message="Log in met het account dat u van de beheerder hebt gekregen.",
-        footer_links=["api", "settings"],
+        footer_links=[],  # no English "Use via API" / "Settings" links; the API is documented in the README
+        quiet=True,  # Gradio's start-up lines are English and suggest share=True, which is off by design
         # A hard ceiling so a huge upload never fills the disk; files between the upload
         # limit and this ceiling still get the app's own per-file message in Dutch.
         max_file_size=int(settings.upload_max_mb * 2 * 1024 * 1024),

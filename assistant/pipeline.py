@@ -40,9 +40,7 @@ class Assistant:
         self._ingest_lock = threading.Lock()  # one ingest at a time (web uploads)
 
     # --- indexing
-    def ingest(
-        self, corpus: Path | None = None, progress: bool = True, uploads: bool = True
-    ) -> IngestReport:
+    def ingest(self, corpus: Path | None = None, progress: bool = True, uploads: bool = True) -> IngestReport:
         """Bring the index in step with the corpus folder and the uploads folder.
 
         New files are added, changed ones updated, deleted ones removed. The
