@@ -9,6 +9,7 @@ updated when files changed, a quick no-op otherwise), and the UI is the one from
 from __future__ import annotations
 
 import argparse
+import logging
 from pathlib import Path
 
 from assistant.settings import Settings  # first: sets the privacy env defaults before gradio loads
@@ -31,6 +32,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    # One line per event: the app's own notes (e.g. an input it did not accept) at INFO, others' warnings.
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.WARNING)
+    logging.getLogger("assistant").setLevel(logging.INFO)
     settings = Settings().with_overrides(host=args.host, port=args.port, index=args.index, corpus=args.corpus)
     assistant = Assistant(settings)
     report = assistant.ingest(progress=True)
