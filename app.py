@@ -9,6 +9,7 @@ updated when files changed, a quick no-op otherwise), and the UI is the one from
 from __future__ import annotations
 
 import argparse
+import logging
 from pathlib import Path
 
 from assistant.settings import Settings  # first: sets the privacy env defaults before gradio loads
@@ -31,6 +32,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    # One line per event: the app's own notes (e.g. an input it did not accept) at INFO, others' warnings.
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.WARNING)
+    logging.getLogger("assistant").setLevel(logging.INFO)
     settings = Settings().with_overrides(host=args.host, port=args.port, index=args.index, corpus=args.corpus)
     assistant = Assistant(settings)
     report = assistant.ingest(progress=True)
@@ -41,13 +45,15 @@ def main(argv: list[str] | None = None) -> None:
     if auth is None and settings.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"warning: listening on {settings.host} without a login (set ASSISTANT_AUTH)")
     demo = build_app(assistant)
+    print(f"web chat on http://{settings.host}:{settings.port}/ (stop with Ctrl+C)", flush=True)
     demo.launch(
         server_name=settings.host,
         server_port=settings.port,
         share=False,
         auth=auth,
         auth_message="Log in met het account dat u van de beheerder hebt gekregen.",
-        footer_links=["api", "settings"],
+        footer_links=[],  # no English "Use via API" / "Settings" links; the API is documented in the README
+        quiet=True,  # Gradio's start-up lines are English and suggest share=True, which is off by design
         # A hard ceiling so a huge upload never fills the disk; files between the upload
         # limit and this ceiling still get the app's own per-file message in Dutch.
         max_file_size=int(settings.upload_max_mb * 2 * 1024 * 1024),

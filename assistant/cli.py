@@ -31,8 +31,8 @@ def _filters(parser: argparse.ArgumentParser) -> None:
         "--type", dest="doc_types", action="append", default=[], help="document type (repeatable)"
     )
     parser.add_argument("--doc", dest="doc_ids", action="append", default=[], help="document id (repeatable)")
-    parser.add_argument("--from", dest="date_from", help="earliest document date, YYYY-MM-DD")
-    parser.add_argument("--to", dest="date_to", help="latest document date, YYYY-MM-DD")
+    parser.add_argument("--from", dest="date_from", help="earliest document date (2024-11-26, 26-11-2024)")
+    parser.add_argument("--to", dest="date_to", help="latest document date (2024-11-26, 26-11-2024)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,7 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     _filters(p)
     p.add_argument("question", help="the question, or '-' for one question per line on standard input")
-    p.add_argument("--json", action="store_true", help="print one JSON object (JSON lines with '-')")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object; with '-' one per input line, with its 'line' and 'question'",
+    )
 
     p = sub.add_parser("chat", help="an interactive conversation with follow-up questions")
     _common(p)
@@ -78,13 +82,61 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings().with_overrides(**overrides)
 
 
-def _filters_from(args: argparse.Namespace) -> Filters:
+def _filters_from(args: argparse.Namespace) -> Filters | None:
+    """The filter flags as `Filters`; None when a date is not a date (see `_bad_dates`)."""
+    from assistant.metadata import parse_date_input
+
+    dates = [parse_date_input(d) if d else None for d in (args.date_from, args.date_to)]
+    if any(raw and not iso for raw, iso in zip((args.date_from, args.date_to), dates, strict=True)):
+        return None
     return Filters(
-        doc_types=tuple(args.doc_types),
-        doc_ids=tuple(args.doc_ids),
-        date_from=args.date_from,
-        date_to=args.date_to,
+        doc_types=tuple(args.doc_types), doc_ids=tuple(args.doc_ids), date_from=dates[0], date_to=dates[1]
     )
+
+
+def _bad_dates(args: argparse.Namespace) -> int:
+    """Say which --from/--to value is not a date: one JSON object with `error` for --json."""
+    bad = next(d for d in (args.date_from, args.date_to) if d)
+    message = f"'{bad}' is geen geldige datum: schrijf bv. 26-11-2024, 26 november 2024 of 2024-11-26"
+    if getattr(args, "json", False):
+        print(json.dumps({"error": message}, ensure_ascii=False))
+    else:
+        print(f"fout: {message}", file=sys.stderr)
+    return 2
+
+
+def _batch_item(assistant, number: int, line: str, filters: Filters) -> dict:
+    """The JSON object for one input line: its line number, question and answer, or an `error`."""
+    question = line.strip()
+    item: dict = {"line": number, "question": question}
+    if not question:
+        return {**item, "error": "empty"}
+    try:
+        answer = assistant.ask(question, filters=filters)
+    except Exception as err:  # one bad line must not cost the answers to the others
+        return {**item, "error": f"failed: {type(err).__name__}: {err}"}
+    item.update(answer.to_json())
+    if answer.reason in ("empty", "too_long"):  # input that is not a question
+        item["error"] = answer.reason
+    return item
+
+
+def _ask_lines(assistant, lines, filters: Filters, as_json: bool) -> int:
+    """`ask -`: one answer per input line, in order; blank and invalid lines get an error, never a gap."""
+    for number, line in enumerate(lines, start=1):
+        item = _batch_item(assistant, number, line.rstrip("\n"), filters)
+        if as_json:
+            print(json.dumps(item, ensure_ascii=False), flush=True)
+            continue
+        print(f"Vraag {number}: {item['question'] or '(lege regel)'}")
+        if "answer" in item:
+            print(item["answer"])
+            for c in item["citations"]:
+                print(f'[{c["n"]}] {c["title"]}: "{c["quote"]}"')
+        else:
+            print(f"fout: {item['error']}")
+        print()
+    return 0
 
 
 def _print_report(report: IngestReport) -> None:
@@ -183,7 +235,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     assistant = _open(settings)
     if args.command == "search":
-        hits = assistant.search(args.query, k=args.k, filters=_filters_from(args), mode=args.mode)
+        filters = _filters_from(args)
+        if filters is None:
+            return _bad_dates(args)
+        hits = assistant.search(args.query, k=args.k, filters=filters, mode=args.mode)
         if args.json:
             print(json.dumps([_hit_json(h) for h in hits], ensure_ascii=False, indent=2))
         else:
@@ -192,20 +247,28 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.command == "ask":
         filters = _filters_from(args)
-        # One question per line from stdin (blank lines skipped); a single argument is always
-        # answered, even when empty: `ask "" --json` prints one refusal object with a reason.
-        questions = [q.strip() for q in sys.stdin if q.strip()] if args.question == "-" else [args.question]
-        for question in questions:
-            answer = assistant.ask(question, filters=filters)
-            if args.json:
-                print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
-            else:
-                _print_answer(answer)
-                print()
+        if filters is None:
+            return _bad_dates(args)
+        if args.question == "-":
+            return _ask_lines(assistant, sys.stdin, filters, args.json)
+        # A single argument is always answered, even when empty: `ask "" --json` prints one
+        # refusal object with a reason.
+        try:
+            answer = assistant.ask(args.question, filters=filters)
+        except Exception as err:
+            if not args.json:
+                raise
+            print(json.dumps({"error": f"failed: {type(err).__name__}: {err}"}, ensure_ascii=False))
+            return 1
+        if args.json:
+            print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+        else:
+            _print_answer(answer)
         return 0
 
     if args.command == "chat":
-        return _chat(assistant, _filters_from(args))
+        filters = _filters_from(args)
+        return _chat(assistant, filters) if filters is not None else _bad_dates(args)
     return 2
 
 

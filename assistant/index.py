@@ -370,6 +370,8 @@ class PassageIndex:
     def _embed(self, plans: list[_Plan], progress: bool) -> None:
         """Embed everything the plans need before any write, in batches, with a progress bar."""
         pending = [(plan, p) for plan in plans for p in plan.to_embed]
+        if not pending:  # nothing to embed: no empty "0passage" bar
+            return
         with tqdm(total=len(pending), desc="Embedding passages", unit="passage", disable=not progress) as bar:
             for batch in _batches(pending, self.EMBED_BATCH):
                 vectors = embed_passages(self.embedder, [p.embedding_text() for _, p in batch])

@@ -98,6 +98,24 @@ def parse_dutch_date(text: str | None) -> str | None:
     return parsed.date().isoformat()
 
 
+def parse_date_input(text: str | None) -> str | None:
+    """A date a user typed into a field -> ISO 'YYYY-MM-DD'; None when it is not exactly one valid date.
+
+    Accepts the forms Dutch users type: '26-11-2024' (also with '/' or '.'),
+    '26 november 2024', '26 nov. 2024' and ISO '2024-11-26'. Read with the same
+    strict day-month-year parsing as document dates; relative words ('morgen')
+    and incomplete dates are refused rather than guessed.
+    """
+    value = " ".join((text or "").split())
+    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", value):
+        year, month, day = value.split("-")
+        value = f"{day}-{month}-{year}"
+    value = re.sub(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$", r"\1-\2-\3", value)
+    if not _DATE_RE.fullmatch(value):
+        return None
+    return parse_dutch_date(value)
+
+
 def dutch_date(iso: str) -> str:
     """'2022-05-10' -> '10 mei 2022', for titles (user-facing, so Dutch)."""
     year, month, day = (int(part) for part in iso.split("-"))

@@ -21,7 +21,7 @@ from assistant.question import Question, parse_question
 from assistant.retrieval import HybridRetriever
 from assistant.sentences import text_chunks
 from assistant.settings import Settings
-from assistant.types import Answer, Draft, Filters, Hit, IngestReport, final_answer
+from assistant.types import Answer, Draft, Filters, Hit, IngestReport, SkippedFile, final_answer
 
 History = Sequence[tuple[str, str]]  # (user question, assistant answer) pairs, oldest first
 
@@ -40,12 +40,26 @@ class Assistant:
         self._ingest_lock = threading.Lock()  # one ingest at a time (web uploads)
 
     # --- indexing
-    def ingest(self, corpus: Path | None = None, progress: bool = True) -> IngestReport:
-        """Bring the index in step with the corpus folder: add new, update changed, remove deleted."""
+    def ingest(self, corpus: Path | None = None, progress: bool = True, uploads: bool = True) -> IngestReport:
+        """Bring the index in step with the corpus folder and the uploads folder.
+
+        New files are added, changed ones updated, deleted ones removed. The
+        uploads folder (`Settings.uploads`) is indexed with the corpus unless
+        `uploads` is False (the evaluation indexes its corpus alone); an upload
+        whose document id the corpus already uses is skipped with a reason.
+        """
         corpus = Path(corpus or self.settings.corpus)
         with self._ingest_lock:
             ocr_language = self.settings.ocr_language if self.settings.ocr_enabled else None
             documents, skipped = load_corpus(corpus, self.settings.max_file_mb, ocr_language)
+            folder = self.settings.uploads
+            if uploads and folder is not None and folder.is_dir() and folder.resolve() != corpus.resolve():
+                extra, extra_skipped = load_corpus(folder, self.settings.max_file_mb, ocr_language)
+                ids = {d.meta.doc_id for d in documents}
+                skipped += extra_skipped
+                taken = f"documentnaam bestaat al in {corpus.name}/"
+                skipped += [SkippedFile(d.meta.source_file, taken) for d in extra if d.meta.doc_id in ids]
+                documents += [d for d in extra if d.meta.doc_id not in ids]
             passages = {
                 d.meta.doc_id: chunk_document(d, self.settings.chunk_chars, self.settings.chunk_overlap_chars)
                 for d in documents
@@ -58,6 +72,13 @@ class Assistant:
                 d.meta.source_file: n for d in documents if (n := sum(p.ocr for p in d.pages))
             }
             return report
+
+    def source_path(self, source_file: str) -> Path | None:
+        """The file an indexed document came from: in the corpus or the uploads folder (None if gone)."""
+        for folder in (self.settings.corpus, self.settings.uploads):
+            if folder is not None and (folder / source_file).is_file():
+                return folder / source_file
+        return None
 
     def documents(self) -> list[dict]:
         """Indexed documents with their metadata and passage counts."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -42,6 +42,13 @@ class Settings(BaseSettings):
 
     # --- where things are
     corpus: Path = Field(PROJECT_ROOT / "corpus", description="Folder with the source documents.")
+    uploads: Path | None = Field(
+        PROJECT_ROOT / "data" / "uploads",
+        description=(
+            "Folder for documents uploaded in the web app, with its own manifest.yaml; indexed together "
+            "with the corpus, which the app never writes to. Git-ignored. Empty: uploads off."
+        ),
+    )
     index: Path = Field(PROJECT_ROOT / "index", description="Folder of the persisted Chroma index.")
     chroma_host: str | None = Field(
         None,
@@ -145,6 +152,11 @@ class Settings(BaseSettings):
     auth: str | None = Field(None, description="Comma-separated 'user:password' pairs; enables login.")
     feedback_file: Path = Field(PROJECT_ROOT / "feedback" / "feedback.jsonl")
     upload_max_mb: float = Field(20.0, description="Largest file the web upload accepts.")
+
+    @field_validator("uploads", mode="before")
+    @classmethod
+    def _empty_means_off(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     def with_overrides(self, **overrides: object) -> Settings:
         """A copy with the non-None overrides applied (how CLI flags are merged)."""

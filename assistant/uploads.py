@@ -1,10 +1,13 @@
-"""Accepting files that users upload in the web app into the corpus folder.
+"""Accepting files that users upload in the web app into the uploads folder.
 
-The corpus folder is the single source of truth the index is built from, so a
-bad upload must never land there: every file is checked (type, size, content)
-before it is copied, rejected files get a Dutch reason the user can act on, and
-an upload never silently replaces a different document that happens to have the
-same name or would share a document id with one. Text saved as Windows-1252 or
+Uploads live in a folder of their own (`Settings.uploads`, default `data/uploads/`,
+git-ignored) with its own `manifest.yaml`; the bundled corpus is read-only to the
+app, and the index is built from both. A bad upload must never land anywhere:
+every file is checked (type, size, content) before it is copied, rejected files
+get a Dutch reason the user can act on, and an upload never silently replaces a
+different document (in either folder) that happens to have the same name or
+would share a document id with one. Stored files and the manifest get normal
+permissions (0644), not the 0600 of temporary files. Text saved as Windows-1252 or
 UTF-16 (common on Windows desktops) is stored as UTF-8, the one encoding the
 loader accepts without a byte-order mark.
 """
@@ -24,6 +27,7 @@ from pathlib import Path
 import yaml
 
 from assistant.loading import MANIFEST_NAME, SUPPORTED_SUFFIXES, LoadError, doc_id_for, load_manifest
+from assistant.metadata import parse_date_input
 
 ALLOWED_SUFFIXES = SUPPORTED_SUFFIXES
 MB = 1024 * 1024  # the loader's megabyte, so both limits are counted alike
@@ -32,7 +36,7 @@ PDF_MAGIC = b"%PDF-"
 PDF_HEADER_WINDOW = 1024  # the PDF spec allows the header anywhere in the first 1024 bytes
 ALLOWED_CONTROL = {"\t", "\n", "\r", "\f"}
 DOCUMENT_TYPES = ("kamerbrief", "nota", "interventie", "rapport", "overig")  # offered in the upload form
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+FILE_MODE = 0o644  # stored uploads and the manifest: readable like any other file of the project
 _NEW_MANIFEST_HEADER = (
     "# Metadata of the documents in this folder, one entry per file (see the loader for the fields).\n"
 )
@@ -171,6 +175,7 @@ def _store(data: bytes, corpus: Path, name: str, usable: Callable[[Path], bool])
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        os.chmod(tmp, FILE_MODE)
         n = 1
         while True:
             target = corpus / (name if n == 1 else f"{stem}-{n}.{suffix}")
@@ -186,23 +191,34 @@ def _store(data: bytes, corpus: Path, name: str, usable: Callable[[Path], bool])
         os.unlink(tmp)
 
 
-def store_uploads(files: Sequence[str | Path], corpus: Path, max_mb: float) -> list[UploadResult]:
-    """Check each uploaded file and copy the good ones into `corpus`; one result per file, in order."""
+def store_uploads(
+    files: Sequence[str | Path], corpus: Path, max_mb: float, others: Sequence[Path] = ()
+) -> list[UploadResult]:
+    """Check each uploaded file and copy the good ones into `corpus`; one result per file, in order.
+
+    `corpus` is the uploads folder; `others` are folders indexed with it (the
+    bundled corpus), whose documents count as present but are never written to.
+    """
     corpus = Path(corpus)
+    folders = [Path(o) for o in others if Path(o).is_dir() and Path(o).resolve() != corpus.resolve()]
     corpus.mkdir(parents=True, exist_ok=True)
-    existing = _corpus_files(corpus)
-    known = {_sha256(p.read_bytes()): p for p in existing}
-    taken = _taken_doc_ids(corpus, existing)
-    listed = _listed_files(corpus)
+    existing = {folder: _corpus_files(folder) for folder in [corpus, *folders]}
+    known = {_sha256(p.read_bytes()): (folder, p) for folder, paths in existing.items() for p in paths}
+    taken = set().union(*(_taken_doc_ids(folder, paths) for folder, paths in existing.items()))
+    listed = set().union(*(_listed_files(folder) for folder in existing))
+    names = {p.relative_to(folder).as_posix() for folder, paths in existing.items() for p in paths}
 
     def usable(target: Path) -> bool:
         # The loader ignores README files and skips a second file with the same document id; a name
-        # the manifest lists (for a file that is gone) would give the upload someone else's metadata.
+        # the manifest lists (for a file that is gone) would give the upload someone else's metadata;
+        # a name the bundled corpus uses would make the two files hard to tell apart.
+        relative = target.relative_to(corpus).as_posix()
         return (
             target.stem.lower() != "readme"
             and doc_id_for(target, None) not in taken
             and target.name not in listed
-            and target.relative_to(corpus).as_posix() not in listed
+            and relative not in listed
+            and relative not in names
         )
 
     results = []
@@ -216,13 +232,14 @@ def store_uploads(files: Sequence[str | Path], corpus: Path, max_mb: float) -> l
             continue
         digest = _sha256(data)
         if digest in known:
-            same = known[digest].relative_to(corpus).as_posix()
+            folder, path = known[digest]
+            same = path.relative_to(folder).as_posix()
             message = f"Staat al in de documenten als {same}; niet opnieuw toegevoegd."
-            results.append(UploadResult(name, accepted=True, message=message, stored_as=known[digest]))
+            results.append(UploadResult(name, accepted=True, message=message, stored_as=path))
             continue
         wanted = sanitise_filename(name)
         target = _store(data, corpus, wanted, usable)
-        known[digest] = target
+        known[digest] = (corpus, target)
         taken.add(doc_id_for(target, None))
         if target.name == wanted:
             message = f"Toegevoegd als {target.name}."
@@ -232,6 +249,9 @@ def store_uploads(files: Sequence[str | Path], corpus: Path, max_mb: float) -> l
             )
         results.append(UploadResult(name, accepted=True, message=message, stored_as=target, new=True))
     return results
+
+
+DATE_FORMS = "schrijf bv. 26-11-2024, 26 november 2024 of 2024-11-26"
 
 
 class MetadataError(Exception):
@@ -277,20 +297,14 @@ def parse_metadata(
     """Validate the form's fields before any file is stored, so a typo never leaves half an upload.
 
     Types are lower-cased because filters and citations compare them literally
-    with the existing (lower-case) types; a date must be a real JJJJ-MM-DD date,
-    since a wrong date silently excludes the document from date filters.
+    with the existing (lower-case) types; a date must be one real date in a form
+    Dutch users type (26-11-2024, 26 november 2024, 2024-11-26), since a wrong
+    date silently excludes the document from date filters.
     """
     raw_date = (date or "").strip()
-    iso: str | None = None
-    if raw_date:
-        try:
-            if not _ISO_DATE.fullmatch(raw_date):
-                raise ValueError(raw_date)
-            iso = dt.date.fromisoformat(raw_date).isoformat()
-        except ValueError:
-            raise MetadataError(
-                f"Datum '{raw_date}' is geen geldige datum: gebruik JJJJ-MM-DD, bv. 2024-11-26."
-            ) from None
+    iso = parse_date_input(raw_date) if raw_date else None
+    if raw_date and iso is None:
+        raise MetadataError(f"Datum '{raw_date}' is geen geldige datum: {DATE_FORMS}.")
     kind = _clean(doc_type)
     return UploadMetadata(
         doc_type=kind.lower() if kind else None, date=iso, title=_clean(title), kamerstuk=_clean(kamerstuk)
@@ -305,6 +319,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, FILE_MODE)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -366,3 +381,27 @@ def record_metadata(corpus: Path, entries: Sequence[dict[str, object]]) -> None:
 
 def _indent(text: str, prefix: str) -> str:
     return "".join(prefix + line if line.strip() else line for line in text.splitlines(keepends=True))
+
+
+def forget_uploads(folder: Path, relative_files: Sequence[str]) -> None:
+    """Take rejected uploads out again: their files and their manifest entries, leaving no trace.
+
+    The uploads manifest is written by the app alone, so it may be re-serialised;
+    when no entry is left it is removed, as if the upload never happened.
+    """
+    folder = Path(folder)
+    gone = set(relative_files)
+    for relative in gone:
+        folder.joinpath(relative).unlink(missing_ok=True)
+    path = folder / MANIFEST_NAME
+    if not path.is_file():
+        return
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    entries = [e for e in data.get("documents") or [] if str(e.get("file")) not in gone]
+    if not entries:
+        path.unlink()
+        return
+    dumped = yaml.safe_dump(
+        {"documents": entries}, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000
+    )
+    _write_atomically(path, (_NEW_MANIFEST_HEADER + dumped).encode("utf-8"))

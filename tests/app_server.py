@@ -2,7 +2,8 @@
 
 `python app.py` is started exactly as an operator would start it (flags for
 port, index and corpus; settings from the environment) on a free loopback port,
-over a temporary copy of the corpus so uploads never touch the repository.
+over a temporary copy of the corpus, with an uploads folder of its own, so
+uploads never touch the repository.
 
 Import from a test module as `from app_server import running_app` (pytest puts
 the tests folder on `sys.path`).
@@ -35,6 +36,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 class AppServer:
     url: str
     corpus: Path
+    uploads: Path
     index: Path
     feedback_file: Path
     log_file: Path
@@ -72,6 +74,7 @@ def running_app(workdir: Path, env_extra: dict[str, str] | None = None) -> Itera
     """Start `python app.py` over a copy of corpus/ in `workdir`; stop it afterwards."""
     corpus = workdir / "corpus"
     shutil.copytree(ROOT / "corpus", corpus)
+    uploads = workdir / "uploads"
     index = workdir / "index"
     feedback_file = workdir / "feedback.jsonl"
     log_file = workdir / "app.log"
@@ -79,6 +82,7 @@ def running_app(workdir: Path, env_extra: dict[str, str] | None = None) -> Itera
     env = {
         **os.environ,
         "ASSISTANT_FEEDBACK_FILE": str(feedback_file),
+        "ASSISTANT_UPLOADS": str(uploads),
         "PYTHONUNBUFFERED": "1",
         **(env_extra or {}),
     }
@@ -88,7 +92,7 @@ def running_app(workdir: Path, env_extra: dict[str, str] | None = None) -> Itera
     url = f"http://127.0.0.1:{port}/"
     try:
         _wait_until_up(url, proc, log_file)
-        yield AppServer(url, corpus, index, feedback_file, log_file)
+        yield AppServer(url, corpus, uploads, index, feedback_file, log_file)
     finally:
         proc.terminate()
         try:

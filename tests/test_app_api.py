@@ -75,9 +75,20 @@ def test_filters_restrict_the_sources(client: Client) -> None:
     assert {c["date"] for c in dated["citations"]} == {"2024-11-26"}
 
 
-def test_a_bad_date_gets_a_dutch_error(client: Client) -> None:
-    with pytest.raises(AppError, match="geen geldige datum"):
-        client.predict(SOCIAL_LABS, None, None, "26-11-2024", api_name="/ask")
+def test_dates_as_dutch_users_write_them(client: Client) -> None:
+    """26-11-2024, 26 november 2024 and 2024-11-26 are the same date; an impossible one is explained."""
+    for start, end in (("1-11-2024", "30-11-2024"), ("1 november 2024", "30 nov. 2024")):
+        dated = client.predict(SOCIAL_LABS, None, None, start, end, api_name="/ask")
+        assert {c["date"] for c in dated["citations"]} == {"2024-11-26"}
+    with pytest.raises(AppError, match="geen datum die de assistent kan lezen"):
+        client.predict(SOCIAL_LABS, None, None, "31-02-2024", api_name="/ask")
+
+
+def test_a_bad_date_is_logged_as_one_line(client: Client, app: AppServer) -> None:
+    with pytest.raises(AppError):
+        client.predict(SOCIAL_LABS, None, None, "morgen", api_name="/ask")
+    log = app.log()
+    assert "morgen" in log and "Traceback" not in log
 
 
 def test_only_the_ask_endpoint_is_public(client: Client) -> None:

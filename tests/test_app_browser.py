@@ -209,7 +209,9 @@ def test_uploaded_pdf_is_answerable_at_once(page: Page, app: AppServer, tmp_path
     expect(row).to_contain_text("rapport")
     expect(row).to_contain_text("15 maart 2026")
     expect(page.locator("#header .index-status")).to_contain_text(f"{documents_before + 1} documenten")
-    assert (app.corpus / "Proefproject-Zonnebloem-test.pdf").read_bytes() == pdf.read_bytes()
+    # Stored in the uploads folder with its own manifest; the bundled corpus is never written to.
+    assert (app.uploads / "Proefproject-Zonnebloem-test.pdf").read_bytes() == pdf.read_bytes()
+    assert not (app.corpus / "Proefproject-Zonnebloem-test.pdf").exists()
 
     # The document can be read in the app, page by page.
     page.locator("#doc-select input").click()
@@ -223,7 +225,7 @@ def test_uploaded_pdf_is_answerable_at_once(page: Page, app: AppServer, tmp_path
     page.locator("#upload input[type=file]").set_input_files(str(fake))
     page.locator("#add-docs").click()
     expect(result.locator("li.bad")).to_contain_text("geen geldig PDF-bestand", timeout=ANSWER_TIMEOUT_MS)
-    assert not (app.corpus / "notulen.pdf").exists()
+    assert not (app.uploads / "notulen.pdf").exists() and not (app.corpus / "notulen.pdf").exists()
 
     answer = ask(new_conversation(page), "Hoeveel deelnemers had het proefproject Zonnebloem?")
     expect(answer.locator("a.cite").first).to_be_visible()

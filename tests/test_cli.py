@@ -67,6 +67,7 @@ def test_second_ingest_is_a_no_op(workspace: dict[str, Path]) -> None:
     run_cli(*args)
     again = run_cli(*args)
     assert "0 toegevoegd, 0 verwijderd" in again.stdout
+    assert "Embedding passages" not in again.stderr  # no empty "0passage" progress bars
     report = json.loads(run_cli(*args, "--json").stdout)
     assert report["passages_added"] == report["passages_removed"] == 0
     assert report["passages_unchanged"] == report["total_passages"]
@@ -114,12 +115,57 @@ def test_ask_refuses_what_the_documents_do_not_say(workspace: dict[str, Path]) -
 
 
 def test_ask_reads_questions_from_stdin_as_jsonl(workspace: dict[str, Path]) -> None:
-    questions = "Hoeveel gemeenten kregen een decentrale uitkering?\n\nWat is de hoofdstad van Frankrijk?\n"
+    """One object per input line, in order, with its line number and question; blank lines say so."""
+    questions = (
+        "Hoeveel gemeenten kregen een decentrale uitkering?\n\n   \n"
+        "Wat is de hoofdstad van Frankrijk?\n?!\nWat doet de Maatschappelijke Raad?"
+    )
     out = run_cli("ask", "-", "--json", "--index", str(workspace["index"]), stdin=questions).stdout
     lines = [json.loads(line) for line in out.splitlines()]
-    assert len(lines) == 2
-    assert lines[0]["refused"] is False and "7" in lines[0]["answer"]
-    assert lines[1]["refused"] is True
+    assert [item["line"] for item in lines] == [1, 2, 3, 4, 5, 6]
+    assert lines[0]["question"] == "Hoeveel gemeenten kregen een decentrale uitkering?"
+    assert lines[0]["refused"] is False and "7" in lines[0]["answer"] and "error" not in lines[0]
+    assert lines[1] == {"line": 2, "question": "", "error": "empty"}
+    assert lines[2] == {"line": 3, "question": "", "error": "empty"}
+    assert lines[3]["question"] == "Wat is de hoofdstad van Frankrijk?" and lines[3]["refused"] is True
+    assert lines[4]["error"] == "empty" and lines[4]["refused"] is True  # only punctuation: not a question
+    assert lines[5]["question"] == "Wat doet de Maatschappelijke Raad?" and lines[5]["citations"]
+
+
+def test_ask_with_only_blank_lines_still_answers_each_line(workspace: dict[str, Path]) -> None:
+    out = run_cli("ask", "-", "--json", "--index", str(workspace["index"]), stdin="\n\n").stdout
+    assert [json.loads(line) for line in out.splitlines()] == [
+        {"line": 1, "question": "", "error": "empty"},
+        {"line": 2, "question": "", "error": "empty"},
+    ]
+
+
+def test_ask_json_with_a_bad_date_is_still_one_object(workspace: dict[str, Path]) -> None:
+    env = {**os.environ}
+    proc = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "ask", "--json", "Wat is de DU?", "--from", "31-02-2024"],
+        capture_output=True,
+        text=True,
+        env={**env, "ASSISTANT_INDEX": str(workspace["index"])},
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert proc.returncode == 2
+    [line] = proc.stdout.splitlines()
+    assert "geen geldige datum" in json.loads(line)["error"]
+    # A Dutch date is read as Dutch users write it.
+    dated = json.loads(
+        run_cli(
+            "ask",
+            "--json",
+            "Wat doet de Maatschappelijke Raad?",
+            "--from",
+            "26-11-2024",
+            "--index",
+            str(workspace["index"]),
+        ).stdout
+    )
+    assert {c["date"] for c in dated["citations"]} == {"2024-11-26"}
 
 
 def test_bad_files_are_reported_by_name_and_the_rest_is_indexed(tmp_path: Path) -> None:

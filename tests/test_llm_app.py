@@ -17,7 +17,7 @@ from gradio_client import Client
 from model_server import Script, ScriptedServer, scripted_model_server
 from playwright.sync_api import Page, expect, sync_playwright
 
-from assistant.web import DRAFT_TITLE
+from assistant.web_render import DRAFT_TITLE
 
 SOCIAL_LABS = "Hoeveel geld heeft JenV beschikbaar gesteld voor de Social Labs?"
 RAAD = "Wat doet de Maatschappelijke Raad?"

@@ -10,6 +10,7 @@ import pytest
 from assistant.loading import load_corpus, load_manifest
 from assistant.uploads import (
     MetadataError,
+    forget_uploads,
     parse_metadata,
     record_metadata,
     sanitise_filename,
@@ -185,10 +186,51 @@ def test_missing_manifest_is_created_with_a_documents_list(corpus: Path) -> None
     assert load_manifest(corpus) == {"bestaand.txt": {"file": "bestaand.txt", "type": "nota", "date": None}}
 
 
-@pytest.mark.parametrize("value", ["26-11-2024", "2024-02-30", "20241126", "morgen"])
+@pytest.mark.parametrize("value", ["2024-02-30", "31-02-2024", "20241126", "morgen", "november 2024"])
 def test_bad_date_is_rejected_in_dutch(value: str) -> None:
-    with pytest.raises(MetadataError, match=f"Datum '{value}' is geen geldige datum: gebruik JJJJ-MM-DD"):
+    with pytest.raises(MetadataError, match=f"Datum '{value}' is geen geldige datum: schrijf bv. 26-11-2024"):
         parse_metadata("rapport", value, None, None)
+
+
+@pytest.mark.parametrize(
+    "value", ["26-11-2024", "26 november 2024", "2024-11-26", "26/11/2024", "26 nov. 2024"]
+)
+def test_dates_are_read_as_dutch_users_write_them(value: str) -> None:
+    assert parse_metadata("rapport", value, None, None).date == "2024-11-26"
+
+
+def test_stored_files_and_manifest_are_readable_by_others(tmp_path: Path, corpus: Path) -> None:
+    """0644 like any project file, not the 0600 of the temporary file they were written through."""
+    [result] = store_uploads([upload(tmp_path / "up", "nota.txt", b"Een notitie.")], corpus, max_mb=20)
+    record_metadata(corpus, [parse_metadata("nota", "", None, None).entry("nota.txt")])
+    assert result.stored_as is not None
+    assert result.stored_as.stat().st_mode & 0o777 == 0o644
+    assert (corpus / "manifest.yaml").stat().st_mode & 0o777 == 0o644
+
+
+def test_the_bundled_corpus_counts_as_present_but_is_never_written(tmp_path: Path, corpus: Path) -> None:
+    uploads = tmp_path / "uploads"
+    before = sorted((p.name, p.read_bytes()) for p in corpus.iterdir())
+    same, other = store_uploads(
+        [
+            upload(tmp_path / "up", "kopie.txt", b"Bestaande notitie over veerkracht."),
+            upload(tmp_path / "up2", "bestaand.txt", b"Een andere notitie."),
+        ],
+        uploads,
+        max_mb=20,
+        others=[corpus],
+    )
+    assert not same.new and "Staat al in de documenten als bestaand.txt" in same.message
+    assert other.stored_as == uploads / "bestaand-2.txt"  # never the bundled file's name
+    assert sorted((p.name, p.read_bytes()) for p in corpus.iterdir()) == before
+
+
+def test_forgotten_upload_leaves_no_trace(tmp_path: Path) -> None:
+    uploads = tmp_path / "uploads"
+    [result] = store_uploads([upload(tmp_path / "up", "scan.pdf", PDF_BYTES)], uploads, max_mb=20)
+    record_metadata(uploads, [parse_metadata("rapport", "", None, None).entry("scan.pdf")])
+    forget_uploads(uploads, ["scan.pdf"])
+    assert list(uploads.iterdir()) == []  # no file, no manifest, no temporary leftovers
 
 
 def test_manifest_that_would_break_is_restored(corpus: Path) -> None:

@@ -105,7 +105,7 @@ def run_eval(
 
     say(f"index {index_dir} <- corpus {corpus}")
     asst = assistant or Assistant(settings)
-    report = asst.ingest(corpus, progress=False)
+    report = asst.ingest(corpus, progress=False, uploads=False)  # web uploads never enter an eval
     passages = asst.index.all_passages()
     say(f"{report.total_passages} passages; {len(items)} questions; modes {', '.join(modes_run)}")
 

@@ -1,0 +1,290 @@
+"""Issue 9: the web chat in everyday use, at desktop width and at 390 px, in an English-language browser.
+
+One real app (`python app.py` over a temporary copy of the corpus, uploads in a
+folder of their own) serves the module; each width has its own browser page.
+The browser's language is English on purpose: the interface must be Dutch
+anyway. Screenshots of the input mistakes go to artifacts/.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from app_server import ROOT, AppServer, running_app
+from pdfs import make_pdf
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]
+ARTIFACTS = ROOT / "artifacts"
+TIMEOUT_MS = 90_000
+VIEWS = {"desktop": {"width": 1440, "height": 1000}, "mobile": {"width": 390, "height": 844}}
+SOCIAL_LABS = "Hoeveel geld heeft JenV beschikbaar gesteld voor de Social Labs?"
+ENGLISH = ("Drop File Here", "Click to Upload", "Use via API", "Settings", "Error", "Built with", "Textbox")
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    with running_app(tmp_path_factory.mktemp("app_everyday")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module", params=list(VIEWS))
+def view(request: pytest.FixtureRequest, browser: Browser, app: AppServer) -> Iterator[tuple[str, Page]]:
+    context = browser.new_context(locale="en-US", viewport=VIEWS[request.param])
+    page = context.new_page()
+    page.goto(app.url)
+    expect(page.locator("#header .index-status")).to_be_visible()
+    yield request.param, page
+    context.close()
+
+
+def fresh_chat(page: Page) -> Page:
+    page.get_by_role("tab", name="Vragen stellen").click()
+    page.get_by_role("button", name="Nieuw gesprek").click()
+    expect(page.locator("#chat [data-testid=bot]")).to_have_count(0)
+    return page
+
+
+def send(page: Page, question: str) -> None:
+    page.locator("#question textarea").fill(question)
+    page.locator("#question textarea").press("Enter")
+
+
+def answer(page: Page, index: int) -> Locator:
+    """Answer `index` (0-based), once the whole event chain is done (the export counts it)."""
+    bubbles = page.locator("#chat [data-testid=bot]")
+    expect(bubbles).to_have_count(index + 1, timeout=TIMEOUT_MS)
+    count = "1 vraag" if index == 0 else f"{index + 1} vragen"
+    expect(page.locator("#export")).to_have_text(f"Gesprek exporteren ({count}, .md)", timeout=TIMEOUT_MS)
+    return bubbles.nth(index)
+
+
+def open_filters(page: Page) -> None:
+    if not page.locator("#filter-types").is_visible():
+        page.locator("#filters").get_by_text("Filters:").click()
+    expect(page.locator("#filter-types")).to_be_visible()
+
+
+def clear_filters(page: Page) -> None:
+    open_filters(page)
+    for box in page.locator("#filter-types input[type=checkbox]").all():
+        box.uncheck()
+    page.locator("#date-from input").fill("")
+    page.locator("#date-to input").fill("")
+
+
+def visible_text(page: Page) -> str:
+    return page.locator("body").inner_text()
+
+
+def no_error_boxes(page: Page) -> None:
+    """Nothing in English, no error toast, no component replaced by an error box."""
+    text = visible_text(page)
+    for word in ("Error", "Fout"):
+        assert not re.search(rf"\b{word}\b", text), f"{word!r} shown"
+    expect(page.locator(".toast-body")).to_have_count(0)
+    expect(page.locator("#chat .error")).to_have_count(0)
+
+
+# --- 1. input mistakes -----------------------------------------------------------------
+
+
+def test_input_mistakes_are_answered_next_to_the_field(view: tuple[str, Page], app: AppServer) -> None:
+    name, page = view
+    fresh_chat(page)
+    page.locator("#question textarea").press("Enter")  # nothing typed
+    expect(page.locator("#question-hint")).to_contain_text("Typ eerst een vraag")
+
+    open_filters(page)
+    page.locator("#date-from input").fill("31-13-2024")
+    send(page, SOCIAL_LABS)
+    expect(page.locator("#date-from")).to_contain_text("'31-13-2024' is geen datum die de assistent")
+    expect(page.locator("#date-from")).to_have_class(re.compile(r"\bfield-invalid\b"))
+    expect(page.locator("#question-hint")).to_contain_text("controleer het datumfilter")
+    expect(page.locator("#question textarea")).to_have_value(SOCIAL_LABS)  # kept for a second try
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"input-mistakes-{name}.png", full_page=True)
+    no_error_boxes(page)
+
+    # The forms Dutch users type are read, and the chat was never blocked.
+    page.locator("#date-from input").fill("26-11-2024")
+    page.locator("#date-to input").fill("26 november 2024")
+    send(page, SOCIAL_LABS)
+    expect(answer(page, 0)).to_contain_text("2,1 miljoen")
+    expect(page.locator("#question-hint")).to_have_text("")
+    expect(page.locator("#date-from")).not_to_have_class(re.compile(r"\bfield-invalid\b"))
+    expect(page.locator("#turn-1 .src-meta").first).to_contain_text("26 november 2024")
+    clear_filters(page)
+
+    log = app.log()
+    assert "input not accepted (question)" in log and "input not accepted (date_from)" in log
+    assert "Traceback" not in log
+
+
+# --- 2. uploads in their own folder --------------------------------------------------------
+
+
+def test_uploads_never_touch_the_bundled_corpus(
+    view: tuple[str, Page], app: AppServer, tmp_path: Path
+) -> None:
+    name, page = view
+    corpus_before = {p.name: p.read_bytes() for p in app.corpus.iterdir()}
+    manifest = app.uploads / "manifest.yaml"
+    manifest_before = manifest.read_bytes() if manifest.exists() else None
+    page.get_by_role("tab", name="Documenten").click()
+
+    # A PDF without readable text passes the upload checks but not the loader: no trace anywhere.
+    blank = make_pdf(tmp_path / f"lege scan {name}.pdf", [""])
+    page.locator("#upload input[type=file]").set_input_files(str(blank))
+    page.locator("#add-docs").click()
+    result = page.locator("#upload-result")
+    expect(result.locator("li.bad")).to_contain_text("Kan niet worden gelezen", timeout=TIMEOUT_MS)
+    assert not any(p.name.startswith("lege-scan") for p in app.uploads.iterdir())
+    assert (manifest.read_bytes() if manifest.exists() else None) == manifest_before
+
+    good = tmp_path / f"Verslag pilot {name}.md"
+    good.write_text(f"# Verslag pilot Klaproos {name}\n\nDe pilot Klaproos had 17 deelnemers.\n", "utf-8")
+    page.locator("#upload input[type=file]").set_input_files(str(good))
+    page.locator("#upload-date input").fill("3 maart 2026")
+    page.locator("#add-docs").click()
+    expect(result.locator("li.ok")).to_contain_text(f"Verslag-pilot-{name}.md", timeout=TIMEOUT_MS)
+    stored = app.uploads / f"Verslag-pilot-{name}.md"
+    assert stored.stat().st_mode & 0o777 == 0o644
+    assert manifest.stat().st_mode & 0o777 == 0o644
+    assert "date: 2026-03-03" in manifest.read_text(encoding="utf-8")
+    assert {p.name: p.read_bytes() for p in app.corpus.iterdir()} == corpus_before
+    expect(page.locator("#documents")).to_contain_text(f"Verslag pilot Klaproos {name}")
+
+
+# --- 3. refusals under filters ---------------------------------------------------------------
+
+
+def test_refusal_under_a_filter_names_it_and_offers_a_search_without(view: tuple[str, Page]) -> None:
+    name, page = view
+    fresh_chat(page)
+    open_filters(page)
+    page.locator("#filter-types").get_by_label("nota").check()
+    send(page, SOCIAL_LABS)
+    refusal = answer(page, 0).locator(".refusal")
+    expect(refusal).to_contain_text("Dit staat niet in de documenten.")
+    expect(refusal).to_contain_text("filters (documenttype nota)")
+    expect(refusal).to_contain_text("daar kan het antwoord wel in staan")
+    where = "rechts" if name == "desktop" else "hieronder"
+    assert f"De dichtstbijzijnde passages staan {where}." in refusal.inner_text()  # the visible wording
+    cards = page.locator("#turn-1 .src-card.near")
+    expect(cards.first).to_be_visible()
+    summaries = [c.locator("summary").inner_text() for c in cards.all()]
+    assert len(summaries) == len(set(summaries))  # no two identical cards
+    for card in cards.all():
+        expect(card.locator(".src-type")).to_have_text("nota")
+
+    page.get_by_role("button", name="Zoek opnieuw zonder filters").click()
+    expect(answer(page, 1)).to_contain_text("2,1 miljoen")
+    expect(page.locator("#filter-types").get_by_label("nota")).not_to_be_checked()
+    expect(page.get_by_role("button", name="Zoek opnieuw zonder filters")).to_be_hidden()
+
+
+def test_refusal_when_the_filters_leave_nothing_shows_nothing_as_nearby(view: tuple[str, Page]) -> None:
+    _, page = view
+    fresh_chat(page)
+    open_filters(page)
+    page.locator("#date-from input").fill("1-1-2030")
+    send(page, SOCIAL_LABS)
+    refusal = answer(page, 0).locator(".refusal")
+    expect(refusal).to_contain_text("laten geen enkel document over")
+    expect(refusal).not_to_contain_text("dichtstbijzijnde passages")
+    expect(page.locator("#sources .src-card")).to_have_count(0)
+    expect(page.get_by_role("button", name="Zoek opnieuw zonder filters")).to_be_visible()
+    clear_filters(page)
+
+
+# --- 4. source cards ------------------------------------------------------------------------
+
+
+def test_one_card_per_passage_with_only_its_own_footnotes(view: tuple[str, Page]) -> None:
+    _, page = view
+    fresh_chat(page)
+    send(page, "Welke jongerenwerkplaatsen zijn er?")
+    bubble = answer(page, 0)
+    markers = bubble.locator("a.cite")
+    expect(markers).to_have_count(3)  # three quotes from one passage
+    cards = page.locator("#turn-1 .src-card")
+    expect(cards).to_have_count(1)
+    expect(cards.locator(".src-n")).to_have_text("1,2,3")
+    expect(cards.locator("mark").first).to_be_visible()
+    expect(cards).to_contain_text("Kaulingfreks")  # footnote 3: the quoted text points to it
+    expect(cards).not_to_contain_text("Kamerstuk 30 995")  # footnote 2 belongs to another sentence
+    markers.nth(1).click()
+    expect(cards).to_have_class(re.compile(r"\bflash\b"))
+
+
+def test_closest_passages_look_openable(view: tuple[str, Page]) -> None:
+    _, page = view
+    fresh_chat(page)
+    send(page, "Wat is de hoofdstad van Frankrijk?")
+    answer(page, 0)
+    card = page.locator("#turn-1 .src-card.near").first
+    expect(card.locator(".src-open")).to_have_text("Toon passage")
+    expect(card.locator(".src-snippet")).not_to_be_empty()
+    card.locator("summary").click()
+    expect(card.locator(".src-text")).to_be_visible()
+    expect(card.locator(".src-open")).to_be_hidden()
+
+
+# --- 5. Dutch everywhere ----------------------------------------------------------------------
+
+
+def test_every_visible_string_is_dutch(view: tuple[str, Page], app: AppServer) -> None:
+    _, page = view
+    fresh_chat(page)
+    expect(page.get_by_role("textbox", name="Uw vraag over de documenten")).to_be_visible()
+    for tab in ("Vragen stellen", "Documenten"):
+        page.get_by_role("tab", name=tab).click()
+        text = visible_text(page)
+        for english in ENGLISH:
+            assert english not in text, f"{english!r} on the {tab} tab"
+    expect(page.locator("#upload")).to_contain_text("Sleep bestanden hierheen")
+    expect(page.locator("footer")).to_have_count(0)
+    assert "share=True" not in app.log()
+
+
+# --- 6. layout at 390 px -------------------------------------------------------------------
+
+
+def test_layout_and_where_the_sources_are(view: tuple[str, Page]) -> None:
+    name, page = view
+    fresh_chat(page)
+    placeholder = page.locator("#chat").inner_text()
+    chat_box = page.locator("#chat").bounding_box()
+    sources_box = page.locator("#sources").bounding_box()
+    assert chat_box and sources_box
+    if name == "desktop":
+        assert "bron rechts te openen" in placeholder
+        assert sources_box["x"] >= chat_box["x"] + chat_box["width"] - 1  # beside the chat
+    else:
+        assert "bron hieronder te openen" in placeholder and "rechts" not in placeholder
+        assert sources_box["y"] >= chat_box["y"] + chat_box["height"] - 1  # below the chat
+
+    page.get_by_role("tab", name="Documenten").click()
+    titles = page.locator("#documents td.doc-title")
+    expect(titles.first).to_be_visible()
+    width = VIEWS[name]["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing sticks out
+    for title in titles.all():
+        box = title.bounding_box()
+        assert box and box["width"] >= 240  # words are not broken one letter per line
+        assert box["height"] <= 90  # at most a few lines
+    page.get_by_role("tab", name="Vragen stellen").click()
