@@ -309,20 +309,25 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             docs.upload_title,
             docs.upload_kamerstuk,
         ]
-        done = gr.State(False)
+        def add(*values: Any) -> tuple[Any, ...]:
+            """Index the chosen files; the form is cleared in the same update as the result.
+
+            One update, not a chained event: a chained clear could land after the user
+            (or a test) already chose the next file, and silently drop it. A rejected
+            form (e.g. a bad date) keeps its files and fields so the user can correct it.
+            """
+            result, done = add_documents(assistant, *values)
+            return (result, *((None, None, "", "", "") if done else (gr.skip(),) * 5))
+
         added = docs.add.click(
-            lambda *values: add_documents(assistant, *values),
+            add,
             upload_inputs,
-            [docs.upload_result, done],
+            [docs.upload_result, *upload_inputs],
             concurrency_limit=1,
             concurrency_id="ingest",
             **private,
         )
         added.then(refresh, [chat.doc_types, chat.doc_ids, docs.selected], listing, **private)
-        # A rejected form (e.g. a bad date) keeps its files and fields so the user can correct it.
-        added.then(
-            lambda d: (None, None, "", "", "") if d else (gr.skip(),) * 5, done, upload_inputs, **private
-        )
 
         gr.api(api_ask, api_name="ask", concurrency_limit=concurrency, concurrency_id="ask")
 

@@ -158,6 +158,8 @@ def test_uploads_never_touch_the_bundled_corpus(
     good = tmp_path / f"Verslag pilot {name}.md"
     good.write_text(f"# Verslag pilot Klaproos {name}\n\nDe pilot Klaproos had 17 deelnemers.\n", "utf-8")
     page.locator("#upload input[type=file]").set_input_files(str(good))
+    # The upload widget clears itself after the first result; wait until it shows the new file.
+    expect(page.locator("#upload")).to_contain_text(good.name, timeout=TIMEOUT_MS)
     page.locator("#upload-date input").fill("3 maart 2026")
     page.locator("#add-docs").click()
     expect(result.locator("li.ok")).to_contain_text(f"Verslag-pilot-{name}.md", timeout=TIMEOUT_MS)
