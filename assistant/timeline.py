@@ -22,7 +22,10 @@ Which sentences are "the same figure": eligible answers to the question (so on i
 subject, carrying the asked kind of fact, not about another year or scheme; see
 `assistant.scoring`) scoring within `Settings.timeline_margin` of the best one, one
 per document, each with a value of the asked kind (`extract_value`). Fewer than two
-different values: no timeline, the normal answer stands.
+different values: no timeline, the normal answer stands. Dates are the riskiest
+kind (one letter names the start of a scheme, another the date of a congress), so a
+date question gets a timeline only when it names a time ("Wanneer is de evaluatie nu
+gepland?") and only from sentences on one event (`same_event`).
 """
 
 from __future__ import annotations
@@ -135,6 +138,17 @@ def _own_year(kind: str, text: str) -> int | None:
     return next(iter(found)) if len(found) == 1 else None
 
 
+def same_event(a: str, b: str, settings: Settings) -> bool:
+    """Whether two dated sentences speak of one event: their words other than dates and numbers
+    overlap (Jaccard of stems) by at least `settings.timeline_same_event_overlap`."""
+
+    def words(text: str) -> set[str]:
+        return {w for w in analyze(_DATE_VALUE.sub(" ", text)) if not w[:1].isdigit()}
+
+    wa, wb = words(a), words(b)
+    return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= settings.timeline_same_event_overlap
+
+
 def collect(
     question: Question, assessment: Assessment, hits: Sequence[Hit], settings: Settings
 ) -> list[Dated]:
@@ -147,6 +161,8 @@ def collect(
     kind = question.kind
     if best is None or kind not in ("money", "amount", "date"):
         return []
+    if kind == "date" and question.time is None:
+        return []  # "Tot wanneer ...?" sentences name dates of different events; only a time word asks
     noun = counted(question) if kind == "amount" else None
     seen: set[str] = set()
     found: list[Dated] = []
@@ -158,6 +174,8 @@ def collect(
             continue
         value = extract_value(kind, x.text, noun)
         if value is None:
+            continue
+        if kind == "date" and found and not same_event(found[0].sentence.text, x.text, settings):
             continue
         seen.add(passage.doc_id)
         found.append(Dated(value, x, passage.date, _own_year(kind, x.text), passage.title))
@@ -246,6 +264,13 @@ _WORDS: dict[Language, dict[str, str]] = {
 }  # fmt: skip
 
 
+def _of_kind(phrase: str, kind: str) -> str:
+    """A framing phrase for a date instead of a figure: "Nieuwste datum", "Latest date"."""
+    if kind != "date":
+        return phrase
+    return phrase.replace("cijfer", "datum").replace("figure", "date")
+
+
 def _when(d: Dated, lang: Language) -> str:
     """The date a reader sees: "4 maart 2025", "4 maart 2025, cijfer over 2023" or "datum onbekend"."""
     words = _WORDS[lang]
@@ -280,7 +305,7 @@ def _summary(
         if n == 1:
             key = "undated_all" if role == "undated" else ("history" if history else lead_role)
             key = f"lead_{outside}" if outside else key
-            out = words[key].format(**fields)
+            out = _of_kind(words[key], question.kind).format(**fields)
         elif role == "same_date":
             out += words["also_same"].format(**fields)
         elif role == "undated":

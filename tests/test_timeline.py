@@ -44,6 +44,10 @@ documents:
   - {file: schoolpleinen-notitie.txt, doc_id: gs-notitie, title: Notitie Groene Schoolpleinen, type: notitie}
   - {file: schoolpleinen-2024.txt, doc_id: gs-2024, title: Kamerbrief Groene Schoolpleinen,
      type: kamerbrief, date: 2024-01-15}
+  - {file: buurtbieb-2023.txt, doc_id: bb-2023, title: Kamerbrief Buurtbieb, type: kamerbrief,
+     date: 2023-06-01}
+  - {file: buurtbieb-2025.txt, doc_id: bb-2025, title: Voortgangsbrief Buurtbieb, type: kamerbrief,
+     date: 2025-01-20}
 """
 LETTERS = {
     "wijkpeloton-2022.txt": "Kamerbrief start regeling Wijkpeloton\n\nBudget\n\n"
@@ -67,6 +71,10 @@ LETTERS = {
     "Voor de regeling Groene Schoolpleinen is € 900.000 beschikbaar.\n",
     "schoolpleinen-2024.txt": "Kamerbrief Groene Schoolpleinen\n\nFinanciering\n\n"
     "Het budget voor de regeling Groene Schoolpleinen bedraagt € 1,5 miljoen.\n",
+    "buurtbieb-2023.txt": "Kamerbrief Buurtbieb\n\nEvaluatie\n\n"
+    "De evaluatie van Buurtbieb verschijnt in mei 2024.\n",
+    "buurtbieb-2025.txt": "Voortgangsbrief Buurtbieb\n\nEvaluatie\n\n"
+    "De evaluatie van Buurtbieb is uitgesteld tot september 2025.\n",
 }
 
 
@@ -240,6 +248,18 @@ def test_an_undated_document_is_never_the_newest_and_its_date_is_said_unknown(le
     ]
     assert "datum onbekend: € 900.000 (Notitie Groene Schoolpleinen)" in answer.text
     assert answer.notice and "Notitie Groene Schoolpleinen is onbekend" in answer.notice
+
+
+def test_a_moved_date_asked_with_a_time_word_gives_the_newest_date_first(letters: Assistant) -> None:
+    answer = letters.ask("Wanneer verschijnt de evaluatie van Buurtbieb nu?")
+    assert_cited(answer)
+    assert timeline(answer) == [
+        ("september 2025", "2025-01-20", "newest"),
+        ("mei 2024", "2023-06-01", "earlier"),
+    ]
+    assert answer.text.startswith(
+        "Nieuwste datum: september 2025 (Voortgangsbrief Buurtbieb van 20 januari 2025)"
+    )
 
 
 # --- the guard: a figure that did not change keeps the normal answer ----------------------
