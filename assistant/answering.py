@@ -43,6 +43,7 @@ from assistant.scoring import (
 from assistant.sentences import footnotes_cited, one_line, split_sentences, text_chunks, with_context
 from assistant.settings import Settings
 from assistant.terms import TextIndex
+from assistant.timeline import timeline_answer
 from assistant.types import Answer, Citation, Hit, Passage
 
 if TYPE_CHECKING:
@@ -172,6 +173,10 @@ class ExtractiveAnswerer:
                 answer.text = answer.text.replace(head, f"{head} {note}", 1)
             return answer
         hits_used = list(hits)[: self.settings.answer_passages]
+        dated = timeline_answer(q, assessment, hits_used, self.settings)  # a figure that changed: issue 10
+        if dated is not None:
+            dated.hits = list(hits)
+            return dated
         quotes = self._compose(assessment, [h.passage for h in hits_used])
         citations = [Citation(n, hits_used[i].passage, a, b) for n, (i, a, b) in enumerate(quotes, start=1)]
         body = " ".join(f"{one_line(c.quote)} [{c.n}]" for c in citations)

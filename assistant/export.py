@@ -91,6 +91,24 @@ def citation_reference(citation: Citation) -> str:
     return ", ".join(parts + source_details(p))
 
 
+def timeline_lines(answer: Answer, footnote_of: dict[int, int]) -> list[str]:
+    """A figure that changed over time as a list, in the answer's order (the lead value first),
+    each value with its date and the footnote of its quote; [] for other answers.
+
+    `footnote_of` maps the answer's citation numbers to the conversation's footnote numbers.
+    """
+    if not answer.timeline:
+        return []
+    rows = ["**Tijdlijn:**", ""]
+    for entry in answer.timeline:
+        when = dutch_date(entry.date) or "datum onbekend"
+        if entry.year_in_text:
+            when += f" (cijfer over {entry.year_in_text})"
+        mark = f" [^{footnote_of[entry.citation]}]" if entry.citation in footnote_of else ""
+        rows.append(f"- {entry.value} — {when}{mark}")
+    return [*rows, ""]
+
+
 def conversation_markdown(turns: Sequence[tuple[str, Answer]], exported_at: datetime | None = None) -> str:
     """The whole conversation, question by question, with one footnote per citation."""
     exported_at = exported_at or datetime.now()
@@ -116,6 +134,7 @@ def conversation_markdown(turns: Sequence[tuple[str, Answer]], exported_at: date
                 footnotes.append(f"[^{numbers[c.n]}]: {citation_reference(c)}: “{one_line(c.quote)}”")
             text = replace_markers(answer.text.strip(), set(numbers), lambda n, m=numbers: f"[^{m[n]}]")
             lines += [f"**Antwoord:** {text}", ""]
+            lines += timeline_lines(answer, numbers)
         if answer.notice:
             lines += [f"> {one_line(answer.notice)}", ""]
     if footnotes:

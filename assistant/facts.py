@@ -124,8 +124,13 @@ def _is_list(text: str) -> bool:
 _INITIALS = re.compile(r"\b(?:[A-Z]\.){1,4} ?(?:(?:de|van|der|den) )*[A-Z][a-z]+")
 
 
+# "het aantal (deelnemende) gemeenten groeit naar 16": the count follows its noun.
+_COUNT_OF = re.compile(r"\b(?:aantal|number of)\s+(?:\w+\s+)?(\w+)\b(.*)", re.IGNORECASE)
+
+
 def _counts(sentence: str, noun: str) -> bool:
-    """Whether a number in the sentence counts `noun` ("7 gemeenten", "drie wijken")."""
+    """Whether a number in the sentence counts `noun` ("7 gemeenten", "drie wijken",
+    "het aantal gemeenten groeit naar 16")."""
     stems = set(analyze(noun))
     words = tokens(sentence)
     for i, token in enumerate(words):
@@ -133,7 +138,8 @@ def _counts(sentence: str, noun: str) -> bool:
             following = " ".join(words[i + 1 : i + 3])
             if stems & set(analyze(following)):
                 return True
-    return False
+    m = _COUNT_OF.search(sentence)
+    return bool(m and stems & set(analyze(m.group(1))) and has_quantity(m.group(2)))
 
 
 def type_bonus(qtype: QuestionType, sentence: str, known: frozenset[str], part: str = "") -> float:

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from assistant.asked_time import CHANGE_VERB, TimeAsk, time_asked, without_time_words
 from assistant.cleaning import normalise_characters
 from assistant.conversation import (
     Language,
@@ -57,7 +58,7 @@ _SECOND_QUESTION = re.compile(
 # Words of a question that are about money: an amount in the sentence answers them.
 MONEY_WORDS = re.compile(
     r"^(?:geld|euro|bedra|budget|kost|gekost|invest|geïnvest|geinvest|financ|middel|uitga|uitgegeven|"
-    r"besteed|subsid|potje|fonds|bijdrage|rijksbijdrage|money|cost|fund|spen|paid|pay|grant)",
+    r"besteed|subsid|potje|fonds|bijdrage|rijksbijdrage|money|cost|fund|spen|paid|pay|grant|\w+budget)",
     re.IGNORECASE,
 )
 # Words that follow "hoeveel" when the question counts nothing ("Hoeveel heeft ...").
@@ -126,6 +127,10 @@ class Question:
     `verb_forms` pairs a split verb with its whole form ("voert" with "uitvoert"): a
     sentence covers the term with either. `problem` says why the
     input cannot be answered as a question ("empty", "too_long"), else None.
+    `time` is the time asked about (`assistant.asked_time.TimeAsk`: the newest value,
+    the value as of a year or date, or the history), None when the question names none;
+    its time words ("huidige", "current", "vorig jaar") are left out of `parts`,
+    `terms` and `search_text`, since they say when, not what.
     """
 
     text: str
@@ -144,6 +149,7 @@ class Question:
     answer_noun: str | None = None
     verb_forms: tuple[tuple[str, str], ...] = ()
     notes: tuple[str, ...] = field(default=())
+    time: TimeAsk | None = None
 
     @property
     def kind(self) -> QuestionType:
@@ -184,6 +190,25 @@ def _quantity_type(q: str) -> QuestionType | None:
     return "amount"
 
 
+def _changed_type(q: str) -> QuestionType | None:
+    """ "money" or "amount" for a question about how a figure changed ("Hoe is het budget
+    veranderd?", "How has the number of municipalities changed?"), else None."""
+    m = re.search(
+        r" (?:hoe (?:is|zijn|heeft|hebben)|how (?:has|have|did)) (?:het |de |the )?(.*) "
+        r"(?:veranderd|gewijzigd|ontwikkeld|gegroeid|gestegen|gedaald|toegenomen|afgenomen|"
+        r"chang\w*|develop\w*|grow\w*|grown|evolv\w*|increas\w*|decreas\w*) ",
+        q,
+    )
+    if not m:
+        return None
+    words = m.group(1).split()
+    if words and MONEY_WORDS.match(words[0]):
+        return "money"
+    if words and words[0] in ("aantal", "number"):
+        return "amount"
+    return None
+
+
 def question_type(question: str) -> QuestionType:
     """The kind of fact a question asks for, in Dutch or English (see `QuestionType`)."""
     q = " " + re.sub(r"[^\w\s]", " ", question.lower()) + " "
@@ -196,6 +221,9 @@ def question_type(question: str) -> QuestionType:
     quantity = _quantity_type(q)
     if quantity:
         return quantity
+    changed = _changed_type(q)
+    if changed:
+        return changed
     if re.search(r" (wanneer|when|until when) |in welk jaar|welke datum|what date|which year", q):
         return "date"
     if re.search(r" (wie|who|whom|whose) ", q) or re.search(
@@ -336,6 +364,8 @@ def parse_question(
     if problem is not None:
         return Question(text, text, language, (QuestionPart(text, "what"),), (), (), problem=problem)
     query = standalone.strip() if standalone else rewrite_followup(focus, list(history))
+    asked_time = time_asked(query)
+    query = without_time_words(query) or query  # "huidige", "current": when, not what
     asked_years = years(focus)
     amounts = frozenset(money_values(focus))
     found = [q for q in quantities(query) if q.value not in asked_years or q.money]
@@ -344,6 +374,8 @@ def parse_question(
     asked = set(salient_words(_without_numbers(focus, quantities(focus))))
     # "hoe lang", "hoe vaak", "how often": the question's form, not its subject.
     form = {m.group(1).lower() for m in re.finditer(r"\b(?:hoe|how)\s+(\w+)", query, re.IGNORECASE)}
+    if asked_time is not None and asked_time.mode == "history":  # "hoe is ... veranderd": the form too
+        form |= {w.lower() for w in re.findall(r"\w+", query) if CHANGE_VERB.fullmatch(w)}
     terms = [t for t in salient_words(words_only) if t not in form]
     split_verbs = _separable_verbs(focus)  # "voert ... uit" is one word: "uitvoert"
     verb_forms = tuple((verb, whole) for verb, whole in split_verbs if verb in terms)
@@ -368,4 +400,5 @@ def parse_question(
         carried=carried,
         search_text=search,
         notes=("long input: answered its last question",) if focus != text else (),
+        time=asked_time,
     )

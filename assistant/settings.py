@@ -140,6 +140,25 @@ class Settings(BaseSettings):
     answer_max_sentences: int = Field(3, description="Sentences quoted in one answer at most.")
     answer_max_words: int = Field(80, description="Words quoted in one answer at most.")
     answer_companion_margin: float = Field(0.08, description="Extra quotes score at most this less.")
+    # Dated facts (assistant/timeline.py, issue 10). A document's sentence joins the
+    # timeline of the best answer when it carries a value of the asked kind for the same
+    # subject and scores at most this much less. Wider than the companion margin because
+    # a later letter words the same figure differently: in ../shared/cases/15-newest-figure
+    # "Het aantal deelnemende gemeenten groeit naar 16." scores 0.10 under "Aan de regeling
+    # doen 10 gemeenten mee." and "... verhoogd naar € 5 miljoen." 0.05 under "... jaarlijks
+    # € 3 miljoen gereserveerd."; the eligibility rules (subject, fact kind, year) still apply.
+    timeline_margin: float = Field(0.15, description="Timeline values score at most this less than the best.")
+    # A date timeline needs sentences about one event: "Tot wanneer loopt de Agenda?" finds "De
+    # Agenda loopt tot eind 2025." and "In mei 2024 werd het eerste congres gehouden." (no stem in
+    # common once the dates are left out: 0.0); "De evaluatie van Wijkpeloton verschijnt in mei
+    # 2024." and "De evaluatie van Wijkpeloton is uitgesteld tot september 2025." share 2 of 4 (0.5).
+    # A third of the words in common is taken as one event.
+    timeline_same_event_overlap: float = Field(
+        0.34, description="Dated sentences about one event share at least this share of their words."
+    )
+    timeline_max_values: int = Field(
+        4, description="Dated values shown at most (one per document, newest first): a compact history."
+    )
 
     # --- web app
     host: str = Field("127.0.0.1", description="Address the web app listens on.")

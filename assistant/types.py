@@ -210,6 +210,34 @@ class CheckNote:
 
 
 @dataclass(frozen=True)
+class TimelineEntry:
+    """One dated value of a figure that changed over time (`assistant.timeline`).
+
+    `value` as written in the quote ("€ 5 miljoen", "16 gemeenten"); `date` the ISO date
+    of the document that states it (None: unknown); `citation` the number of the citation
+    that quotes it; `year_in_text` the year the sentence itself gives its figure ("in 2023
+    is ... verstrekt"), else None; `role` "newest", "earlier", "same_date" (documents of
+    one date that disagree: none is newest), "undated" (date unknown, never newest), or
+    "as_of" (the value that held at the asked moment).
+    """
+
+    value: str
+    date: str | None
+    citation: int
+    year_in_text: int | None = None
+    role: str = "earlier"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "value": self.value,
+            "date": self.date,
+            "citation": self.citation,
+            "year_in_text": self.year_in_text,
+            "role": self.role,
+        }
+
+
+@dataclass(frozen=True)
 class Draft:
     """A chat model's unchecked text so far (all of it, not a piece), while it is still writing.
 
@@ -236,12 +264,15 @@ class Answer:
     method: str = "extractive"  # one of METHODS
     removed: list[CheckNote] = field(default_factory=list)  # model sentences the check removed
     corrected: list[CheckNote] = field(default_factory=list)  # model sentences whose citation it corrected
+    timeline: list[TimelineEntry] = field(default_factory=list)  # dated values, newest first (issue 10)
 
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape shared by `assistant ask --json`, batch `ask -` and the web API.
 
         `{"answer", "refused", "method", "notice", "removed", "corrected", "citations"}`;
-        `reason` is added only for input that is not a question ("empty", "too_long").
+        `reason` is added only for input that is not a question ("empty", "too_long");
+        `timeline` (the dated values, newest first, see `TimelineEntry`) only for answers
+        about a figure that changed over time.
         """
         data: dict[str, Any] = {
             "answer": self.text,
@@ -254,6 +285,8 @@ class Answer:
         }
         if self.reason in ("empty", "too_long"):
             data["reason"] = self.reason
+        if self.timeline:
+            data["timeline"] = [e.to_json() for e in self.timeline]
         return data
 
 

@@ -309,6 +309,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             docs.upload_title,
             docs.upload_kamerstuk,
         ]
+
         def add(*values: Any) -> tuple[Any, ...]:
             """Index the chosen files; the form is cleared in the same update as the result.
 

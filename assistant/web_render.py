@@ -20,6 +20,7 @@ from assistant.loading import UNKNOWN_TYPE
 from assistant.sentences import SUPERSCRIPTS, footnotes_cited
 from assistant.types import Answer, Citation, Filters, IngestReport, Passage
 from assistant.uploads import DOCUMENT_TYPES
+from assistant.web_timeline import timeline_html
 
 APP_TITLE = "Documentassistent Veerkrachtige & Weerbare Samenleving"
 REFUSAL = REFUSALS["nl"]  # the UI is Dutch, whatever language the question was in
@@ -143,6 +144,7 @@ def answer_markdown(turn_no: int, answer: Answer, turn: Turn | None = None) -> s
             title = html.escape(f"Bron {n}: {_source_label(c.passage)}")
             link = f'<a class="cite" href="#src-{turn_no}-{n}" title="{title}"><sup>[{n}]</sup></a>'
             body = body.replace(token.format(n), link)
+        body += timeline_html(turn_no, answer)  # issue 10: a figure that changed over time
     if answer.notice:
         body += f'\n\n<div class="notice">ⓘ {html.escape(answer.notice)}</div>'
     return body
