@@ -70,7 +70,18 @@ def normalise_characters(text: str) -> str:
         lambda m: m.group() if m.group() in _KEEP_AS_IS else unicodedata.normalize("NFKC", m.group()),
         text,
     )
-    return unicodedata.normalize("NFC", text)
+    return unicodedata.normalize("NFC", _DETACHED_ACCENT.sub(_attach_accent, text))
+
+
+# A letter, a space, then a combining accent: an accent a PDF drew as its own glyph
+# ("Kostic ́" for "Kostić"; NFKC also turns a spacing "´" into space + U+0301).
+_DETACHED_ACCENT = re.compile(r"([^\W\d_]) {1,2}([\u0300-\u036f])")
+
+
+def _attach_accent(m: re.Match[str]) -> str:
+    """The letter with its accent when Unicode has that letter precomposed (ć, ë); else unchanged."""
+    joined = unicodedata.normalize("NFC", m.group(1) + m.group(2))
+    return joined if len(joined) == 1 else m.group()
 
 
 def _normalise_whitespace(text: str) -> str:

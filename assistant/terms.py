@@ -46,8 +46,11 @@ _SOFT_WORDS = _wordset(
     """
     regeling regelingen programma project projecten initiatief fonds brief kamerbrief nota document
     krijgt krijgen kreeg kregen ontvangt ontvangen ontving geeft geven gaf
+    bedoeld bestemd gericht
     """
 )
+# (The last line: the frame of a purpose question, "Voor wie is X bedoeld/bestemd/gericht?",
+# is answered by "X is er voor jongeren die ..." without the frame verb.)
 # Nouns that name a category rather than a thing: "Welke organisatie ..." is answered by
 # "Stichting Wijkwerk Nederland", which does not say "organisatie". A specific role
 # ("Welke staatssecretaris") is written in the answer and stays a hard term.

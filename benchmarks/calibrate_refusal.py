@@ -125,14 +125,24 @@ def frange(start: float, stop: float, step: float) -> list[float]:
     return [round(start + i * step, 4) for i in range(int(round((stop - start) / step)) + 1)]
 
 
-def calibrate(measured: list[Measured]) -> tuple[Thresholds, int, int]:
-    """The median of the best grid points, with how many points tie for best and the grid size."""
+def calibrate(measured: list[Measured], min_recall: float | None = None) -> tuple[Thresholds, int, int]:
+    """The median of the best grid points, with how many points tie for best and the grid size.
+
+    Best: the highest balanced accuracy; or, with `min_recall`, the most answerable
+    questions answered with their facts among the points that refuse at least that
+    share of the unanswerable ones (the issue's target form: "unanswerable refused
+    >= 0.8", then as few false refusals as possible).
+    """
     grid = list(
         itertools.product(
             frange(0.76, 0.84, 0.005), frange(1.0, 1.4, 0.02), frange(0.0, 0.8, 0.05), frange(1.3, 1.7, 0.01)
         )
     )
-    scores = [balanced_accuracy(measured, t)[0] for t in grid]
+    if min_recall is None:
+        scores = [balanced_accuracy(measured, t)[0] for t in grid]
+    else:
+        outcomes = (balanced_accuracy(measured, t) for t in grid)
+        scores = [(a if u >= min_recall else -1.0) for _, a, u in outcomes]
     best = max(scores)
     top = [t for t, s in zip(grid, scores, strict=True) if s == best]
     chosen = tuple(statistics.median_low(sorted({t[i] for t in top})) for i in range(4))
@@ -158,6 +168,12 @@ def main() -> int:
     parser.add_argument("--qa", type=Path, help="a Q&A file over the bundled corpus instead of the sets")
     parser.add_argument("--index", type=Path, help="with --qa: an existing index of the bundled corpus")
     parser.add_argument("--verbose", action="store_true", help="print every question's values and answer")
+    parser.add_argument(
+        "--min-refusal-recall",
+        type=float,
+        metavar="R",
+        help="maximise answered-with-facts subject to this share of unanswerable questions refused",
+    )
     args = parser.parse_args()
 
     settings = Settings()
@@ -201,9 +217,14 @@ def main() -> int:
         "hold the facts"
     )
 
-    chosen, ties, size = calibrate(measured)
+    chosen, ties, size = calibrate(measured, args.min_refusal_recall)
     score, acc_a, acc_u = balanced_accuracy(measured, chosen)
-    print(f"\nbest balanced accuracy {score:.3f} at {ties} of {size} grid points; their median:")
+    goal = (
+        f"most answered with facts while refusing >= {args.min_refusal_recall} of the unanswerable"
+        if args.min_refusal_recall is not None
+        else "best balanced accuracy"
+    )
+    print(f"\n{goal} (balanced {score:.3f}) at {ties} of {size} grid points; their median:")
     print("  " + "  ".join(f"{n}={v}" for n, v in zip(NAMES, chosen, strict=True)))
     print(f"  answerable answered with the facts {acc_a:.2f}, unanswerable refused {acc_u:.2f}")
     current: Thresholds = tuple(getattr(settings, n) for n in NAMES)  # type: ignore[assignment]

@@ -121,3 +121,12 @@ def test_strip_repeated_lines_drops_headers_footers_and_page_numbers() -> None:
 def test_strip_repeated_lines_keeps_short_documents_intact() -> None:
     pages = ["Kop\nTekst een.\n1", "Kop\nTekst twee.\n2"]
     assert strip_repeated_lines(pages) == ["Kop\nTekst een.", "Kop\nTekst twee."]
+
+
+def test_an_accent_drawn_as_its_own_glyph_is_put_back_on_its_letter() -> None:
+    # Kamervragen kv-00fe7edd: "Kostić" arrives as "Kostic", a space, U+0301; a spacing "´" too.
+    assert "Kostić (PvdD)" in clean_text("De leden Mutluer en Kostic \u0301 (PvdD) vroegen.")
+    assert "Kostić en" in clean_text("De leden Kostic \u00b4 en Mutluer vroegen.")
+    assert "coöperatie" in clean_text("Een coöperatie.")
+    # No precomposed letter exists: the text stays as it was, nothing is lost.
+    assert "x \u0301" in clean_text("Het symbool x \u0301 blijft.")

@@ -107,3 +107,14 @@ def test_an_answer_never_quotes_a_question(kamervragen: Assistant, question: str
     for c in answer.citations:
         assert c.passage.text[c.quote_start : c.quote_end] == c.quote
         assert not re.search(r"\?\W*$", c.quote.strip()), c.quote
+
+
+def test_the_record_line_answers_only_questions_about_the_questions(kamervragen: Assistant) -> None:
+    """'Vragen van de leden … (ingezonden 6 maart 2024)' tells who asked and when, nothing else."""
+    content = kamervragen.ask("Wanneer zijn alle provincies Regenboogprovincie geworden?")
+    assert not content.refused
+    assert all("(ingezonden" not in c.quote for c in content.citations), content.text
+    assert "2016" in content.text and "2020" in content.text
+    asked = kamervragen.ask("Wie stelde de vragen over het regenboogbeleid van Friesland?")
+    assert not asked.refused
+    assert "Mutluer" in asked.text and "Kostić" in asked.text  # the accent drawn apart is put back
