@@ -105,6 +105,10 @@ def salient_terms(question: Question) -> list[Term]:
     return terms
 
 
+# Symbols a text writes where a question says the word: "met 25%" answers "met hoeveel procent".
+_SYMBOL_WORDS = {"%": "procent percentage percent", "€": "euro"}
+
+
 @dataclass(frozen=True)
 class TextIndex:
     """What coverage looks at in a piece of text: its stems, folded words and whether it has an amount."""
@@ -127,9 +131,10 @@ class TextIndex:
             if w[n : n + 2] == "ge" and w[:n] in _PARTICLES
         }
         values = frozenset(q.value for q in quantities(text))
-        return cls(
-            frozenset(analyze(text)), frozenset(words), bool(money_values(text)) or "€" in text, values
-        )
+        spoken = " ".join(said for symbol, said in _SYMBOL_WORDS.items() if symbol in text)
+        words |= set(tokens(spoken))
+        stems = frozenset(analyze(text)) | frozenset(analyze(spoken))
+        return cls(stems, frozenset(words), bool(money_values(text)) or "€" in text, values)
 
     def covers(self, term: Term, prefix: int) -> bool:
         """Same stem; else the same first `prefix` letters; money words by an amount; numbers by value.

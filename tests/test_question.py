@@ -6,6 +6,7 @@ import pytest
 
 from assistant.numbers import money_values, quantities, word_value, years
 from assistant.question import parse_question
+from assistant.terms import TextIndex, coverage, salient_terms
 
 
 @pytest.mark.parametrize(
@@ -97,3 +98,21 @@ def test_questions_are_normalised_like_the_passages() -> None:
     decomposed = decomposed.replace("ë", "e\u0308")
     question = parse_question(decomposed)
     assert question.text == "Hoeveel financiële steun krijgt de gemeente?"
+
+
+@pytest.mark.parametrize(
+    ("question", "text"),
+    [
+        (
+            "Met hoeveel procent daalt de eigen bijdrage voor de cursus?",
+            "De eigen bijdrage voor de cursus daalt met 15%.",
+        ),
+        ("Tot welk percentage stijgt de vergoeding?", "De vergoeding stijgt naar 96%."),
+        ("Hoeveel euro kost de cursus per deelnemer?", "De cursus kost € 40 per deelnemer."),
+    ],
+)
+def test_a_symbol_in_the_text_covers_the_word_in_the_question(question: str, text: str) -> None:
+    terms = salient_terms(parse_question(question))
+    weights = [1.0] * len(terms)
+    assert coverage(terms, weights, TextIndex.of(text), 6) == 1.0
+    assert coverage(terms, weights, TextIndex.of(text.replace("%", "").replace("€", "")), 6) < 1.0
