@@ -21,7 +21,11 @@ from assistant.types import Answer, Citation, Hit, Passage
 
 DocumentFact = Literal["date", "signer", "sender", "recipient", "kamerstuk"]
 
-_DOCUMENT = re.compile(r"\b(?:\w*brief|letter|nota|memo|document|stuk)\b", re.IGNORECASE)
+# The kinds of document a question names when it asks for the document's own date or signer.
+_KIND = (
+    r"(?:\w*brief|letter|nota|memo|document|stuk|\w*akkoord|rapport|verslag|besluitenlijst|notitie|report)"
+)
+_DOCUMENT = re.compile(rf"\b{_KIND}\b", re.IGNORECASE)
 _SIGNER = r"\b(?:onderte\w+|getekend|tekende|signed|signature|signatory)\b"
 _RECIPIENT = r"\b(?:aan wie|gericht aan|geadresseerd\w*|ontvanger|to whom|addressed)\b"
 _SENDER = (
@@ -29,7 +33,7 @@ _SENDER = (
     r"|\bwie (?:heeft|had) \w+ \w+ (?:gestuurd|verstuurd|geschreven)"
 )
 _DATE = (
-    r"\b(?:gedateerd|dated)\b|\b(?:datum|date)\s+(?:\w+\s+){0,3}(?:\w*brief|letter|nota)\b"
+    rf"\b(?:gedateerd|dated)\b|\b(?:datum|date)\s+(?:\w+\s+){{0,3}}{_KIND}\b"
     r"|\bwanneer is de \w*brief (?:verstuurd|gestuurd|geschreven|verzonden)\b"
 )
 _ASKED: list[tuple[DocumentFact, re.Pattern[str]]] = [

@@ -11,6 +11,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+
+import simplemma
 
 from assistant.numbers import money_values, quantities
 from assistant.question import MONEY_WORDS, Question
@@ -84,8 +87,8 @@ def salient_terms(question: Question) -> list[Term]:
         if values and word.isdigit() and float(word) in values:
             continue
         stems = tuple(analyze(word))
-        if not stems:
-            continue
+        if not stems or (question.language == "nl" and _inflected_stopword(word)):
+            continue  # "deden", "kregen": forms of a word the index treats as a stopword
         hard = question.language == "nl" or word in names or any(c.isdigit() for c in word)
         # "Welke regeling ontvangt 1,5 miljoen?", "Welke organisatie voert X uit?": the sentence
         # names the regeling or organisation rather than saying the word. Kind nouns ("de
@@ -93,6 +96,8 @@ def salient_terms(question: Question) -> list[Term]:
         answer_type = word == question.answer_noun and (values or word in _CATEGORY_NOUNS)
         hard = hard and not answer_type and word not in _SOFT_WORDS
         whole = tuple(w for verb, w in question.verb_forms if verb == word)
+        if question.language == "nl":  # "verlaagd" is also covered by "verlagen" (lemma_stems)
+            whole += tuple(lemma_stems(fold(word)))
         terms.append(
             Term(word, stems, bool(MONEY_WORDS.match(word)), hard, word in carried, alternatives=whole)
         )
@@ -103,6 +108,28 @@ def salient_terms(question: Question) -> list[Term]:
         if stems and not any(t.stems[:1] == stems[:1] for t in terms if t.stems):
             terms.append(Term(word, stems, bool(MONEY_WORDS.match(word)), False))
     return terms
+
+
+@lru_cache(maxsize=200_000)
+def lemma_stems(word: str) -> tuple[str, ...]:
+    """The stems of a Dutch word's lemma when they differ from its own: "verlaagd" -> ("verlag",).
+
+    The Snowball stemmer leaves inflected forms apart ("verlaagd" / "verlagen",
+    "deden" / "doen", "kregen" / "krijgen"); simplemma's Dutch lexicon (already used
+    for hyphenation in `cleaning.py`) joins them. Separable verbs come back with an
+    underscore ("uit_voeren"), which is dropped. () when the lemma adds nothing.
+    """
+    lemma = simplemma.lemmatize(word, lang="nl").replace("_", "")
+    if lemma == word:
+        return ()
+    own = set(analyze(word))
+    return tuple(s for s in analyze(lemma) if s not in own)
+
+
+def _inflected_stopword(word: str) -> bool:
+    """Whether a word's Dutch lemma is a stopword ("deden" -> "doen") while the word itself is not."""
+    lemma = simplemma.lemmatize(fold(word), lang="nl").replace("_", "")
+    return lemma != fold(word) and not analyze(lemma)
 
 
 # Symbols a text writes where a question says the word: "met 25%" answers "met hoeveel procent".
@@ -132,8 +159,9 @@ class TextIndex:
         }
         values = frozenset(q.value for q in quantities(text))
         spoken = " ".join(said for symbol, said in _SYMBOL_WORDS.items() if symbol in text)
+        lemmas = {s for w in words for s in lemma_stems(w)}
         words |= set(tokens(spoken))
-        stems = frozenset(analyze(text)) | frozenset(analyze(spoken))
+        stems = frozenset(analyze(text)) | frozenset(analyze(spoken)) | lemmas
         return cls(stems, frozenset(words), bool(money_values(text)) or "€" in text, values)
 
     def covers(self, term: Term, prefix: int) -> bool:

@@ -116,3 +116,21 @@ def test_a_symbol_in_the_text_covers_the_word_in_the_question(question: str, tex
     weights = [1.0] * len(terms)
     assert coverage(terms, weights, TextIndex.of(text), 6) == 1.0
     assert coverage(terms, weights, TextIndex.of(text.replace("%", "").replace("€", "")), 6) < 1.0
+
+
+@pytest.mark.parametrize(
+    ("question", "text"),
+    [
+        (
+            "Met hoeveel wordt de eigen bijdrage verlaagd?",
+            "Het kabinet gaat de eigen bijdrage verlagen met 40 euro.",
+        ),
+        ("Welke gemeenten deden mee aan de pilot?", "Aan de pilot doen de gemeenten Assen en Emmen mee."),
+        ("Wie voert de regeling uit?", "De regeling wordt uitgevoerd door Stichting Wijkwerk."),
+    ],
+)
+def test_inflected_forms_of_one_word_cover_each_other(question: str, text: str) -> None:
+    terms = [t for t in salient_terms(parse_question(question)) if t.hard]
+    index = TextIndex.of(text)
+    missing = [t.word for t in terms if not index.covers(t, 6)]
+    assert not missing, missing
