@@ -15,6 +15,7 @@ from pathlib import Path
 from assistant.settings import Settings  # first: sets the privacy env defaults before gradio loads
 
 # isort: split
+from assistant.loading import printable
 from assistant.pipeline import Assistant
 from assistant.web import LAUNCH_STYLE, auth_credentials, build_app
 
@@ -39,7 +40,7 @@ def main(argv: list[str] | None = None) -> None:
     assistant = Assistant(settings)
     report = assistant.ingest(progress=True)
     for skipped in report.skipped:
-        print(f"skipped {skipped.path}: {skipped.reason}")
+        print(f"skipped {printable(skipped.path)}: {skipped.reason}")
     print(f"index ready: {report.total_passages} passages from {report.documents} documents")
     auth = auth_credentials(settings)
     if auth is None and settings.host not in ("127.0.0.1", "localhost", "::1"):
