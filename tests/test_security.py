@@ -196,3 +196,20 @@ def test_secrets_never_reach_the_log_or_error_messages(app: AppServer, session) 
         assert PASSWORD not in text and API_KEY not in text
     if app.feedback_file.exists():
         assert PASSWORD not in app.feedback_file.read_text() and API_KEY not in app.feedback_file.read_text()
+
+
+@pytest.mark.browser
+def test_a_user_logs_in_through_the_page_with_the_guard_on(app: AppServer) -> None:
+    """The guard must not break Gradio's own login page: log in in Chromium and ask a question."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    from test_app_browser import CHROMIUM_ARGS
+
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto(app.url)
+        page.locator("input[type=text]").first.fill(USER)
+        page.locator("input[type=password]").first.fill(PASSWORD)
+        page.locator("button").filter(has_text=re.compile("login|inloggen", re.I)).first.click()
+        page.get_by_role("tab", name="Vragen stellen").wait_for(timeout=60_000)
+        browser.close()
