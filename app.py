@@ -12,11 +12,15 @@ import argparse
 import logging
 from pathlib import Path
 
+from starlette.middleware import Middleware
+
 from assistant.settings import Settings  # first: sets the privacy env defaults before gradio loads
 
 # isort: split
+from assistant.loading import printable
 from assistant.pipeline import Assistant
 from assistant.web import LAUNCH_STYLE, auth_credentials, build_app
+from assistant.web_guard import LoginRequired
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -39,11 +43,15 @@ def main(argv: list[str] | None = None) -> None:
     assistant = Assistant(settings)
     report = assistant.ingest(progress=True)
     for skipped in report.skipped:
-        print(f"skipped {skipped.path}: {skipped.reason}")
+        print(f"skipped {printable(skipped.path)}: {skipped.reason}")
     print(f"index ready: {report.total_passages} passages from {report.documents} documents")
     auth = auth_credentials(settings)
-    if auth is None and settings.host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"warning: listening on {settings.host} without a login (set ASSISTANT_AUTH)")
+    if settings.host in ("127.0.0.1", "localhost", "::1"):
+        print(f"luistert op {settings.host}: alleen op deze computer bereikbaar (--host voor het netwerk)")
+    else:
+        print(f"luistert op {settings.host}: bereikbaar vanaf het netwerk")
+        if auth is None:
+            print(f"warning: listening on {settings.host} without a login (set ASSISTANT_AUTH)")
     demo = build_app(assistant)
     print(f"web chat on http://{settings.host}:{settings.port}/ (stop with Ctrl+C)", flush=True)
     demo.launch(
@@ -57,6 +65,7 @@ def main(argv: list[str] | None = None) -> None:
         # A hard ceiling so a huge upload never fills the disk; files between the upload
         # limit and this ceiling still get the app's own per-file message in Dutch.
         max_file_size=int(settings.upload_max_mb * 2 * 1024 * 1024),
+        app_kwargs={"middleware": [Middleware(LoginRequired)]},  # login on every route (web_guard.py)
         **LAUNCH_STYLE,
     )
 

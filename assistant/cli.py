@@ -16,6 +16,10 @@ from pathlib import Path
 from assistant.settings import Settings
 from assistant.types import Answer, Filters, Hit, IngestReport
 
+# Exit codes of `assistant ingest`: 0 every file indexed, 1 nothing done (missing folder, malformed
+# manifest), 2 wrong arguments, 3 indexed, but some files were skipped (listed on stderr with a reason).
+EXIT_SKIPPED = 3
+
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index", type=Path, help="index folder (env ASSISTANT_INDEX; default ./index)")
@@ -140,6 +144,8 @@ def _ask_lines(assistant, lines, filters: Filters, as_json: bool) -> int:
 
 
 def _print_report(report: IngestReport) -> None:
+    from assistant.loading import printable  # file names may hold control characters
+
     print(
         f"{report.documents} documenten; passages: {report.passages_added} toegevoegd, "
         f"{report.passages_removed} verwijderd, {report.passages_unchanged} ongewijzigd; "
@@ -158,7 +164,7 @@ def _print_report(report: IngestReport) -> None:
         pages = "pagina" if count == 1 else "pagina's"
         print(f"  OCR: {name} ({count} {pages} zonder tekstlaag, met OCR gelezen)")
     for skipped in report.skipped:
-        print(f"  overgeslagen: {skipped.path}: {skipped.reason}", file=sys.stderr)
+        print(f"  overgeslagen: {printable(skipped.path)}: {skipped.reason}", file=sys.stderr)
 
 
 def _where(hit_or_citation_passage) -> str:
@@ -231,7 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(json.dumps(report.to_json(), ensure_ascii=False))
         else:
             _print_report(report)
-        return 0
+        return EXIT_SKIPPED if report.skipped else 0  # issue 12: skipped files are not success
 
     assistant = _open(settings)
     if args.command == "search":

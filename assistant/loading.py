@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 from pypdf import PageObject, PdfReader
-from pypdf.errors import DependencyError, FileNotDecryptedError
+from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError
 
 from assistant.cleaning import assemble_pages, strip_repeated_lines
 from assistant.markdown_text import markdown_to_text
@@ -32,6 +32,7 @@ from assistant.ocr import (
     ocr_available,
     ocr_missing_pages,
 )
+from assistant.pdf_guard import PdfLimits, PdfTooCostly, run_bounded
 from assistant.pdf_layout import PageLayout, layout_pages
 from assistant.pdf_runs import PageRuns, page_runs
 from assistant.types import DocumentMeta, Page, SkippedFile, SourceDocument
@@ -54,6 +55,10 @@ class LoadError(Exception):
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+
+    def __reduce__(self):
+        """Picklable with both fields (it travels back from the PDF worker process)."""
+        return (type(self), (self.path, self.reason))
 
 
 def _iso_date(value: object, manifest: Path, file: str) -> str | None:
@@ -159,7 +164,15 @@ def _text_pages(data: bytes, path: Path) -> list[RawPage]:
     return [(n, part, [], ()) for n, part in enumerate(strip_repeated_lines(parts), start=1)]
 
 
-def _pdf_pages(data: bytes, path: Path) -> tuple[list[RawPage], int]:
+def _pdf_pages(data: bytes, path: Path, limits: PdfLimits | None = None) -> tuple[list[RawPage], int]:
+    """`_read_pdf_pages` in the PDF worker (`assistant.pdf_guard`): a bomb costs bounded time and memory."""
+    try:
+        return run_bounded(_read_pdf_pages, (data, path), limits)
+    except PdfTooCostly as exc:
+        raise LoadError(path, exc.reason) from None
+
+
+def _read_pdf_pages(data: bytes, path: Path) -> tuple[list[RawPage], int]:
     """The reader's text of each page (`assistant.pdf_layout`) and the hidden characters dropped."""
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -173,6 +186,8 @@ def _pdf_pages(data: bytes, path: Path) -> tuple[list[RawPage], int]:
         raise LoadError(path, "PDF is beveiligd met een wachtwoord; sla een onbeveiligde versie op") from exc
     except DependencyError as exc:
         raise LoadError(path, f"PDF gebruikt een versleuteling die niet gelezen kan worden ({exc})") from exc
+    except (LimitReachedError, RecursionError, MemoryError):
+        raise LoadError(path, _BOMB_REASON) from None
     except Exception as exc:  # PdfReadError, and on damaged files many other kinds of errors
         raise LoadError(path, _damage_reason(data)) from exc
     layouts = iter(layout_pages([r for r in runs if isinstance(r, PageRuns)]))
@@ -185,6 +200,12 @@ def _pdf_pages(data: bytes, path: Path) -> tuple[list[RawPage], int]:
         pages.append((number, layout.body, layout.footnotes, tuple(layout.furniture)))
         hidden += layout.hidden_chars
     return pages, hidden
+
+
+_BOMB_REASON = (
+    "PDF bevat onredelijk veel of te diep geneste gegevens "
+    "(mogelijk een opzettelijk zwaar bestand); niet gelezen"
+)
 
 
 def _runs(page: PageObject) -> PageRuns | str:
@@ -230,12 +251,18 @@ def _no_text_reason(language: str | None) -> str:
     return OCR_FOUND_NOTHING_REASON if ocr_available(language) else OCR_MISSING_REASON
 
 
-def load_file(path: Path, entry: dict | None = None, ocr_language: str | None = None) -> SourceDocument:
+def load_file(
+    path: Path,
+    entry: dict | None = None,
+    ocr_language: str | None = None,
+    pdf_limits: PdfLimits | None = None,
+) -> SourceDocument:
     """Load one file with its manifest entry (or none) into cleaned pages; raises `LoadError`.
 
     `meta.source_file` is the file name here; `load_corpus` makes it relative to the corpus folder.
     PDF pages without a text layer are OCRed in `ocr_language` (a Tesseract language such as
-    "nld"; None: no OCR) when Tesseract is installed, and marked `Page.ocr`.
+    "nld"; None: no OCR) when Tesseract is installed, and marked `Page.ocr`. A PDF is parsed
+    within `pdf_limits` (time and memory; `assistant.pdf_guard`).
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -248,7 +275,10 @@ def load_file(path: Path, entry: dict | None = None, ocr_language: str | None = 
     if not data:
         raise LoadError(path, "bestand is leeg (0 bytes)")
 
-    raw_pages, hidden_chars = _pdf_pages(data, path) if suffix == ".pdf" else (_text_pages(data, path), 0)
+    if suffix == ".pdf":
+        raw_pages, hidden_chars = _pdf_pages(data, path, pdf_limits)
+    else:
+        raw_pages, hidden_chars = _text_pages(data, path), 0
     ocr_pages: set[int | None] = set()
     if suffix == ".pdf":
         raw_pages, ocr_pages = _ocr_missing_pages(data, raw_pages, ocr_language)
@@ -293,12 +323,34 @@ def _format_mb(value: float) -> str:
     return f"{value:.3g}".replace(".", ",")
 
 
+def _outside_reason(path: Path, root: Path) -> str | None:
+    """Why a link may not be read: its target lies outside the corpus folder (or is missing)."""
+    if not path.is_symlink() and not any(parent.is_symlink() for parent in path.parents):
+        return None
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # a broken or looping link
+        return "koppeling (symlink) wijst naar een bestand dat niet bestaat; niet gelezen"
+    if not target.is_relative_to(root):
+        return "koppeling (symlink) wijst naar een bestand buiten de documentenmap; niet gelezen"
+    return None
+
+
+def printable(name: str) -> str:
+    """A file name as it may be shown in a terminal or log line: control characters escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)
+
+
 def load_corpus(
-    corpus_dir: Path, max_file_mb: float, ocr_language: str | None = None
+    corpus_dir: Path,
+    max_file_mb: float,
+    ocr_language: str | None = None,
+    pdf_limits: PdfLimits | None = None,
 ) -> tuple[list[SourceDocument], list[SkippedFile]]:
     """Load every document under `corpus_dir` (recursively, in sorted order) and report the rest.
 
-    `ocr_language` is passed to `load_file` (None: scans are skipped, not OCRed).
+    `ocr_language` and `pdf_limits` are passed to `load_file` (None: scans are skipped, not
+    OCRed). Links (symlinks) whose target lies outside `corpus_dir` are never read.
 
     Raises `LoadError` only for a missing folder or a malformed manifest; any
     single bad file is reported as a `SkippedFile` with its doc_id, so the index
@@ -308,6 +360,7 @@ def load_corpus(
     if not corpus_dir.is_dir():
         raise LoadError(corpus_dir, "map met documenten bestaat niet")
     manifest = load_manifest(corpus_dir)
+    root = corpus_dir.resolve()
     documents: list[SourceDocument] = []
     skipped: list[SkippedFile] = []
     seen_ids: dict[str, str] = {}
@@ -327,13 +380,17 @@ def load_corpus(
             skipped.append(SkippedFile(relative, reason, None))
             continue
         seen_ids[doc_id] = relative
+        outside = _outside_reason(path, root)
+        if outside:
+            skipped.append(SkippedFile(relative, outside, None))
+            continue
         size_mb = path.stat().st_size / (1024 * 1024)
         if size_mb > max_file_mb:
             reason = f"bestand is te groot ({_format_mb(size_mb)} MB; maximaal {_format_mb(max_file_mb)} MB)"
             skipped.append(SkippedFile(relative, reason, doc_id))
             continue
         try:
-            document = load_file(path, entry, ocr_language)
+            document = load_file(path, entry, ocr_language, pdf_limits)
         except LoadError as exc:
             skipped.append(SkippedFile(relative, exc.reason, doc_id))
             continue

@@ -51,10 +51,11 @@ class Assistant:
         corpus = Path(corpus or self.settings.corpus)
         with self._ingest_lock:
             ocr_language = self.settings.ocr_language if self.settings.ocr_enabled else None
-            documents, skipped = load_corpus(corpus, self.settings.max_file_mb, ocr_language)
+            limits = self.settings.pdf_limits
+            documents, skipped = load_corpus(corpus, self.settings.max_file_mb, ocr_language, limits)
             folder = self.settings.uploads
             if uploads and folder is not None and folder.is_dir() and folder.resolve() != corpus.resolve():
-                extra, extra_skipped = load_corpus(folder, self.settings.max_file_mb, ocr_language)
+                extra, extra_skipped = load_corpus(folder, self.settings.max_file_mb, ocr_language, limits)
                 ids = {d.meta.doc_id for d in documents}
                 skipped += extra_skipped
                 taken = f"documentnaam bestaat al in {corpus.name}/"

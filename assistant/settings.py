@@ -174,6 +174,17 @@ class Settings(BaseSettings):
     feedback_file: Path = Field(PROJECT_ROOT / "feedback" / "feedback.jsonl")
     upload_max_mb: float = Field(20.0, description="Largest file the web upload accepts.")
 
+    # --- issue 12: hostile files (assistant/pdf_guard.py) and index compatibility
+    pdf_timeout_s: float = Field(60.0, description="A PDF that takes longer to read is skipped (PDF bomb).")
+    pdf_max_memory_mb: int = Field(2048, description="Memory ceiling of the process that reads PDFs.")
+
+    @property
+    def pdf_limits(self):
+        """The PDF reading ceilings as `assistant.pdf_guard.PdfLimits`."""
+        from assistant.pdf_guard import PdfLimits
+
+        return PdfLimits(timeout_s=self.pdf_timeout_s, memory_mb=self.pdf_max_memory_mb)
+
     @field_validator("uploads", mode="before")
     @classmethod
     def _empty_means_off(cls, value: object) -> object:

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_cli(
-    *args: str, env_extra: dict[str, str] | None = None, stdin: str | None = None
+    *args: str, env_extra: dict[str, str] | None = None, stdin: str | None = None, expect: int = 0
 ) -> subprocess.CompletedProcess:
     env = {**os.environ, **(env_extra or {})}
     proc = subprocess.run(
@@ -27,7 +27,7 @@ def run_cli(
         cwd=ROOT,
         timeout=300,
     )
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == expect, proc.stderr
     return proc
 
 
@@ -176,7 +176,7 @@ def test_bad_files_are_reported_by_name_and_the_rest_is_indexed(tmp_path: Path) 
     (corpus / "latin1.txt").write_bytes(
         "Gemeenten ontvangen een bijdrage van \xe9\xe9n euro".encode("latin-1")
     )
-    proc = run_cli("ingest", "--corpus", str(corpus), "--index", str(tmp_path / "index"))
+    proc = run_cli("ingest", "--corpus", str(corpus), "--index", str(tmp_path / "index"), expect=3)
     for name in ("leeg.pdf", "kapot.pdf", "latin1.txt"):
         assert name in proc.stderr
     assert "2 documenten" in proc.stdout

@@ -1,0 +1,112 @@
+"""Read a PDF in a worker process with a time and memory ceiling ("PDF bombs").
+
+pypdf already refuses streams that inflate past its limits, but a small file can
+still hold a page of millions of drawing operators (tens of seconds, hundreds of
+MB) or nesting that eats memory. Python cannot interrupt a running parse, so the
+parse runs in one reusable worker process: when a file takes longer than the
+time limit the worker is killed and a fresh one serves the next file, and the
+worker's address space is capped so a bomb fails there, not in the app.
+
+The worker starts with `spawn` (a clean interpreter: no copy of the model, no
+inherited threads); it is started on first use and kept for later files.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class PdfLimits:
+    """How long one PDF may take to read and how much memory its reader may use."""
+
+    timeout_s: float = 60.0
+    memory_mb: int = 2048
+
+
+DEFAULT_LIMITS = PdfLimits()
+
+
+class PdfTooCostly(Exception):
+    """The PDF hit a ceiling; `reason` is the Dutch text for the user."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _cap_memory(memory_mb: int) -> None:
+    """Worker initializer: limit the worker's address space (Linux; ignored where unsupported)."""
+    try:
+        import resource
+
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError):
+        pass
+
+
+class _Worker:
+    """One spawned worker process, restarted after a kill; calls are serialised."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pool: ProcessPoolExecutor | None = None
+        self._memory_mb: int | None = None
+
+    def _executor(self, memory_mb: int) -> ProcessPoolExecutor:
+        if self._pool is None or self._memory_mb != memory_mb:
+            self._stop()
+            self._pool = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_cap_memory,
+                initargs=(memory_mb,),
+            )
+            self._memory_mb = memory_mb
+        return self._pool
+
+    def _stop(self) -> None:
+        """Kill the worker (it may be stuck in a parse) and forget the pool."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+
+    def run(self, func: Callable[..., Any], args: tuple[Any, ...], limits: PdfLimits) -> Any:
+        """`func(*args)` in the worker; `PdfTooCostly` when it takes too long or runs out of memory.
+
+        Exceptions raised by `func` itself come back as they are.
+        """
+        with self._lock:
+            future = self._executor(limits.memory_mb).submit(func, *args)
+            try:
+                return future.result(timeout=limits.timeout_s)
+            except FutureTimeout:
+                self._stop()
+                raise PdfTooCostly(
+                    f"PDF kost te veel tijd om te lezen (meer dan {limits.timeout_s:g} s; "
+                    "mogelijk een opzettelijk zwaar bestand); niet gelezen"
+                ) from None
+            except (BrokenProcessPool, MemoryError):
+                self._stop()
+                raise PdfTooCostly(
+                    f"PDF vraagt te veel geheugen om te lezen (meer dan {limits.memory_mb} MB); niet gelezen"
+                ) from None
+
+
+_WORKER = _Worker()
+
+
+def run_bounded(func: Callable[..., Any], args: tuple[Any, ...], limits: PdfLimits | None = None) -> Any:
+    """Run a module-level `func(*args)` in the PDF worker within `limits` (see `_Worker.run`)."""
+    return _WORKER.run(func, args, limits or DEFAULT_LIMITS)
