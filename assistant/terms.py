@@ -173,7 +173,8 @@ class TextIndex:
         if term.values:
             return bool(term.values & self.values)
         for alternative in term.alternatives:
-            if self.covers(Term(alternative, tuple(analyze(alternative)), term.money, term.hard), prefix):
+            stems = tuple(analyze(alternative))
+            if stems and self.covers(Term(alternative, stems, term.money, term.hard), prefix):
                 return True
         whole, *parts = term.stems
         if whole in self.stems or (parts and all(p in self.stems for p in parts)):
