@@ -14,6 +14,7 @@ import io
 import logging
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -165,7 +166,11 @@ def _text_pages(data: bytes, path: Path) -> list[RawPage]:
 
 
 def _pdf_pages(data: bytes, path: Path, limits: PdfLimits | None = None) -> tuple[list[RawPage], int]:
-    """`_read_pdf_pages` in the PDF worker (`assistant.pdf_guard`): a bomb costs bounded time and memory."""
+    """`_read_pdf_pages` in the PDF worker (`assistant.pdf_guard`) when `limits` are given: a bomb
+    costs bounded time and memory. Without limits the PDF is parsed in this process (a caller
+    that reads its own, trusted files; every corpus ingest passes the settings' limits)."""
+    if limits is None:
+        return _read_pdf_pages(data, path)
     try:
         return run_bounded(_read_pdf_pages, (data, path), limits)
     except PdfTooCostly as exc:
@@ -262,7 +267,8 @@ def load_file(
     `meta.source_file` is the file name here; `load_corpus` makes it relative to the corpus folder.
     PDF pages without a text layer are OCRed in `ocr_language` (a Tesseract language such as
     "nld"; None: no OCR) when Tesseract is installed, and marked `Page.ocr`. A PDF is parsed
-    within `pdf_limits` (time and memory; `assistant.pdf_guard`).
+    within `pdf_limits` (time and memory; `assistant.pdf_guard`) in a worker process; without
+    limits, in this process.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -323,15 +329,16 @@ def _format_mb(value: float) -> str:
     return f"{value:.3g}".replace(".", ",")
 
 
-def _outside_reason(path: Path, root: Path) -> str | None:
-    """Why a link may not be read: its target lies outside the corpus folder (or is missing)."""
+def _outside_reason(path: Path, roots: Sequence[Path]) -> str | None:
+    """Why a link may not be read: its target lies outside the corpus folder and the other
+    allowed `roots` (or is missing)."""
     if not path.is_symlink() and not any(parent.is_symlink() for parent in path.parents):
         return None
     try:
         target = path.resolve(strict=True)
     except (OSError, RuntimeError):  # a broken or looping link
         return "koppeling (symlink) wijst naar een bestand dat niet bestaat; niet gelezen"
-    if not target.is_relative_to(root):
+    if not any(target.is_relative_to(root) for root in roots):
         return "koppeling (symlink) wijst naar een bestand buiten de documentenmap; niet gelezen"
     return None
 
@@ -346,11 +353,13 @@ def load_corpus(
     max_file_mb: float,
     ocr_language: str | None = None,
     pdf_limits: PdfLimits | None = None,
+    link_roots: Sequence[Path] = (),
 ) -> tuple[list[SourceDocument], list[SkippedFile]]:
     """Load every document under `corpus_dir` (recursively, in sorted order) and report the rest.
 
     `ocr_language` and `pdf_limits` are passed to `load_file` (None: scans are skipped, not
-    OCRed). Links (symlinks) whose target lies outside `corpus_dir` are never read.
+    OCRed). Links (symlinks) whose target lies outside `corpus_dir` and the folders of
+    `link_roots` are never read.
 
     Raises `LoadError` only for a missing folder or a malformed manifest; any
     single bad file is reported as a `SkippedFile` with its doc_id, so the index
@@ -360,7 +369,7 @@ def load_corpus(
     if not corpus_dir.is_dir():
         raise LoadError(corpus_dir, "map met documenten bestaat niet")
     manifest = load_manifest(corpus_dir)
-    root = corpus_dir.resolve()
+    roots = [corpus_dir.resolve(), *(Path(r).resolve() for r in link_roots)]
     documents: list[SourceDocument] = []
     skipped: list[SkippedFile] = []
     seen_ids: dict[str, str] = {}
@@ -380,7 +389,7 @@ def load_corpus(
             skipped.append(SkippedFile(relative, reason, None))
             continue
         seen_ids[doc_id] = relative
-        outside = _outside_reason(path, root)
+        outside = _outside_reason(path, roots)
         if outside:
             skipped.append(SkippedFile(relative, outside, None))
             continue

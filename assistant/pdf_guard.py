@@ -14,6 +14,7 @@ inherited threads); it is started on first use and kept for later files.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -61,6 +62,17 @@ class _Worker:
         self._pool: ProcessPoolExecutor | None = None
         self._memory_mb: int | None = None
 
+    def forget_after_fork(self) -> None:
+        """In a forked child: drop the parent's pool and lock without touching them.
+
+        A forked process (e.g. a `ProcessPoolExecutor` of the caller's) inherits a copy
+        of the parent's pool whose worker and queue threads do not exist in the child:
+        submitting to it waits forever. The child starts its own worker on first use.
+        """
+        self._lock = threading.Lock()
+        self._pool = None
+        self._memory_mb = None
+
     def _executor(self, memory_mb: int) -> ProcessPoolExecutor:
         if self._pool is None or self._memory_mb != memory_mb:
             self._stop()
@@ -105,6 +117,7 @@ class _Worker:
 
 
 _WORKER = _Worker()
+os.register_at_fork(after_in_child=_WORKER.forget_after_fork)
 
 
 def run_bounded(func: Callable[..., Any], args: tuple[Any, ...], limits: PdfLimits | None = None) -> Any:

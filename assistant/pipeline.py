@@ -52,10 +52,12 @@ class Assistant:
         with self._ingest_lock:
             ocr_language = self.settings.ocr_language if self.settings.ocr_enabled else None
             limits = self.settings.pdf_limits
-            documents, skipped = load_corpus(corpus, self.settings.max_file_mb, ocr_language, limits)
+            links = self.settings.link_roots
+            documents, skipped = load_corpus(corpus, self.settings.max_file_mb, ocr_language, limits, links)
             folder = self.settings.uploads
             if uploads and folder is not None and folder.is_dir() and folder.resolve() != corpus.resolve():
-                extra, extra_skipped = load_corpus(folder, self.settings.max_file_mb, ocr_language, limits)
+                max_mb = self.settings.max_file_mb
+                extra, extra_skipped = load_corpus(folder, max_mb, ocr_language, limits, links)
                 ids = {d.meta.doc_id for d in documents}
                 skipped += extra_skipped
                 taken = f"documentnaam bestaat al in {corpus.name}/"

@@ -175,6 +175,12 @@ class Settings(BaseSettings):
     upload_max_mb: float = Field(20.0, description="Largest file the web upload accepts.")
 
     # --- issue 12: hostile files (assistant/pdf_guard.py) and index compatibility
+    link_roots: tuple[Path, ...] = Field(
+        (),
+        description="Folders that links (symlinks) in the corpus may point into besides the corpus "
+        "itself; empty: a link out of the corpus folder is never read. The evaluation sets the "
+        "shared corpora and the bundled corpus (its corpora are folders of links to them).",
+    )
     pdf_timeout_s: float = Field(60.0, description="A PDF that takes longer to read is skipped (PDF bomb).")
     pdf_max_memory_mb: int = Field(2048, description="Memory ceiling of the process that reads PDFs.")
 

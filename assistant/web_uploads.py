@@ -151,7 +151,7 @@ def _document_pages(assistant: Assistant, doc: dict[str, Any]) -> list[tuple[int
         folder = path.parents[len(Path(relative).parts) - 1]
         manifest = load_manifest(folder)
         entry = manifest.get(relative) or manifest.get(Path(relative).name)
-        loaded = load_file(path, entry)
+        loaded = load_file(path, entry, pdf_limits=assistant.settings.pdf_limits)
         return [(p.number, p.text) for p in loaded.pages]
     except LoadError:
         return [(p.page, p.text) for p in assistant.index.passages_for(doc["doc_id"])]

@@ -36,7 +36,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.answering import ExtractiveAnswerer  # noqa: E402
-from assistant.evaluation import contains_fact, eval_index_dir, load_sets, shared_corpora_dir  # noqa: E402
+from assistant.evaluation import (  # noqa: E402
+    contains_fact,
+    eval_index_dir,
+    eval_settings,
+    load_sets,
+    shared_corpora_dir,
+)
 from assistant.evaluation.sets import corpus_for, shared_files  # noqa: E402
 from assistant.pipeline import Assistant  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
@@ -197,7 +203,7 @@ def main() -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         for label, rows, corpus, index in jobs:
-            assistant = Assistant(settings.with_overrides(corpus=corpus, index=index or Path(tmp) / label))
+            assistant = Assistant(eval_settings(settings, corpus, index or Path(tmp) / label))
             assistant.ingest(corpus, progress=False)
             measured += measure(assistant, rows)
             print(f"set {label}: {len(rows)} {args.split} questions")

@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.answering import ExtractiveAnswerer  # noqa: E402
-from assistant.evaluation import eval_index_dir, load_sets, shared_corpora_dir  # noqa: E402
+from assistant.evaluation import eval_index_dir, eval_settings, load_sets, shared_corpora_dir  # noqa: E402
 from assistant.evaluation.matching import contains_fact, normalize_text  # noqa: E402
 from assistant.evaluation.sets import corpus_for, shared_files  # noqa: E402
 from assistant.pipeline import Assistant  # noqa: E402
@@ -83,7 +83,7 @@ def collect(set_names: list[str] | None) -> list[Example]:
         if (set_names and eval_set.name not in set_names) or shared_files(eval_set, root)[1]:
             continue
         corpus = corpus_for(eval_set, settings, root)
-        assistant = Assistant(settings.with_overrides(corpus=corpus, index=eval_index_dir(settings, corpus)))
+        assistant = Assistant(eval_settings(settings, corpus, eval_index_dir(settings, corpus)))
         assistant.ingest(corpus, progress=False)
         answerer = ExtractiveAnswerer(gates_open, assistant.embedder)
         rows = [

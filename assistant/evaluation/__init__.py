@@ -48,14 +48,22 @@ from assistant.evaluation.qa import (
     load_qa,
 )
 from assistant.evaluation.report import plot_recall, render_report, render_sets_report, sets_table
-from assistant.evaluation.run import DEFAULT_MODES, EvalResult, eval_index_dir, run_eval, supported_modes
+from assistant.evaluation.run import (
+    DEFAULT_MODES,
+    EvalResult,
+    eval_index_dir,
+    eval_settings,
+    run_eval,
+    supported_modes,
+)
 from assistant.evaluation.sets import EvalSet, load_sets, run_sets, shared_corpora_dir
 
 __all__ = [
     "DEFAULT_MODES", "DEFAULT_QA", "DEFAULT_REPORT", "K_MAX", "KINDS", "SPLITS",
     "EvalResult", "EvalSet", "QAFormatError", "QAItem",
     "add_arguments", "check_evidence", "check_qa_file", "citation_precision", "citation_recall",
-    "citation_supports", "contains_fact", "contains_quote", "eval_index_dir", "evidence_ranks",
+    "citation_supports", "contains_fact", "contains_quote", "eval_index_dir", "eval_settings",
+    "evidence_ranks",
     "facts_found", "load_qa", "load_sets", "main", "mean", "ndcg_at_k", "normalize_text",
     "percentile", "plot_recall", "quote_verbatim", "recall_at_k", "reciprocal_rank", "refusal_scores",
     "relevance", "render_report", "render_sets_report", "run_eval", "run_from_args", "run_sets",

@@ -49,6 +49,15 @@ class EvalResult:
         return [q for q in self.questions if q["failures"]]
 
 
+def eval_settings(settings: Settings, corpus: Path, index_dir: Path) -> Settings:
+    """Settings that index an evaluation corpus: the set's links may point into the shared
+    corpora and the bundled corpus (`sets.corpus_for` builds folders of such links)."""
+    from assistant.evaluation.sets import shared_corpora_dir
+
+    roots = (shared_corpora_dir(), Path(settings.corpus))
+    return settings.with_overrides(corpus=corpus, index=index_dir, link_roots=roots)
+
+
 def eval_index_dir(settings: Settings, corpus: Path) -> Path:
     """A separate index folder per evaluated corpus, so an eval never rewrites the everyday index."""
     digest = hashlib.sha1(str(Path(corpus).resolve()).encode("utf-8")).hexdigest()[:12]
@@ -98,7 +107,7 @@ def run_eval(
     items = load_qa(Path(qa_path))
     corpus = Path(corpus or settings.corpus)
     index_dir = Path(index) if index else eval_index_dir(settings, corpus)
-    settings = settings.with_overrides(corpus=corpus, index=index_dir)
+    settings = eval_settings(settings, corpus, index_dir)
     modes_run, skipped = supported_modes(modes)
     if not modes_run:
         raise ValueError(f"none of the retrieval modes can be evaluated: {skipped}")
