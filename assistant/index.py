@@ -18,7 +18,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import assistant.settings  # noqa: F401  (privacy env defaults must precede the chromadb import)
 
@@ -26,12 +26,14 @@ import assistant.settings  # noqa: F401  (privacy env defaults must precede the 
 import chromadb
 import chromadb.config
 import numpy as np
-from sentence_transformers import SentenceTransformer
 from tqdm import tqdm
 
 from assistant.embedding import embed_passages, model_slug
 from assistant.settings import Settings
 from assistant.types import DocumentMeta, Filters, IngestReport, Passage, SourceDocument
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
 
 log = logging.getLogger(__name__)
 

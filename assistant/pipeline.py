@@ -9,19 +9,22 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.answering import ExtractiveAnswerer
 from assistant.chunking import chunk_document
 from assistant.docfacts import DocumentFact, answer_document_fact, asked_document_fact
-from assistant.embedding import load_embedder
+from assistant.embedding import open_embedder
 from assistant.index import PassageIndex
-from assistant.llm import LLMAnswerer, build_chat_model, rewrite_with_model
 from assistant.loading import load_corpus
 from assistant.question import Question, parse_question
 from assistant.retrieval import HybridRetriever
 from assistant.sentences import text_chunks
 from assistant.settings import Settings
 from assistant.types import Answer, Draft, Filters, Hit, IngestReport, SkippedFile, final_answer
+
+if TYPE_CHECKING:
+    from assistant.llm import LLMAnswerer
 
 History = Sequence[tuple[str, str]]  # (user question, assistant answer) pairs, oldest first
 
@@ -31,7 +34,7 @@ class Assistant:
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
-        self.embedder = load_embedder(self.settings.embedding_model, self.settings.embedding_threads)
+        self.embedder = open_embedder(self.settings.embedding_model, self.settings.embedding_threads)
         self.index = PassageIndex.open(self.settings, self.embedder)
         self.retriever = HybridRetriever(self.index, self.embedder, self.settings)
         self.answerer = ExtractiveAnswerer(self.settings, self.embedder)
@@ -121,6 +124,8 @@ class Assistant:
                 return
             yield from self.answerer.stream(typed, hits)
             return
+        from assistant.llm import rewrite_with_model
+
         typed = parse_question(
             question, turns, standalone=rewrite_with_model(llm.chat_model, question, turns)
         )
@@ -143,6 +148,9 @@ class Assistant:
         """The chat-model answerer, built on first use (None when llm_provider is 'none')."""
         if self.settings.llm_provider.strip().lower() == "none":
             return None
+        # Imported here: the chat-model stack (openai, ollama) costs ~0.5 s of every cold command.
+        from assistant.llm import LLMAnswerer, build_chat_model
+
         with self._llm_lock:
             if self._llm is None:
                 chat_model = build_chat_model(self.settings)
