@@ -18,6 +18,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import assistant.settings  # noqa: F401  (privacy env defaults must precede the chromadb import)
@@ -145,6 +146,8 @@ class PassageIndex:
             embedding_function=None,
         )
         self._write_batch = min(client.get_max_batch_size(), 500)
+        # Where the keyword index of this collection is saved (set by `open`; None: not saved).
+        self.keyword_folder: Path | None = None
         self._generation = 0
         self._lock = threading.RLock()
 
@@ -157,15 +160,21 @@ class PassageIndex:
                 client = chromadb.HttpClient(
                     host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
                 )
-                return cls(client, embedder)
+                index = cls(client, embedder)
             except Exception as exc:  # any transport error means the same thing to the user
                 raise IndexUnavailable(
                     f"Chroma server at {settings.chroma_host}:{settings.chroma_port} is not reachable "
                     f"({exc}). Start it with `chroma run`, or unset CHROMA_HOST to use the index folder."
                 ) from exc
+            settings.index.mkdir(parents=True, exist_ok=True)  # the keyword index is kept locally
+            return index._with_keyword_folder(settings)
         settings.index.mkdir(parents=True, exist_ok=True)
         client = chromadb.PersistentClient(path=str(settings.index), settings=chroma_settings)
-        return cls(client, embedder)
+        return cls(client, embedder)._with_keyword_folder(settings)
+
+    def _with_keyword_folder(self, settings: Settings) -> PassageIndex:
+        self.keyword_folder = settings.index / f"keyword__{model_slug(self.model_name)}"
+        return self
 
     # --- reading
     def count(self) -> int:
@@ -179,6 +188,13 @@ class PassageIndex:
         changes made by another process on a shared Chroma server.
         """
         return (self._generation, self.count())
+
+    def content_key(self) -> str:
+        """A key for the stored content that holds across processes (what the saved keyword index
+        is checked against): sha256 of every document record's fingerprint and the passage count."""
+        records = self._read_records()
+        payload = [self.count(), sorted((k, v.get("fingerprint", "")) for k, v in records.items())]
+        return hashlib.sha256(json.dumps(payload).encode()).hexdigest()
 
     def _get_all(self, include: list[str], where: dict[str, Any] | None = None) -> dict[str, list[Any]]:
         out: dict[str, list[Any]] = {"ids": [], "documents": [], "metadatas": []}
@@ -266,6 +282,8 @@ class PassageIndex:
             corpus_ids = {p.meta.doc_id for p in plans}
             removed_docs = sorted((set(present) | set(records)) - corpus_ids - set(keep_doc_ids))
             self._embed(plans, progress)
+            if removed_docs or any(plan.status != "unchanged" for plan in plans):
+                self._invalidate_keyword()
 
             report = IngestReport(documents=len(plans))
             for plan in plans:
@@ -298,6 +316,13 @@ class PassageIndex:
                 report.total_passages,
             )
             return report
+
+    def _invalidate_keyword(self) -> None:
+        """Before the first write: a saved keyword index must not outlive the content it was built from."""
+        if self.keyword_folder is not None:
+            from assistant import keyword_store
+
+            keyword_store.invalidate(self.keyword_folder)
 
     def _present_ids(self) -> dict[str, set[str]]:
         """Passage ids in the collection per document: the truth the records are checked against."""

@@ -8,7 +8,9 @@ never have to be put on one scale.
 
 The keyword index is derived from the passages stored in the vector index and is
 rebuilt whenever that index's `version` changes, so both rankers always see the
-same passages (an upload in the web app is searchable by keyword at once).
+same passages (an upload in the web app is searchable by keyword at once). It is
+saved next to the Chroma index and reloaded at start while its content key
+matches (`assistant.keyword_store`).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
+from assistant import keyword_store
 from assistant.embedding import embed_queries
 from assistant.numbers import quantities, value_token
 from assistant.qa_pairs import AnswerMap
@@ -170,10 +173,14 @@ class KeywordIndex:
     returns the best k passages that pass the filter, not fewer.
     """
 
-    def __init__(self, passages: Sequence[Passage]) -> None:
+    def __init__(self, passages: Sequence[Passage], bm25: bm25s.BM25 | None = None) -> None:
+        """Index `passages`; or, with `bm25` (reloaded by `assistant.keyword_store`), reuse it as is.
+
+        A given `bm25` must have been built from exactly these passages in this order.
+        """
         self.passages = list(passages)
-        self._bm25 = bm25s.BM25()
-        if self.passages:
+        self._bm25 = bm25 or bm25s.BM25()
+        if self.passages and bm25 is None:
             self._bm25.index([index_terms(p.embedding_text()) for p in self.passages], show_progress=False)
         # Position of each passage in id order: the deterministic tie-break for equal scores.
         by_id = sorted(range(len(self.passages)), key=lambda i: self.passages[i].id)
@@ -259,10 +266,27 @@ class HybridRetriever:
             version = self.index.version
             current = self._keyword
             if current is None or current[0] != version:
-                passages = self.index.all_passages()
-                current = (version, KeywordIndex(passages), AnswerMap(passages))
+                keyword = self._keyword_for_content()
+                current = (version, keyword, AnswerMap(keyword.passages))
                 self._keyword = current
             return current
+
+    def _keyword_for_content(self) -> KeywordIndex:
+        """The saved keyword index when its key matches the index's content, else rebuilt (and saved).
+
+        Only an index opened on a folder (`PassageIndex.open`) has a `keyword_folder`;
+        without one the index is built in memory, as before.
+        """
+        folder = getattr(self.index, "keyword_folder", None)
+        if folder is None:
+            return KeywordIndex(self.index.all_passages())
+        key = keyword_store.store_key(self.index.content_key())  # before the passages: see _current
+        saved = keyword_store.load(folder, key)
+        if saved is not None:
+            return KeywordIndex(*saved)
+        keyword = KeywordIndex(self.index.all_passages())
+        keyword_store.save(folder, key, keyword.passages, keyword._bm25)
+        return keyword
 
     def keyword_index(self) -> KeywordIndex:
         """The BM25 index for the index's current content, rebuilt when its version changes."""
