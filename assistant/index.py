@@ -258,6 +258,10 @@ class PassageIndex:
             hits.append((passage, 1.0 - float(distance)))
         return hits
 
+    def records(self) -> dict[str, dict[str, Any]]:
+        """doc_id -> the record of every completely indexed document (metadata, fingerprint, load key)."""
+        return self._read_records()
+
     def _read_records(self) -> dict[str, dict[str, Any]]:
         rows = self._records.get(include=["metadatas"])
         return dict(zip(rows["ids"], rows["metadatas"], strict=True))
@@ -269,12 +273,16 @@ class PassageIndex:
         passages_by_doc: dict[str, list[Passage]],
         keep_doc_ids: set[str] | frozenset[str] = frozenset(),
         progress: bool = True,
+        load_info: dict[str, dict[str, Any]] | None = None,
     ) -> IngestReport:
         """Make the index hold exactly `documents` (plus whatever `keep_doc_ids` already has).
 
         Unchanged documents cost nothing, new passages are embedded once, and the
         writes are ordered so that a failure at any point loses nothing (see module doc).
+        `load_info` (doc_id -> scalar fields such as `load_key`) is stored in each
+        document's record (`assistant.unchanged` reads it back).
         """
+        load_info = load_info or {}
         with self._lock:
             records = self._read_records()
             present = self._present_ids()
@@ -287,11 +295,15 @@ class PassageIndex:
 
             report = IngestReport(documents=len(plans))
             for plan in plans:
+                info = load_info.get(plan.meta.doc_id, {})
                 if plan.status == "unchanged":
                     report.passages_unchanged += len(plan.passages)
+                    record = records[plan.meta.doc_id]
+                    if any(record.get(k) != v for k, v in info.items()):  # e.g. indexed before load keys
+                        self._records.update(ids=[plan.meta.doc_id], metadatas=[info])
                     continue
                 self._generation += 1  # before writing: a write that fails halfway changes content too
-                self._write(plan)
+                self._write(plan, info)
                 report.passages_added += plan.added
                 report.passages_unchanged += len(plan.passages) - plan.added
                 report.passages_removed += len(plan.stale_ids)
@@ -406,7 +418,7 @@ class PassageIndex:
                     plan.vectors[p.id] = vector
                 bar.update(len(batch))
 
-    def _write(self, plan: _Plan) -> None:
+    def _write(self, plan: _Plan, info: dict[str, Any]) -> None:
         """New passages first, then stale ones out, then the record: each step keeps the doc findable."""
         # Always with embeddings: a write without them makes Chroma embed the text itself.
         for batch in _batches(plan.to_embed + plan.to_update, self._write_batch):
@@ -422,6 +434,7 @@ class PassageIndex:
         record: dict[str, Any] = {k: meta[k] for k in _RECORD_FIELDS}  # None deletes a stale key
         record["passages"] = len(plan.passages)
         record["fingerprint"] = _fingerprint(plan.meta, plan.passages)
+        record.update(info)
         self._records.upsert(
             ids=[plan.meta.doc_id],
             embeddings=[[1.0]],  # Chroma stores a vector per row; records are only ever read by id

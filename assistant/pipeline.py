@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assistant.answering import ExtractiveAnswerer
 from assistant.chunking import chunk_document
@@ -21,12 +21,44 @@ from assistant.question import Question, parse_question
 from assistant.retrieval import HybridRetriever
 from assistant.sentences import text_chunks
 from assistant.settings import Settings
-from assistant.types import Answer, Draft, Filters, Hit, IngestReport, SkippedFile, final_answer
+from assistant.types import (
+    Answer,
+    Draft,
+    Filters,
+    Hit,
+    IngestReport,
+    SkippedFile,
+    SourceDocument,
+    final_answer,
+)
+from assistant.unchanged import UnchangedFiles
 
 if TYPE_CHECKING:
     from assistant.llm import LLMAnswerer
 
 History = Sequence[tuple[str, str]]  # (user question, assistant answer) pairs, oldest first
+
+
+def _load_info(document: SourceDocument, key: str | None) -> dict[str, Any]:
+    """What a document's record keeps so that the next ingest can skip the unchanged file."""
+    info: dict[str, Any] = {
+        "hidden_chars": document.hidden_chars,
+        "ocr_pages": sum(p.ocr for p in document.pages),
+    }
+    if key:
+        info["load_key"] = key
+    return info
+
+
+def _add_unchanged(report: IngestReport, records: list[dict[str, Any]]) -> None:
+    """Count documents skipped before parsing (unchanged files) as the parsed ones would be."""
+    report.documents += len(records)
+    report.passages_unchanged += sum(int(r.get("passages") or 0) for r in records)
+    for r in records:
+        if r.get("hidden_chars"):
+            report.hidden_text[r["source_file"]] = int(r["hidden_chars"])
+        if r.get("ocr_pages"):
+            report.ocr_pages[r["source_file"]] = int(r["ocr_pages"])
 
 
 class Assistant:
@@ -53,28 +85,50 @@ class Assistant:
         """
         corpus = Path(corpus or self.settings.corpus)
         with self._ingest_lock:
-            ocr_language = self.settings.ocr_language if self.settings.ocr_enabled else None
-            documents, skipped = load_corpus(corpus, self.settings.max_file_mb, ocr_language)
-            folder = self.settings.uploads
-            if uploads and folder is not None and folder.is_dir() and folder.resolve() != corpus.resolve():
-                extra, extra_skipped = load_corpus(folder, self.settings.max_file_mb, ocr_language)
-                ids = {d.meta.doc_id for d in documents}
-                skipped += extra_skipped
-                taken = f"documentnaam bestaat al in {corpus.name}/"
-                skipped += [SkippedFile(d.meta.source_file, taken) for d in extra if d.meta.doc_id in ids]
-                documents += [d for d in extra if d.meta.doc_id not in ids]
+            records = self.index.records()
+            documents, skipped, unchanged = self._load(corpus, records, uploads)
             passages = {
                 d.meta.doc_id: chunk_document(d, self.settings.chunk_chars, self.settings.chunk_overlap_chars)
                 for d in documents
             }
-            keep = {s.doc_id for s in skipped if s.doc_id}
-            report = self.index.sync(documents, passages, keep_doc_ids=keep, progress=progress)
+            keep = {s.doc_id for s in skipped if s.doc_id} | set(unchanged.doc_ids)
+            info = {d.meta.doc_id: _load_info(d, unchanged.keys.get(d.meta.doc_id)) for d in documents}
+            report = self.index.sync(
+                documents, passages, keep_doc_ids=keep, progress=progress, load_info=info
+            )
+            _add_unchanged(report, [records[i] for i in unchanged.doc_ids])
             report.skipped = list(skipped)
-            report.hidden_text = {d.meta.source_file: d.hidden_chars for d in documents if d.hidden_chars}
-            report.ocr_pages = {
-                d.meta.source_file: n for d in documents if (n := sum(p.ocr for p in d.pages))
-            }
+            report.hidden_text.update(
+                {d.meta.source_file: d.hidden_chars for d in documents if d.hidden_chars}
+            )
+            for d in documents:
+                if n := sum(p.ocr for p in d.pages):
+                    report.ocr_pages[d.meta.source_file] = n
             return report
+
+    def _load(
+        self, corpus: Path, records: dict[str, dict[str, Any]], uploads: bool
+    ) -> tuple[list[SourceDocument], list[SkippedFile], UnchangedFiles]:
+        """Parse the changed files of the corpus and uploads folders; unchanged ones are only listed.
+
+        An upload whose document id the corpus already uses is skipped with a reason.
+        """
+        ocr_language = self.settings.ocr_language if self.settings.ocr_enabled else None
+        unchanged = UnchangedFiles(records, self.settings)
+        documents, skipped = load_corpus(corpus, self.settings.max_file_mb, ocr_language, unchanged)
+        folder = self.settings.uploads
+        if uploads and folder is not None and folder.is_dir() and folder.resolve() != corpus.resolve():
+            in_uploads = UnchangedFiles(records, self.settings)
+            extra, extra_skipped = load_corpus(folder, self.settings.max_file_mb, ocr_language, in_uploads)
+            ids = {d.meta.doc_id for d in documents} | set(unchanged.doc_ids)
+            skipped += extra_skipped
+            taken = f"documentnaam bestaat al in {corpus.name}/"
+            skipped += [SkippedFile(d.meta.source_file, taken) for d in extra if d.meta.doc_id in ids]
+            skipped += [SkippedFile(in_uploads.files[i], taken) for i in in_uploads.doc_ids if i in ids]
+            documents += [d for d in extra if d.meta.doc_id not in ids]
+            unchanged.doc_ids += [i for i in in_uploads.doc_ids if i not in ids]
+            unchanged.keys.update({i: k for i, k in in_uploads.keys.items() if i not in ids})
+        return documents, skipped, unchanged
 
     def source_path(self, source_file: str) -> Path | None:
         """The file an indexed document came from: in the corpus or the uploads folder (None if gone)."""
