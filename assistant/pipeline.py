@@ -12,11 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.answering import ExtractiveAnswerer
-from assistant.chunking import chunk_document
 from assistant.docfacts import DocumentFact, answer_document_fact, asked_document_fact
 from assistant.embedding import open_embedder
 from assistant.index import PassageIndex
-from assistant.loading import load_corpus
 from assistant.question import Question, parse_question
 from assistant.retrieval import HybridRetriever
 from assistant.sentences import text_chunks
@@ -83,6 +81,8 @@ class Assistant:
         `uploads` is False (the evaluation indexes its corpus alone); an upload
         whose document id the corpus already uses is skipped with a reason.
         """
+        from assistant.chunking import chunk_document  # here: search and ask need no loader (~0.5 s)
+
         corpus = Path(corpus or self.settings.corpus)
         with self._ingest_lock:
             records = self.index.records()
@@ -113,6 +113,8 @@ class Assistant:
 
         An upload whose document id the corpus already uses is skipped with a reason.
         """
+        from assistant.loading import load_corpus
+
         ocr_language = self.settings.ocr_language if self.settings.ocr_enabled else None
         unchanged = UnchangedFiles(records, self.settings)
         documents, skipped = load_corpus(corpus, self.settings.max_file_mb, ocr_language, unchanged)

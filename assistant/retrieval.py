@@ -20,16 +20,12 @@ import re
 import threading
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 import bm25s
 import numpy as np
 import Stemmer
 from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN_PLUS
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
 
 from assistant import keyword_store
 from assistant.embedding import embed_queries
@@ -351,23 +347,14 @@ class HybridRetriever:
 # --- LangChain ---------------------------------------------------------------------
 
 
-def hit_to_document(hit: Hit) -> Document:
-    """A LangChain `Document`: the passage text, with every citation field in the metadata."""
-    metadata = {key: value for key, value in asdict(hit.passage).items() if key != "text"}
-    metadata.update(score=hit.score, dense_score=hit.dense_score, keyword_score=hit.keyword_score)
-    return Document(page_content=hit.passage.text, metadata=metadata, id=hit.passage.id)
+def __getattr__(name: str) -> object:
+    """`PassageRetriever` / `hit_to_document` live in `assistant.retrieval_langchain`.
 
+    Imported on first use: `langchain_core` costs about 0.4 s of every cold command
+    and a search from the CLI or the app does not need it.
+    """
+    if name in ("PassageRetriever", "hit_to_document"):
+        from assistant import retrieval_langchain
 
-class PassageRetriever(BaseRetriever):
-    """The hybrid search as a LangChain retriever, for chains built on `langchain_core`."""
-
-    retriever: HybridRetriever
-    k: int | None = None
-    filters: Filters | None = None
-    mode: str | None = None
-
-    def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
-    ) -> list[Document]:
-        hits = self.retriever.search(query, k=self.k, filters=self.filters, mode=self.mode)
-        return [hit_to_document(hit) for hit in hits]
+        return getattr(retrieval_langchain, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
