@@ -95,8 +95,10 @@ def measure_engine(res: dict, assistant) -> None:
     """The engine's own rate on a sample of the same passages, in the same batches as ingest."""
     from assistant.embedding import embed_passages
 
-    texts = [p.embedding_text() for p in assistant.index.all_passages()[:: max(1, res["ingest"]["passages"]
-                                                                          // ENGINE_SAMPLE)]][:ENGINE_SAMPLE]
+    texts = [
+        p.embedding_text()
+        for p in assistant.index.all_passages()[:: max(1, res["ingest"]["passages"] // ENGINE_SAMPLE)]
+    ][:ENGINE_SAMPLE]
     started = time.perf_counter()
     for i in range(0, len(texts), assistant.index.EMBED_BATCH):
         embed_passages(assistant.embedder, texts[i : i + assistant.index.EMBED_BATCH])
