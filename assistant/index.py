@@ -18,7 +18,8 @@ import threading
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import assistant.settings  # noqa: F401  (privacy env defaults must precede the chromadb import)
 
@@ -26,12 +27,14 @@ import assistant.settings  # noqa: F401  (privacy env defaults must precede the 
 import chromadb
 import chromadb.config
 import numpy as np
-from sentence_transformers import SentenceTransformer
 from tqdm import tqdm
 
 from assistant.embedding import embed_passages, model_slug
 from assistant.settings import Settings
 from assistant.types import DocumentMeta, Filters, IngestReport, Passage, SourceDocument
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +146,8 @@ class PassageIndex:
             embedding_function=None,
         )
         self._write_batch = min(client.get_max_batch_size(), 500)
+        # Where the keyword index of this collection is saved (set by `open`; None: not saved).
+        self.keyword_folder: Path | None = None
         self._generation = 0
         self._lock = threading.RLock()
 
@@ -155,15 +160,21 @@ class PassageIndex:
                 client = chromadb.HttpClient(
                     host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
                 )
-                return cls(client, embedder)
+                index = cls(client, embedder)
             except Exception as exc:  # any transport error means the same thing to the user
                 raise IndexUnavailable(
                     f"Chroma server at {settings.chroma_host}:{settings.chroma_port} is not reachable "
                     f"({exc}). Start it with `chroma run`, or unset CHROMA_HOST to use the index folder."
                 ) from exc
+            settings.index.mkdir(parents=True, exist_ok=True)  # the keyword index is kept locally
+            return index._with_keyword_folder(settings)
         settings.index.mkdir(parents=True, exist_ok=True)
         client = chromadb.PersistentClient(path=str(settings.index), settings=chroma_settings)
-        return cls(client, embedder)
+        return cls(client, embedder)._with_keyword_folder(settings)
+
+    def _with_keyword_folder(self, settings: Settings) -> PassageIndex:
+        self.keyword_folder = settings.index / f"keyword__{model_slug(self.model_name)}"
+        return self
 
     # --- reading
     def count(self) -> int:
@@ -177,6 +188,13 @@ class PassageIndex:
         changes made by another process on a shared Chroma server.
         """
         return (self._generation, self.count())
+
+    def content_key(self) -> str:
+        """A key for the stored content that holds across processes (what the saved keyword index
+        is checked against): sha256 of every document record's fingerprint and the passage count."""
+        records = self._read_records()
+        payload = [self.count(), sorted((k, v.get("fingerprint", "")) for k, v in records.items())]
+        return hashlib.sha256(json.dumps(payload).encode()).hexdigest()
 
     def _get_all(self, include: list[str], where: dict[str, Any] | None = None) -> dict[str, list[Any]]:
         out: dict[str, list[Any]] = {"ids": [], "documents": [], "metadatas": []}
@@ -240,6 +258,10 @@ class PassageIndex:
             hits.append((passage, 1.0 - float(distance)))
         return hits
 
+    def records(self) -> dict[str, dict[str, Any]]:
+        """doc_id -> the record of every completely indexed document (metadata, fingerprint, load key)."""
+        return self._read_records()
+
     def _read_records(self) -> dict[str, dict[str, Any]]:
         rows = self._records.get(include=["metadatas"])
         return dict(zip(rows["ids"], rows["metadatas"], strict=True))
@@ -251,12 +273,16 @@ class PassageIndex:
         passages_by_doc: dict[str, list[Passage]],
         keep_doc_ids: set[str] | frozenset[str] = frozenset(),
         progress: bool = True,
+        load_info: dict[str, dict[str, Any]] | None = None,
     ) -> IngestReport:
         """Make the index hold exactly `documents` (plus whatever `keep_doc_ids` already has).
 
         Unchanged documents cost nothing, new passages are embedded once, and the
         writes are ordered so that a failure at any point loses nothing (see module doc).
+        `load_info` (doc_id -> scalar fields such as `load_key`) is stored in each
+        document's record (`assistant.unchanged` reads it back).
         """
+        load_info = load_info or {}
         with self._lock:
             records = self._read_records()
             present = self._present_ids()
@@ -264,14 +290,20 @@ class PassageIndex:
             corpus_ids = {p.meta.doc_id for p in plans}
             removed_docs = sorted((set(present) | set(records)) - corpus_ids - set(keep_doc_ids))
             self._embed(plans, progress)
+            if removed_docs or any(plan.status != "unchanged" for plan in plans):
+                self._invalidate_keyword()
 
             report = IngestReport(documents=len(plans))
             for plan in plans:
+                info = load_info.get(plan.meta.doc_id, {})
                 if plan.status == "unchanged":
                     report.passages_unchanged += len(plan.passages)
+                    record = records[plan.meta.doc_id]
+                    if any(record.get(k) != v for k, v in info.items()):  # e.g. indexed before load keys
+                        self._records.update(ids=[plan.meta.doc_id], metadatas=[info])
                     continue
                 self._generation += 1  # before writing: a write that fails halfway changes content too
-                self._write(plan)
+                self._write(plan, info)
                 report.passages_added += plan.added
                 report.passages_unchanged += len(plan.passages) - plan.added
                 report.passages_removed += len(plan.stale_ids)
@@ -296,6 +328,13 @@ class PassageIndex:
                 report.total_passages,
             )
             return report
+
+    def _invalidate_keyword(self) -> None:
+        """Before the first write: a saved keyword index must not outlive the content it was built from."""
+        if self.keyword_folder is not None:
+            from assistant import keyword_store
+
+            keyword_store.invalidate(self.keyword_folder)
 
     def _present_ids(self) -> dict[str, set[str]]:
         """Passage ids in the collection per document: the truth the records are checked against."""
@@ -379,7 +418,7 @@ class PassageIndex:
                     plan.vectors[p.id] = vector
                 bar.update(len(batch))
 
-    def _write(self, plan: _Plan) -> None:
+    def _write(self, plan: _Plan, info: dict[str, Any]) -> None:
         """New passages first, then stale ones out, then the record: each step keeps the doc findable."""
         # Always with embeddings: a write without them makes Chroma embed the text itself.
         for batch in _batches(plan.to_embed + plan.to_update, self._write_batch):
@@ -395,6 +434,7 @@ class PassageIndex:
         record: dict[str, Any] = {k: meta[k] for k in _RECORD_FIELDS}  # None deletes a stale key
         record["passages"] = len(plan.passages)
         record["fingerprint"] = _fingerprint(plan.meta, plan.passages)
+        record.update(info)
         self._records.upsert(
             ids=[plan.meta.doc_id],
             embeddings=[[1.0]],  # Chroma stores a vector per row; records are only ever read by id

@@ -14,7 +14,7 @@ import io
 import logging
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -354,12 +354,15 @@ def load_corpus(
     ocr_language: str | None = None,
     pdf_limits: PdfLimits | None = None,
     link_roots: Sequence[Path] = (),
+    skip: Callable[[Path, str, str, dict | None], bool] | None = None,
 ) -> tuple[list[SourceDocument], list[SkippedFile]]:
     """Load every document under `corpus_dir` (recursively, in sorted order) and report the rest.
 
     `ocr_language` and `pdf_limits` are passed to `load_file` (None: scans are skipped, not
     OCRed). Links (symlinks) whose target lies outside `corpus_dir` and the folders of
-    `link_roots` are never read.
+    `link_roots` are never read. `skip(path, relative path, doc_id, manifest entry)`
+    returning True leaves a file unread and unreported (the caller keeps its indexed
+    document; `assistant.unchanged`).
 
     Raises `LoadError` only for a missing folder or a malformed manifest; any
     single bad file is reported as a `SkippedFile` with its doc_id, so the index
@@ -397,6 +400,8 @@ def load_corpus(
         if size_mb > max_file_mb:
             reason = f"bestand is te groot ({_format_mb(size_mb)} MB; maximaal {_format_mb(max_file_mb)} MB)"
             skipped.append(SkippedFile(relative, reason, doc_id))
+            continue
+        if skip is not None and skip(path, relative, doc_id, entry):
             continue
         try:
             document = load_file(path, entry, ocr_language, pdf_limits)

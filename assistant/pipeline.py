@@ -9,21 +9,54 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from assistant.answering import ExtractiveAnswerer
-from assistant.chunking import chunk_document
 from assistant.docfacts import DocumentFact, answer_document_fact, asked_document_fact
-from assistant.embedding import load_embedder
+from assistant.embedding import open_embedder
 from assistant.index import PassageIndex
-from assistant.llm import LLMAnswerer, build_chat_model, rewrite_with_model
-from assistant.loading import load_corpus
 from assistant.question import Question, parse_question
 from assistant.retrieval import HybridRetriever
 from assistant.sentences import text_chunks
 from assistant.settings import Settings
-from assistant.types import Answer, Draft, Filters, Hit, IngestReport, SkippedFile, final_answer
+from assistant.types import (
+    Answer,
+    Draft,
+    Filters,
+    Hit,
+    IngestReport,
+    SkippedFile,
+    SourceDocument,
+    final_answer,
+)
+from assistant.unchanged import UnchangedFiles
+
+if TYPE_CHECKING:
+    from assistant.llm import LLMAnswerer
 
 History = Sequence[tuple[str, str]]  # (user question, assistant answer) pairs, oldest first
+
+
+def _load_info(document: SourceDocument, key: str | None) -> dict[str, Any]:
+    """What a document's record keeps so that the next ingest can skip the unchanged file."""
+    info: dict[str, Any] = {
+        "hidden_chars": document.hidden_chars,
+        "ocr_pages": sum(p.ocr for p in document.pages),
+    }
+    if key:
+        info["load_key"] = key
+    return info
+
+
+def _add_unchanged(report: IngestReport, records: list[dict[str, Any]]) -> None:
+    """Count documents skipped before parsing (unchanged files) as the parsed ones would be."""
+    report.documents += len(records)
+    report.passages_unchanged += sum(int(r.get("passages") or 0) for r in records)
+    for r in records:
+        if r.get("hidden_chars"):
+            report.hidden_text[r["source_file"]] = int(r["hidden_chars"])
+        if r.get("ocr_pages"):
+            report.ocr_pages[r["source_file"]] = int(r["ocr_pages"])
 
 
 class Assistant:
@@ -31,7 +64,7 @@ class Assistant:
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
-        self.embedder = load_embedder(self.settings.embedding_model, self.settings.embedding_threads)
+        self.embedder = open_embedder(self.settings.embedding_model, self.settings.embedding_threads)
         self.index = PassageIndex.open(self.settings, self.embedder)
         self.retriever = HybridRetriever(self.index, self.embedder, self.settings)
         self.answerer = ExtractiveAnswerer(self.settings, self.embedder)
@@ -48,33 +81,57 @@ class Assistant:
         `uploads` is False (the evaluation indexes its corpus alone); an upload
         whose document id the corpus already uses is skipped with a reason.
         """
+        from assistant.chunking import chunk_document  # here: search and ask need no loader (~0.5 s)
+
         corpus = Path(corpus or self.settings.corpus)
         with self._ingest_lock:
-            ocr_language = self.settings.ocr_language if self.settings.ocr_enabled else None
-            limits = self.settings.pdf_limits
-            links = self.settings.link_roots
-            documents, skipped = load_corpus(corpus, self.settings.max_file_mb, ocr_language, limits, links)
-            folder = self.settings.uploads
-            if uploads and folder is not None and folder.is_dir() and folder.resolve() != corpus.resolve():
-                max_mb = self.settings.max_file_mb
-                extra, extra_skipped = load_corpus(folder, max_mb, ocr_language, limits, links)
-                ids = {d.meta.doc_id for d in documents}
-                skipped += extra_skipped
-                taken = f"documentnaam bestaat al in {corpus.name}/"
-                skipped += [SkippedFile(d.meta.source_file, taken) for d in extra if d.meta.doc_id in ids]
-                documents += [d for d in extra if d.meta.doc_id not in ids]
+            records = self.index.records()
+            documents, skipped, unchanged = self._load(corpus, records, uploads)
             passages = {
                 d.meta.doc_id: chunk_document(d, self.settings.chunk_chars, self.settings.chunk_overlap_chars)
                 for d in documents
             }
-            keep = {s.doc_id for s in skipped if s.doc_id}
-            report = self.index.sync(documents, passages, keep_doc_ids=keep, progress=progress)
+            keep = {s.doc_id for s in skipped if s.doc_id} | set(unchanged.doc_ids)
+            info = {d.meta.doc_id: _load_info(d, unchanged.keys.get(d.meta.doc_id)) for d in documents}
+            report = self.index.sync(
+                documents, passages, keep_doc_ids=keep, progress=progress, load_info=info
+            )
+            _add_unchanged(report, [records[i] for i in unchanged.doc_ids])
             report.skipped = list(skipped)
-            report.hidden_text = {d.meta.source_file: d.hidden_chars for d in documents if d.hidden_chars}
-            report.ocr_pages = {
-                d.meta.source_file: n for d in documents if (n := sum(p.ocr for p in d.pages))
-            }
+            report.hidden_text.update(
+                {d.meta.source_file: d.hidden_chars for d in documents if d.hidden_chars}
+            )
+            for d in documents:
+                if n := sum(p.ocr for p in d.pages):
+                    report.ocr_pages[d.meta.source_file] = n
             return report
+
+    def _load(
+        self, corpus: Path, records: dict[str, dict[str, Any]], uploads: bool
+    ) -> tuple[list[SourceDocument], list[SkippedFile], UnchangedFiles]:
+        """Parse the changed files of the corpus and uploads folders; unchanged ones are only listed.
+
+        An upload whose document id the corpus already uses is skipped with a reason.
+        """
+        from assistant.loading import load_corpus
+
+        ocr_language = self.settings.ocr_language if self.settings.ocr_enabled else None
+        unchanged = UnchangedFiles(records, self.settings)
+        limits, links, max_mb = self.settings.pdf_limits, self.settings.link_roots, self.settings.max_file_mb
+        documents, skipped = load_corpus(corpus, max_mb, ocr_language, limits, links, skip=unchanged)
+        folder = self.settings.uploads
+        if uploads and folder is not None and folder.is_dir() and folder.resolve() != corpus.resolve():
+            in_uploads = UnchangedFiles(records, self.settings)
+            extra, extra_skipped = load_corpus(folder, max_mb, ocr_language, limits, links, skip=in_uploads)
+            ids = {d.meta.doc_id for d in documents} | set(unchanged.doc_ids)
+            skipped += extra_skipped
+            taken = f"documentnaam bestaat al in {corpus.name}/"
+            skipped += [SkippedFile(d.meta.source_file, taken) for d in extra if d.meta.doc_id in ids]
+            skipped += [SkippedFile(in_uploads.files[i], taken) for i in in_uploads.doc_ids if i in ids]
+            documents += [d for d in extra if d.meta.doc_id not in ids]
+            unchanged.doc_ids += [i for i in in_uploads.doc_ids if i not in ids]
+            unchanged.keys.update({i: k for i, k in in_uploads.keys.items() if i not in ids})
+        return documents, skipped, unchanged
 
     def source_path(self, source_file: str) -> Path | None:
         """The file an indexed document came from: in the corpus or the uploads folder (None if gone)."""
@@ -124,6 +181,8 @@ class Assistant:
                 return
             yield from self.answerer.stream(typed, hits)
             return
+        from assistant.llm import rewrite_with_model
+
         typed = parse_question(
             question, turns, standalone=rewrite_with_model(llm.chat_model, question, turns)
         )
@@ -146,6 +205,9 @@ class Assistant:
         """The chat-model answerer, built on first use (None when llm_provider is 'none')."""
         if self.settings.llm_provider.strip().lower() == "none":
             return None
+        # Imported here: the chat-model stack (openai, ollama) costs ~0.5 s of every cold command.
+        from assistant.llm import LLMAnswerer, build_chat_model
+
         with self._llm_lock:
             if self._llm is None:
                 chat_model = build_chat_model(self.settings)

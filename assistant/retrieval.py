@@ -8,7 +8,9 @@ never have to be put on one scale.
 
 The keyword index is derived from the passages stored in the vector index and is
 rebuilt whenever that index's `version` changes, so both rankers always see the
-same passages (an upload in the web app is searchable by keyword at once).
+same passages (an upload in the web app is searchable by keyword at once). It is
+saved next to the Chroma index and reloaded at start while its content key
+matches (`assistant.keyword_store`).
 """
 
 from __future__ import annotations
@@ -18,17 +20,14 @@ import re
 import threading
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 import bm25s
 import numpy as np
 import Stemmer
 from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN_PLUS
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
 
+from assistant import keyword_store
 from assistant.embedding import embed_queries
 from assistant.numbers import quantities, value_token
 from assistant.qa_pairs import AnswerMap
@@ -170,10 +169,14 @@ class KeywordIndex:
     returns the best k passages that pass the filter, not fewer.
     """
 
-    def __init__(self, passages: Sequence[Passage]) -> None:
+    def __init__(self, passages: Sequence[Passage], bm25: bm25s.BM25 | None = None) -> None:
+        """Index `passages`; or, with `bm25` (reloaded by `assistant.keyword_store`), reuse it as is.
+
+        A given `bm25` must have been built from exactly these passages in this order.
+        """
         self.passages = list(passages)
-        self._bm25 = bm25s.BM25()
-        if self.passages:
+        self._bm25 = bm25 or bm25s.BM25()
+        if self.passages and bm25 is None:
             self._bm25.index([index_terms(p.embedding_text()) for p in self.passages], show_progress=False)
         # Position of each passage in id order: the deterministic tie-break for equal scores.
         by_id = sorted(range(len(self.passages)), key=lambda i: self.passages[i].id)
@@ -259,10 +262,27 @@ class HybridRetriever:
             version = self.index.version
             current = self._keyword
             if current is None or current[0] != version:
-                passages = self.index.all_passages()
-                current = (version, KeywordIndex(passages), AnswerMap(passages))
+                keyword = self._keyword_for_content()
+                current = (version, keyword, AnswerMap(keyword.passages))
                 self._keyword = current
             return current
+
+    def _keyword_for_content(self) -> KeywordIndex:
+        """The saved keyword index when its key matches the index's content, else rebuilt (and saved).
+
+        Only an index opened on a folder (`PassageIndex.open`) has a `keyword_folder`;
+        without one the index is built in memory, as before.
+        """
+        folder = getattr(self.index, "keyword_folder", None)
+        if folder is None:
+            return KeywordIndex(self.index.all_passages())
+        key = keyword_store.store_key(self.index.content_key())  # before the passages: see _current
+        saved = keyword_store.load(folder, key)
+        if saved is not None:
+            return KeywordIndex(*saved)
+        keyword = KeywordIndex(self.index.all_passages())
+        keyword_store.save(folder, key, keyword.passages, keyword._bm25)
+        return keyword
 
     def keyword_index(self) -> KeywordIndex:
         """The BM25 index for the index's current content, rebuilt when its version changes."""
@@ -327,23 +347,14 @@ class HybridRetriever:
 # --- LangChain ---------------------------------------------------------------------
 
 
-def hit_to_document(hit: Hit) -> Document:
-    """A LangChain `Document`: the passage text, with every citation field in the metadata."""
-    metadata = {key: value for key, value in asdict(hit.passage).items() if key != "text"}
-    metadata.update(score=hit.score, dense_score=hit.dense_score, keyword_score=hit.keyword_score)
-    return Document(page_content=hit.passage.text, metadata=metadata, id=hit.passage.id)
+def __getattr__(name: str) -> object:
+    """`PassageRetriever` / `hit_to_document` live in `assistant.retrieval_langchain`.
 
+    Imported on first use: `langchain_core` costs about 0.4 s of every cold command
+    and a search from the CLI or the app does not need it.
+    """
+    if name in ("PassageRetriever", "hit_to_document"):
+        from assistant import retrieval_langchain
 
-class PassageRetriever(BaseRetriever):
-    """The hybrid search as a LangChain retriever, for chains built on `langchain_core`."""
-
-    retriever: HybridRetriever
-    k: int | None = None
-    filters: Filters | None = None
-    mode: str | None = None
-
-    def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
-    ) -> list[Document]:
-        hits = self.retriever.search(query, k=self.k, filters=self.filters, mode=self.mode)
-        return [hit_to_document(hit) for hit in hits]
+        return getattr(retrieval_langchain, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
