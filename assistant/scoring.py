@@ -150,6 +150,8 @@ _ABOUT_RECORD = re.compile(
 )
 
 
+_WEB_ADDRESS = re.compile(r"https?://|\bwww\.", re.IGNORECASE)
+_ABOUT_WEB = re.compile(r"web\w*|\bsite\b|\burl\b|\blink\b|internet|online|\bbron\b|source", re.IGNORECASE)
 # A sentence that ends in a question mark (before closing quotes, brackets or a footnote number).
 _INTERROGATIVE_END = re.compile(r"\?[\s\"'»”’)\]\d]*$")
 
@@ -169,6 +171,7 @@ class Candidate:
     frame: str  # title and section heading
     doc_id: str
     record: bool = False  # a Kamervragen record line (who asked/answered, when): see _RECORD_LINE
+    web: bool = False  # holds a web address: a source reference ("1 NRC, 1 maart 2024, «…», https://…")
 
 
 def candidates(hits: Sequence[Hit], passage_index: Sequence[TextIndex], min_words: int) -> list[Candidate]:
@@ -196,8 +199,9 @@ def candidates(hits: Sequence[Hit], passage_index: Sequence[TextIndex], min_word
             )
             frame = f"{hit.passage.title}\n{hit.passage.section or ''}"
             doc_id, record = hit.passage.doc_id, bool(_RECORD_LINE.match(sentence))
+            web = bool(_WEB_ADDRESS.search(sentence))
             found.append(
-                Candidate(i, a, b, sentence, index, local, around, local_text, frame, doc_id, record)
+                Candidate(i, a, b, sentence, index, local, around, local_text, frame, doc_id, record, web)
             )
     return found
 
@@ -338,9 +342,12 @@ def assess(
     subject = [t for t in terms if not t.money and not t.values]
     eligible: list[list[ScoredSentence]] = [[] for _ in question.parts]
     about_record = bool(_ABOUT_RECORD.search(question.query))
+    about_web = bool(_ABOUT_WEB.search(question.query))
     for k, c in enumerate(found):
         if c.record and not about_record:
             continue  # who asked and when is not what the questions were about
+        if c.web and not about_web:
+            continue  # a source reference answers only where to find something
         # A fact-bearing sentence must be about the question's subject, not just carry a number.
         on_subject = not subject or any(c.local.covers(t, prefix) for t in subject)
         if subjects.elsewhere(c):

@@ -141,7 +141,7 @@ class Settings(BaseSettings):
     answer_min_words: int = Field(3, description="Shorter fragments (headings) are never quoted.")
     answer_max_sentences: int = Field(3, description="Sentences quoted in one answer at most.")
     answer_max_words: int = Field(80, description="Words quoted in one answer at most.")
-    answer_companion_margin: float = Field(0.08, description="Extra quotes score at most this less.")
+    answer_companion_margin: float = Field(0.10, description="Extra quotes score at most this less.")
     # Dated facts (assistant/timeline.py, issue 10). A document's sentence joins the
     # timeline of the best answer when it carries a value of the asked kind for the same
     # subject and scores at most this much less. Wider than the companion margin because

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from assistant.chunking import SECTION_SEPARATOR, chunk_document
+from assistant.cleaning import normalise_characters
 from assistant.loading import LoadError, load_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +40,9 @@ UNREADABLE_TEXT_LAYER = {"wassenaar-jaarrekening-2019.pdf"}
 
 
 def _words(text: str) -> Counter[str]:
+    # The same character normalisation as the loader (ligatures, accents a PDF drew apart:
+    # "Kostic ́" is the word "Kostić"), so only words, not spellings of characters, are compared.
+    text = normalise_characters(text)
     text = re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", text)  # a line-end hyphenation, as printed
     text = re.sub("[⁰¹²³⁴⁵⁶⁷⁸⁹]", " ", text.replace("-", " "))  # footnote markers
     return Counter(w.lower() for w in WORD.findall(text))
