@@ -13,13 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from app_server import ROOT, AppServer, running_app
+from app_server import ROOT, AppServer, chromium, running_app
 from pdfs import make_pdf
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]
 ARTIFACTS = ROOT / "artifacts"
 TIMEOUT_MS = 90_000
 VIEWS = {"desktop": {"width": 1440, "height": 1000}, "mobile": {"width": 390, "height": 844}}
@@ -35,10 +34,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture(scope="module", params=list(VIEWS))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from app_server import AppServer, running_app
+from app_server import CHROMIUM_ARGS, AppServer, running_app
 from gradio_client import Client
 from model_server import Script, ScriptedServer, scripted_model_server
 from playwright.sync_api import Page, expect, sync_playwright
@@ -32,15 +32,6 @@ SCRIPTS = {
     RAAD: Script("The documents do not contain the answer to this question."),
     DU: Script("Approximately €1.4 billion went to the municipalities [1]."),
 }
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Every state the last answer bubble goes through: its text, and whether it is marked as a draft.
 RECORD_STATES = """
 () => {

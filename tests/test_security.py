@@ -202,7 +202,7 @@ def test_secrets_never_reach_the_log_or_error_messages(app: AppServer, session) 
 def test_a_user_logs_in_through_the_page_with_the_guard_on(app: AppServer) -> None:
     """The guard must not break Gradio's own login page: log in in Chromium and ask a question."""
     playwright = pytest.importorskip("playwright.sync_api")
-    from test_app_browser import CHROMIUM_ARGS
+    from app_server import CHROMIUM_ARGS
 
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)

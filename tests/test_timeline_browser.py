@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from app_server import ROOT, _wait_until_up, free_port
+from app_server import CHROMIUM_ARGS, ROOT, _wait_until_up, free_port
 from playwright.sync_api import Browser, Page, expect, sync_playwright
-from test_app_browser import ANSWER_TIMEOUT_MS, ARTIFACTS, CHROMIUM_ARGS, ask
+from test_app_browser import ANSWER_TIMEOUT_MS, ARTIFACTS, ask
 from test_timeline import LETTERS, MANIFEST
 
 pytestmark = pytest.mark.browser
