@@ -503,7 +503,7 @@ def test_shared_set_quotes_occur_in_their_documents(name: str, tmp_path: Path) -
 # a test split, so each floor lets at most one question slip.
 TEST_SPLIT_FLOORS: dict[str, dict[str, float]] = {
     "bundled": {  # test split: 47 questions, 7 unanswerable
-        "fact_accuracy": 0.72,  # measured 0.750 (30 of 40 answerable)
+        "fact_accuracy": 0.72,  # measured 0.750 (30 of 40), later 0.825, now 0.775 (dev-calibrated gates)
         "refusal_recall": 0.95,  # measured 1.000 (7 of 7)
         "recall@1": 0.80,  # measured 0.838
         "recall@5": 0.90,  # measured 0.925
@@ -513,7 +513,7 @@ TEST_SPLIT_FLOORS: dict[str, dict[str, float]] = {
     },
     "kamervragen": {  # test split: 10 documents, 39 questions, all answerable
         # measured 0.667 (26 of 39) before the answerer of issue 8, 0.564 (22 of 39) after it, and
-        # 0.615 (24 of 39) once a year in a date question counts as context, a member's question
+        # 0.641 (25 of 39) once a year in a date question counts as context, a member's question
         # paragraph gives its rank to the government's answer and questions are never quoted.
         "fact_accuracy": 0.59,
         "recall@1": 0.82,  # measured 0.846 (0.821 before question-answer pairing)
@@ -523,7 +523,7 @@ TEST_SPLIT_FLOORS: dict[str, dict[str, float]] = {
         "quotes_verbatim": 0.99,  # measured 1.000
     },
 }
-TEST_SPLIT_MAX_FALSE_REFUSALS = {"bundled": 0.23, "kamervragen": 0.16}  # measured 0.200 (8/40), 0.128 (5/39)
+TEST_SPLIT_MAX_FALSE_REFUSALS = {"bundled": 0.23, "kamervragen": 0.16}  # measured 0.175 (7/40), 0.103 (4/39)
 
 
 def _check_floors(name: str, result: EvalResult) -> None:
