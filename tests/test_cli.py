@@ -189,3 +189,23 @@ def test_chat_resolves_a_follow_up_in_the_terminal(workspace: dict[str, Path]) -
     assert "SPUK" in first and "[1]" in first
     assert "7 gemeenten" in second
     assert "Bronnen:" in second
+
+
+def test_a_closed_output_pipe_ends_the_cli_quietly(workspace: dict[str, Path]) -> None:
+    """`assistant ask - --json | head -n 1`: the reader leaves early; no traceback, status 141."""
+    run_cli("ingest", "--corpus", str(workspace["corpus"]), "--index", str(workspace["index"]), "--json")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", "ask", "-", "--json", "--index", str(workspace["index"])],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    proc.stdin.write("Wat is de SPUK?\n" * 2000)
+    proc.stdin.close()
+    first = proc.stdout.readline()
+    proc.stdout.close()  # the reader is gone, like `head -n 1`
+    assert proc.wait(timeout=300) == 141
+    assert '"line": 1' in first
+    assert "Traceback" not in proc.stderr.read()
