@@ -111,6 +111,12 @@ def salient_terms(question: Question) -> list[Term]:
 
 
 @lru_cache(maxsize=200_000)
+def _lemma(word: str) -> str:
+    """simplemma's Dutch lemma of a word, separable verbs joined ("uitgevoerd" -> "uitvoeren")."""
+    return simplemma.lemmatize(word, lang="nl").replace("_", "")
+
+
+@lru_cache(maxsize=200_000)
 def lemma_stems(word: str) -> tuple[str, ...]:
     """The stems of a Dutch word's lemma when they differ from its own: "verlaagd" -> ("verlag",).
 
@@ -119,7 +125,7 @@ def lemma_stems(word: str) -> tuple[str, ...]:
     for hyphenation in `cleaning.py`) joins them. Separable verbs come back with an
     underscore ("uit_voeren"), which is dropped. () when the lemma adds nothing.
     """
-    lemma = simplemma.lemmatize(word, lang="nl").replace("_", "")
+    lemma = _lemma(word)
     if lemma == word:
         return ()
     own = set(analyze(word))
@@ -128,8 +134,9 @@ def lemma_stems(word: str) -> tuple[str, ...]:
 
 def _inflected_stopword(word: str) -> bool:
     """Whether a word's Dutch lemma is a stopword ("deden" -> "doen") while the word itself is not."""
-    lemma = simplemma.lemmatize(fold(word), lang="nl").replace("_", "")
-    return lemma != fold(word) and not analyze(lemma)
+    word = fold(word)
+    lemma = _lemma(word)
+    return lemma != word and not analyze(lemma)
 
 
 # Symbols a text writes where a question says the word: "met 25%" answers "met hoeveel procent".
