@@ -116,9 +116,16 @@ def names_in(text: str) -> list[str]:
 
 
 def _is_list(text: str) -> bool:
-    """Several things named in a row: "A, B en C", "zoals A en B", a lead-in with a colon."""
+    """Several things named in a row: "A, B en C", "zoals A en B", a lead-in with a colon, or
+    three joined by "en" ("een sprinklerinstallatie en brandwerende muren en deuren")."""
     lowered = text.lower()
-    return text.count(",") >= 2 or ":" in text or " zoals " in lowered or ("," in text and " en " in lowered)
+    return (
+        text.count(",") >= 2
+        or ":" in text
+        or " zoals " in lowered
+        or ("," in text and " en " in lowered)
+        or lowered.count(" en ") >= 2
+    )
 
 
 _INITIALS = re.compile(r"\b(?:[A-Z]\.){1,4} ?(?:(?:de|van|der|den) )*[A-Z][a-z]+")

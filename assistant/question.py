@@ -102,7 +102,8 @@ ENGLISH_TO_DUTCH = {
 
 # Dutch separable verbs: "Wie voert Buurtkracht uit?" asks about "uitvoeren"; the
 # particle at the end joined to the verb finds "uitvoering", "uitgevoerd", "uitvoerder".
-_PARTICLES = _wordset("uit op aan af in mee toe door voor over terug bij samen vast na voort weg")
+_PARTICLES = _wordset("uit op aan af in mee toe door voor over terug bij samen vast na voort weg deel plaats")
+_PREPOSITIONS = _wordset("aan voor in op met van over tot naar bij om uit door tegen tussen")
 
 
 @dataclass(frozen=True)
@@ -326,15 +327,20 @@ def _separable_verbs(query: str) -> list[tuple[str, str]]:
         for i in range(len(tokens) - 2)
         if tokens[i] in _PARTICLES and tokens[i + 1] == "te" and tokens[i + 2].endswith("en")
     ]
-    if (
-        len(tokens) < 3 or tokens[-1] not in _PARTICLES or tokens[0].startswith("waar")
-    ):  # "Waar staat X voor?"
+    # The particle ends the clause: at the end of the question, or before a prepositional
+    # phrase ("Hoeveel draagt Nederland jaarlijks bij aan het fonds?" -> "bijdraagt").
+    ends = [len(tokens) - 1] if tokens and tokens[-1] in _PARTICLES else []
+    ends += [
+        i for i in range(2, len(tokens) - 1) if tokens[i] in _PARTICLES and tokens[i + 1] in _PREPOSITIONS
+    ]
+    if len(tokens) < 3 or not ends or tokens[0].startswith("waar"):  # "Waar staat X voor?"
         return pairs
-    middle = tokens[1:-1]
+    end = ends[0]
+    middle = tokens[1:end]
     verbs = [v for v in middle if len(v) >= 4 and v.endswith("t")] or [
         v for k, v in enumerate(middle) if len(v) >= 4 and v.endswith("en") and k > 0
     ]
-    return pairs + [(verbs[0], tokens[-1] + verbs[0])] if verbs else pairs
+    return pairs + [(verbs[0], tokens[end] + verbs[0])] if verbs else pairs
 
 
 def _dutch_renderings(query: str, language: Language) -> tuple[str, ...]:

@@ -196,6 +196,7 @@ def candidates(hits: Sequence[Hit], passage_index: Sequence[TextIndex], min_word
                 passage_index[i].words,
                 index.money,
                 passage_index[i].values | index.values,
+                initialisms=passage_index[i].initialisms | index.initialisms,
             )
             frame = f"{hit.passage.title}\n{hit.passage.section or ''}"
             doc_id, record = hit.passage.doc_id, bool(_RECORD_LINE.match(sentence))

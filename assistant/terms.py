@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import simplemma
 
+from assistant.initialisms import question_initialisms, text_initialisms
 from assistant.numbers import money_values, quantities
 from assistant.question import MONEY_WORDS, Question
 from assistant.retrieval import analyze
@@ -41,6 +42,7 @@ class Term:
     carried: bool = False  # brought in from earlier turns by the follow-up rewrite, not asked now
     values: frozenset[float] = frozenset()
     alternatives: tuple[str, ...] = ()  # other spellings that also cover it ("uitvoert" for "voert")
+    initials: str = ""  # the initials it may be written as ("drc" for "corridor"): assistant.initialisms
 
 
 _PARTICLES = _wordset("uit op aan af in mee toe door voor over terug bij samen vast na")
@@ -78,6 +80,7 @@ def salient_terms(question: Question) -> list[Term]:
     are terms by value; years stay words (they are spelled one way).
     """
     names = {w.lower() for name in question.names for w in name.split()}
+    initials = question_initialisms(question.query)
     carried = set(question.carried)
     values = question.amounts | question.counts
     terms = []
@@ -99,7 +102,15 @@ def salient_terms(question: Question) -> list[Term]:
         if question.language == "nl":  # "verlaagd" is also covered by "verlagen" (lemma_stems)
             whole += tuple(lemma_stems(fold(word)))
         terms.append(
-            Term(word, stems, bool(MONEY_WORDS.match(word)), hard, word in carried, alternatives=whole)
+            Term(
+                word,
+                stems,
+                bool(MONEY_WORDS.match(word)),
+                hard,
+                word in carried,
+                alternatives=whole,
+                initials=initials.get(fold(word), ""),
+            )  # fmt: skip
         )
     for value in sorted(values):
         terms.append(Term(f"{value:g}", (), value in question.amounts, True, False, frozenset({value})))
@@ -152,12 +163,20 @@ class TextIndex:
     money: bool
     values: frozenset[float] = frozenset()
     alternatives: tuple[str, ...] = ()  # other spellings that also cover it ("uitvoert" for "voert")
+    initialisms: frozenset[str] = frozenset()  # "drc" for "DRC" or "Delta Rhine Corridor"
 
     @classmethod
     def of(cls, text: str) -> TextIndex:
         """The index of one text; participles of separable verbs are also read without their
         "ge" ("uitgevoerd" also as "uitvoerd"), so "uitvoert" finds them by prefix."""
-        words = set(tokens(text))
+        folded = tokens(text)
+        words = set(folded)
+        # Two-word spellings of one word: "ten minste" also as "tenminste", "in zake" as "inzake".
+        words |= {
+            a + b
+            for a, b in zip(folded, folded[1:], strict=False)
+            if len(a) <= 3 and len(b) >= 4 and a.isalpha()
+        }
         words |= {
             w[:n] + w[n + 2 :]
             for w in words
@@ -169,7 +188,8 @@ class TextIndex:
         lemmas = {s for w in words for s in lemma_stems(w)}
         words |= set(tokens(spoken))
         stems = frozenset(analyze(text)) | frozenset(analyze(spoken)) | lemmas
-        return cls(stems, frozenset(words), bool(money_values(text)) or "€" in text, values)
+        money = bool(money_values(text)) or "€" in text
+        return cls(stems, frozenset(words), money, values, initialisms=text_initialisms(text))
 
     def covers(self, term: Term, prefix: int) -> bool:
         """Same stem; else the same first `prefix` letters; money words by an amount; numbers by value.
@@ -179,6 +199,8 @@ class TextIndex:
         """
         if term.values:
             return bool(term.values & self.values)
+        if term.initials and term.initials in self.initialisms:
+            return True  # "Delta Rhine Corridor" by "DRC", "DSB" by "Dutch State Business"
         for alternative in term.alternatives:
             stems = tuple(analyze(alternative))
             if stems and self.covers(Term(alternative, stems, term.money, term.hard), prefix):
