@@ -134,3 +134,55 @@ def test_inflected_forms_of_one_word_cover_each_other(question: str, text: str) 
     index = TextIndex.of(text)
     missing = [t.word for t in terms if not index.covers(t, 6)]
     assert not missing, missing
+
+
+@pytest.mark.parametrize(
+    ("question", "text"),
+    [
+        # A name asked in full, written in initials (real Kamervragen wording, ah-tk-20232024-2098).
+        (
+            "Hoeveel jaar schuift de planning van de Delta Rhine Corridor op?",
+            "Er zijn verschillende redenen waardoor de planning van de DRC vier jaar opschuift.",
+        ),
+        # Initials asked, the name written in full.
+        (
+            "Is Atradius DSB begonnen met de herbeoordeling?",
+            "Atradius Dutch State Business is begonnen met de herbeoordeling van het project.",
+        ),
+        # A separable verb whose particle stands before a prepositional phrase.
+        (
+            "Hoeveel draagt Nederland bij aan het fonds?",
+            "Nederland levert een bijdrage aan het fonds van 10 miljoen euro per jaar.",
+        ),
+        # One word written as two.
+        (
+            "Welke voorzieningen moet een opslag tenminste hebben?",
+            "Een opslag moet ten minste voorzieningen hebben.",
+        ),
+    ],
+)
+def test_other_spellings_of_a_name_or_word_cover_it(question: str, text: str) -> None:
+    terms = [t for t in salient_terms(parse_question(question)) if t.hard]
+    index = TextIndex.of(text)
+    missing = [t.word for t in terms if not index.covers(t, 6)]
+    assert not missing, missing
+
+
+@pytest.mark.parametrize(
+    ("question", "text"),
+    [
+        # Lowercase Dutch words never stand in for initials ("de", "mr").
+        ("Wat doet de Maatschappelijke Raad?", "De mr. heeft de raad gesproken over de agenda."),
+        # Initials of another name do not cover it.
+        (
+            "Hoeveel jaar schuift de planning van de Delta Rhine Corridor op?",
+            "De planning van het DRG schuift op.",
+        ),
+    ],
+)
+def test_initials_cover_only_the_same_name_in_capitals(question: str, text: str) -> None:
+    terms = [t for t in salient_terms(parse_question(question)) if t.initials]
+    index = TextIndex.of(text)
+    assert terms and not any(
+        index.covers(t, 6) and t.word in {"maatschappelijke", "delta", "rhine"} for t in terms
+    )
