@@ -103,6 +103,10 @@ ENGLISH_TO_DUTCH = {
 # Dutch separable verbs: "Wie voert Buurtkracht uit?" asks about "uitvoeren"; the
 # particle at the end joined to the verb finds "uitvoering", "uitgevoerd", "uitvoerder".
 _PARTICLES = _wordset("uit op aan af in mee toe door voor over terug bij samen vast na voort weg deel plaats")
+_FRAME_VERB = re.compile(
+    r"^\s*wat\s+(houdt|houden|hield|hielden)\b.*\bin\W*$|^\s*wat\s+(?:er\s+)?(gebeurt|gebeurde|gebeuren)\b",
+    re.IGNORECASE,
+)
 _PREPOSITIONS = _wordset("aan voor in op met van over tot naar bij om uit door tegen tussen")
 
 
@@ -380,6 +384,9 @@ def parse_question(
     asked = set(salient_words(_without_numbers(focus, quantities(focus))))
     # "hoe lang", "hoe vaak", "how often": the question's form, not its subject.
     form = {m.group(1).lower() for m in re.finditer(r"\b(?:hoe|how)\s+(\w+)", query, re.IGNORECASE)}
+    # "Wat houdt X in?", "Wat gebeurt er met X?": the question's frame, answered by what X is or
+    # what is done with it, in words of its own.
+    form |= {m.group(m.lastindex or 0).lower() for m in _FRAME_VERB.finditer(query)}
     if asked_time is not None and asked_time.mode == "history":  # "hoe is ... veranderd": the form too
         form |= {w.lower() for w in re.findall(r"\w+", query) if CHANGE_VERB.fullmatch(w)}
     terms = [t for t in salient_words(words_only) if t not in form]

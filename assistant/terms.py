@@ -52,6 +52,8 @@ _SOFT_WORDS = _wordset(
     regeling regelingen programma project projecten initiatief fonds brief kamerbrief nota document
     krijgt krijgen kreeg kregen ontvangt ontvangen ontving geeft geven gaf
     bedoeld bestemd gericht
+    zogenoemde zogenaamde zogeheten binnen buiten gedurende tijdens vanaf sinds vooral eerst precies
+    ongeveer momenteel inmiddels
     """
 )
 # (The last line: the frame of a purpose question, "Voor wie is X bedoeld/bestemd/gericht?",
@@ -80,6 +82,11 @@ def salient_terms(question: Question) -> list[Term]:
     are terms by value; years stay words (they are spelled one way).
     """
     names = {w.lower() for name in question.names for w in name.split()}
+    # An English name word ("Social Council") is soft when the question names something else the
+    # Dutch text must contain ("Maatschappelijke Raad"); otherwise it is all there is to check.
+    english_names = {w for w in names if question.language == "en" and _english_word(w)}
+    if english_names and all(w.isdigit() for w in names - english_names):
+        english_names = set()
     initials = question_initialisms(question.query)
     carried = set(question.carried)
     values = question.amounts | question.counts
@@ -92,7 +99,11 @@ def salient_terms(question: Question) -> list[Term]:
         stems = tuple(analyze(word))
         if not stems or (question.language == "nl" and _inflected_stopword(word)):
             continue  # "deden", "kregen": forms of a word the index treats as a stopword
-        hard = question.language == "nl" or word in names or any(c.isdigit() for c in word)
+        hard = (
+            question.language == "nl"
+            or (word in names and word not in english_names)
+            or any(c.isdigit() for c in word)
+        )
         # "Welke regeling ontvangt 1,5 miljoen?", "Welke organisatie voert X uit?": the sentence
         # names the regeling or organisation rather than saying the word. Kind nouns ("de
         # regeling") and light verbs ("krijgt", "ontvangt") count when found, never against.
@@ -119,6 +130,13 @@ def salient_terms(question: Question) -> list[Term]:
         if stems and not any(t.stems[:1] == stems[:1] for t in terms if t.stems):
             terms.append(Term(word, stems, bool(MONEY_WORDS.match(word)), False))
     return terms
+
+
+def _english_word(word: str) -> bool:
+    """Whether a word of an English question's name is English rather than a name the Dutch text
+    spells the same: "Social Council", "the Netherlands" are not written so in Dutch documents;
+    "Buurtkracht", "Jemen", "DSB" are (simplemma's English and Dutch lexicons decide)."""
+    return simplemma.is_known(word, lang="en") and not simplemma.is_known(word, lang="nl")
 
 
 @lru_cache(maxsize=200_000)

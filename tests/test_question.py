@@ -186,3 +186,37 @@ def test_initials_cover_only_the_same_name_in_capitals(question: str, text: str)
     assert terms and not any(
         index.covers(t, 6) and t.word in {"maatschappelijke", "delta", "rhine"} for t in terms
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "frame"),
+    [
+        (
+            "Wat houden de zogenoemde integrale middelen binnen de SPUK in?",
+            {"houden", "zogenoemde", "binnen"},
+        ),
+        ("Wat gebeurt er met de methodes die zijn uitgeprobeerd?", {"gebeurt"}),
+        ("Wanneer is de Kamer voor het eerst geïnformeerd?", {"eerst"}),
+    ],
+)
+def test_the_frame_of_a_question_is_not_what_a_sentence_must_say(question: str, frame: set[str]) -> None:
+    hard = {t.word for t in salient_terms(parse_question(question)) if t.hard}
+    assert not hard & frame, hard & frame
+    assert hard  # the subject stays
+
+
+def test_english_name_words_are_soft_only_beside_a_dutch_name() -> None:
+    beside = {
+        t.word: t.hard
+        for t in salient_terms(
+            parse_question("How many members does the Social Council (Maatschappelijke Raad) have?")
+        )
+    }
+    assert beside["maatschappelijke"] and beside["raad"]
+    assert not beside["social"] and not beside["council"]
+    # Without a Dutch name the English name is all there is to check: it stays hard.
+    alone = {
+        t.word: t.hard
+        for t in salient_terms(parse_question("What is the minimum wage in the Netherlands in 2025?"))
+    }
+    assert alone["netherlands"]
