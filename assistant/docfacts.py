@@ -36,6 +36,9 @@ _DATE = (
     rf"\b(?:gedateerd|dated)\b|\b(?:datum|date)\s+(?:\w+\s+){{0,3}}{_KIND}\b"
     r"|\bwanneer is de \w*brief (?:verstuurd|gestuurd|geschreven|verzonden)\b"
 )
+# A document named by what it says ("de brief waarin de minister ...", "the letter that explains"):
+# one the text refers to, whose date the sentences give, not the indexed document's own date.
+_DESCRIBED = re.compile(rf"\b{_KIND}\s+(?:waarin|waarmee|waarop|waarbij|die|dat|in which|that|which)\b", re.I)
 _ASKED: list[tuple[DocumentFact, re.Pattern[str]]] = [
     ("kamerstuk", re.compile(r"\bkamerstuk\w*|\b(?:document|paper) number\b", re.I)),
     ("signer", re.compile(_SIGNER, re.I)),
@@ -53,12 +56,17 @@ def asked_document_fact(question: Question) -> DocumentFact | None:
     text = question.query
     if len(question.parts) > 1:
         return None  # "Welke datum staat op de brief, en ...": the sentence answerer handles both parts
+    found: list[tuple[int, DocumentFact]] = []
     for fact, pattern in _ASKED:
-        if pattern.search(text) and (fact != "date" or _DOCUMENT.search(text)):
-            if fact in ("recipient", "sender") and not _DOCUMENT.search(text):
-                continue
-            return fact
-    return None
+        match = pattern.search(text)
+        if match is None or (fact != "kamerstuk" and fact != "signer" and not _DOCUMENT.search(text)):
+            continue
+        if fact == "date" and _DESCRIBED.search(text):
+            continue  # "de brief waarin de minister ...": a letter the text refers to, not this one
+        found.append((match.start(), fact))
+    # The fact asked is the one the question opens with: "Aan wie is de nota over het ondertekenen
+    # van de brief gericht?" asks for the recipient; "ondertekenen" names the nota's subject.
+    return min(found)[1] if found else None
 
 
 def _lines(passage: Passage) -> list[tuple[int, int]]:
@@ -104,7 +112,7 @@ def _match(
         return a, b
     elif (
         fact == "recipient"
-        and re.match(r"Aan (?:de|het|mevrouw|de heer)\b", line)
+        and re.match(r"Aan (?:de|het|mevrouw|de heer)\b|Aan [A-Z]", line)
         or fact == "sender"
         and re.match(r"(?:BRIEF VAN|Brief van|Van:?)\s", line)
     ):
@@ -116,6 +124,23 @@ def _match(
     return None
 
 
+def _named_first(question: Question, hits: Sequence[Hit]) -> list[str]:
+    """The hits' doc_ids in rank order; when some are of the kind the question names first, only
+    those ("Aan wie is de nota over ... de Kamerbrief gericht?": the nota, never the letter's
+    addressee; "Wie heeft de nota ondertekend?" is not answered by the letter's signature)."""
+    ranked = list(dict.fromkeys(h.passage.doc_id for h in hits))
+    match = _DOCUMENT.search(question.query)
+    if match is None:
+        return ranked
+    kind = match.group(0).lower()
+    named = {
+        h.passage.doc_id
+        for h in hits
+        if kind in h.passage.doc_type.lower() or kind in h.passage.title.lower().split()[:1]
+    }
+    return [d for d in ranked if d in named] or ranked
+
+
 def answer_document_fact(
     question: Question, fact: DocumentFact, hits: Sequence[Hit], passages_of: dict[str, list[Passage]]
 ) -> Answer | None:
@@ -124,7 +149,7 @@ def answer_document_fact(
     `passages_of` maps doc_id to all passages of that document. None when no
     retrieved document states the fact in a line (the caller answers normally).
     """
-    for doc_id in dict.fromkeys(h.passage.doc_id for h in hits):
+    for doc_id in _named_first(question, hits):
         found = find_line(fact, passages_of.get(doc_id, []))
         if found is None:
             continue

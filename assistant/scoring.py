@@ -151,9 +151,21 @@ _ABOUT_RECORD = re.compile(
 
 
 _WEB_ADDRESS = re.compile(r"https?://|\bwww\.", re.IGNORECASE)
+# A footnote that cites a source without a web address: "1 NRC, 16 april 2024, «Reisorganisatie
+# Corendon blijft ...»" (footnote number, publisher, date): where something was said, not a fact.
+_SOURCE_REFERENCE = re.compile(
+    r"^\W*\d{1,3}\s+[A-Z][\w&.'’ -]{0,40},\s+\d{1,2}\s+(?:januari|februari|maart|april|mei|juni|juli"
+    r"|augustus|september|oktober|november|december)\s+\d{4}\b"
+)
 _ABOUT_WEB = re.compile(r"web\w*|\bsite\b|\burl\b|\blink\b|internet|online|\bbron\b|source", re.IGNORECASE)
 # A sentence that ends in a question mark (before closing quotes, brackets or a footnote number).
 _INTERROGATIVE_END = re.compile(r"\?[\s\"'»”’)\]\d]*$")
+
+
+def is_source_reference(sentence: str) -> bool:
+    """Whether a sentence says where something was published rather than stating a fact: it
+    holds a web address, or it is a footnote "1 NRC, 16 april 2024, «…»" (number, source, date)."""
+    return bool(_WEB_ADDRESS.search(sentence) or _SOURCE_REFERENCE.match(sentence))
 
 
 @dataclass(frozen=True)
@@ -200,7 +212,7 @@ def candidates(hits: Sequence[Hit], passage_index: Sequence[TextIndex], min_word
             )
             frame = f"{hit.passage.title}\n{hit.passage.section or ''}"
             doc_id, record = hit.passage.doc_id, bool(_RECORD_LINE.match(sentence))
-            web = bool(_WEB_ADDRESS.search(sentence))
+            web = is_source_reference(sentence)
             found.append(
                 Candidate(i, a, b, sentence, index, local, around, local_text, frame, doc_id, record, web)
             )

@@ -332,6 +332,45 @@ def test_document_facts_are_quoted_from_letterhead_and_signature(
     assert_citations_check_out(answer)
 
 
+def test_a_document_fact_comes_from_the_kind_of_document_the_question_names(assistant: Assistant) -> None:
+    # "ondertekenen" is the nota's subject, "aan wie ... gericht" what is asked; the nota is
+    # addressed to the minister, the letter to the Speaker.
+    answer = assistant.ask("Aan wie is de nota over het ondertekenen van de Kamerbrief gericht?")
+    assert not answer.refused, answer.text
+    assert answer.citations[0].passage.doc_id == "nota-agenda-vws-kamerbrief-2024"
+    assert "Minister van SZW" in answer.citations[0].quote
+    # The nota bears no signature: the letter's signature never answers for it.
+    unsigned = assistant.ask("Wie heeft de nota ondertekend?")
+    assert all("Nobel" not in c.quote for c in unsigned.citations), unsigned.text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reference"),
+    [
+        (
+            "1 NRC, 16 april 2024, «Reisorganisatie Corendon blijft Russische toeristen naar de zon vliegen»",
+            True,
+        ),
+        ("2 Zie https://www.rijksoverheid.nl/documenten voor de brief.", True),
+        ("10 gemeenten, 3 mei 2024 gestart met de aanpak.", False),
+        ("In 2024 bedraagt de bijdrage 10 miljoen euro per jaar.", False),
+    ],
+)
+def test_source_references_are_told_apart_from_facts(sentence: str, reference: bool) -> None:
+    from assistant.scoring import is_source_reference
+
+    assert is_source_reference(sentence) is reference
+
+
+def test_the_date_of_a_letter_described_by_its_content_is_not_the_documents_own_date() -> None:
+    from assistant.docfacts import asked_document_fact
+    from assistant.question import parse_question
+
+    assert asked_document_fact(parse_question("Op welke datum is de Kamerbrief gedateerd?")) == "date"
+    described = parse_question("Van welke datum is de brief waarin de minister haar indruk over de NZa gaf?")
+    assert asked_document_fact(described) is None
+
+
 @pytest.mark.parametrize("opener", ["Daarom", "Dit", "Zij", "Hiermee"])
 def test_a_quote_that_points_back_brings_the_sentence_it_points_to(opener: str) -> None:
     from assistant.sentences import with_context
