@@ -116,7 +116,9 @@ class ExtractiveAnswerer:
             )
         if not hits:
             return Assessment(q.language, parts, best_dense, [[] for _ in parts], "no passages")
-        passage_index = [TextIndex.of(h.passage.embedding_text()) for h in hits]
+        # An answer in Kamervragen is about the member's question it answers (qa_pairs): its
+        # words count as the passage's subject, never as quotable text.
+        passage_index = [TextIndex.of(f"{h.passage.embedding_text()}\n{h.asked}") for h in hits]
         found = candidates(hits, passage_index, self.settings.answer_min_words)
         similarities = self._similarities([p.text for p in q.parts], [c.text for c in found])
         blocked: set[int] = set()

@@ -128,6 +128,7 @@ def _is_list(text: str) -> bool:
     )
 
 
+_YES_NO = re.compile(r"\W*(?:ja|nee|neen|yes|no)\b\s*[,.;:]", re.IGNORECASE)
 _INITIALS = re.compile(r"\b(?:[A-Z]\.){1,4} ?(?:(?:de|van|der|den) )*[A-Z][a-z]+")
 
 
@@ -172,7 +173,9 @@ def type_bonus(qtype: QuestionType, sentence: str, known: frozenset[str], part: 
         return 1.0 if re.search(rf"\(\s*{re.escape(word)}\s*\)|\b{re.escape(word)}\s*\(", sentence) else 0.0
     if qtype == "why":
         return 1.0 if REASON.search(sentence) else 0.0
-    if qtype in ("what", "yesno"):
+    if qtype == "yesno":  # "Ja, ADSB en de Staat zijn bezig met ...": the answer says it outright
+        return 1.0 if _YES_NO.match(sentence) else 0.0
+    if qtype == "what":
         return 0.0
     names = {fold(n) for n in names_in(sentence)} - known
     orgs = (set(tokens(sentence)) & _ORG_WORDS) - known

@@ -23,6 +23,9 @@ from dataclasses import replace
 from assistant.types import Hit, Passage
 
 _QUESTION_HEAD = re.compile(r"^(?:vraag|question)\s+(\d+)\s*$", re.IGNORECASE)
+_QUESTIONS_HEAD = re.compile(
+    r"^(?:vra(?:ag|gen)|questions?)\s+(\d+(?:\s*(?:,|en|and|t/m|-|–)\s*\d+)*)\s*$", re.IGNORECASE
+)
 _ANSWER_HEAD = re.compile(r"^(?:antwoord|answer)s?\s+(\d+(?:\s*(?:,|en|and|t/m|-|–)\s*\d+)*)", re.IGNORECASE)
 _ANSWER_LINE = re.compile(
     r"^\s*(?:antwoord|answer)s?\s+(\d+(?:\s*(?:,|en|and|t/m|-|–)\s*\d+)*)\s*$", re.IGNORECASE | re.MULTILINE
@@ -37,6 +40,12 @@ def _numbers(spec: str) -> set[int]:
         if high - low <= 50:
             return set(range(low, high + 1))
     return set(values)
+
+
+def _question_numbers(passage: Passage) -> set[int]:
+    """The question numbers of a question paragraph: "Vraag 3" -> {3}, "Vraag 2 en 3" -> {2, 3}."""
+    match = _QUESTIONS_HEAD.match((passage.section or "").strip())
+    return _numbers(match.group(1)) if match else set()
 
 
 def question_number(passage: Passage) -> int | None:
@@ -57,12 +66,15 @@ class AnswerMap:
         for p in passages:
             by_doc[p.doc_id].append(p)
         self._answers: dict[tuple[str, int], Passage] = {}
+        self._questions: dict[tuple[str, int], list[str]] = defaultdict(list)
         for doc_id, doc_passages in by_doc.items():
             doc_passages.sort(key=lambda p: p.chunk_index)
             for p in doc_passages:
                 covered = self._covered(p)
                 for n in covered:
                     self._answers.setdefault((doc_id, n), p)
+                for n in _question_numbers(p):
+                    self._questions[(doc_id, n)].append(p.text)
 
     @staticmethod
     def _covered(p: Passage) -> set[int]:
@@ -78,6 +90,11 @@ class AnswerMap:
         """The answer passage of question paragraph `passage`, or None (not a question, no answer)."""
         n = question_number(passage)
         return None if n is None else self._answers.get((passage.doc_id, n))
+
+    def asked(self, passage: Passage) -> str:
+        """The text of the question paragraph(s) that `passage` answers ("" when it answers none)."""
+        numbers = sorted(self._covered(passage))
+        return "\n".join(t for n in numbers for t in self._questions.get((passage.doc_id, n), []))
 
     def pair(self, hits: Sequence[Hit]) -> list[Hit]:
         """The hits with every question paragraph replaced by its answer, in the same place.
@@ -96,5 +113,6 @@ class AnswerMap:
                 h = replace(h, passage=answer)
             if h.passage.id not in seen:
                 seen.add(h.passage.id)
-                out.append(h)
+                asked = self.asked(h.passage)
+                out.append(replace(h, asked=asked) if asked else h)
         return out

@@ -153,6 +153,9 @@ class Hit:
     keyword_score: float | None = None  # BM25 score, when the keyword ranker found it
     dense_rank: int | None = None  # 1-based
     keyword_rank: int | None = None  # 1-based
+    # In a question-and-answer document (Kamervragen): the member's question(s) this passage
+    # answers. What the passage is about, for the answerer's term coverage; never quoted.
+    asked: str = ""
 
 
 @dataclass(frozen=True)

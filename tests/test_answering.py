@@ -155,6 +155,13 @@ def test_type_bonus_prefers_the_fact_that_was_asked_for() -> None:
     assert type_bonus("date", "De Agenda loopt tot eind 2025.", known, "Tot wanneer loopt de Agenda?") == 1
     # An enumeration is not answered by repeating its count.
     assert type_bonus("which", du, known, "Welke 7 gemeenten kregen een bijdrage?") == 0
+    # A yes/no question is answered outright by "Ja, ..." or "Nee, ..." (Kamervragen answers).
+    yes = "Ja, ADSB en de Staat zijn momenteel bezig met de herbeoordeling van de ekv voor dit project."
+    assert type_bonus("yesno", yes, known, "Is Atradius DSB begonnen met de herbeoordeling?") == 1
+    assert type_bonus("yesno", "Janssen is begonnen.", known, "Is Janssen begonnen?") == 0
+    # Three things joined by "en" are a list.
+    kit = "Een opslagplaats moet tenminste een sprinklerinstallatie en brandwerende muren en deuren hebben."
+    assert type_bonus("which", kit, known, "Welke voorzieningen moet een opslagplaats hebben?") == 1
 
 
 def test_text_chunks_cut_after_markers_and_join_back() -> None:

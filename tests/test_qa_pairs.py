@@ -66,6 +66,16 @@ def test_a_question_hit_gives_its_place_to_its_answer_and_no_passage_appears_twi
     assert paired[0].score == 1.0  # the question's rank and score, the answer's text
 
 
+def test_an_answer_hit_carries_the_members_questions_it_answers() -> None:
+    answers = AnswerMap(DOC)
+    paired = {h.passage.id: h.asked for h in answers.pair(hits(5, 2, 0))}
+    assert paired["kv-5"] == "Hoeveel gemeenten doen mee?\nWanneer start de regeling?"
+    assert paired["kv-2"] == "Bent u bekend met het bericht?"
+    assert paired["kv-0"] == ""  # the record line answers no question
+    # The continuation of an answer, and an answer heading inside running text, know theirs too.
+    assert "Wat kost het?" in answers.asked(DOC[7])
+
+
 def test_answers_stay_within_their_own_document() -> None:
     other = [passage(1, "Vraag 1", "Een vraag?", doc="b"), passage(2, "Antwoord 1", "Antwoord B.", doc="b")]
     answers = AnswerMap(DOC + other)
