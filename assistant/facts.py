@@ -128,6 +128,8 @@ def _is_list(text: str) -> bool:
     )
 
 
+# The addressee of a Kamerbrief or Kamervragen answer: "ik kan ... niet met uw Kamer delen".
+_ADDRESSEE = re.compile(r"\b(?:uw|your)\s+(?:Kamer|House)\b")
 _YES_NO = re.compile(r"\W*(?:ja|nee|neen|yes|no)\b\s*[,.;:]", re.IGNORECASE)
 _INITIALS = re.compile(r"\b(?:[A-Z]\.){1,4} ?(?:(?:de|van|der|den) )*[A-Z][a-z]+")
 
@@ -177,8 +179,9 @@ def type_bonus(qtype: QuestionType, sentence: str, known: frozenset[str], part: 
         return 1.0 if _YES_NO.match(sentence) else 0.0
     if qtype == "what":
         return 0.0
-    names = {fold(n) for n in names_in(sentence)} - known
-    orgs = (set(tokens(sentence)) & _ORG_WORDS) - known
+    named = _ADDRESSEE.sub(" ", sentence)  # "uw Kamer" is who a letter speaks to, not an answer
+    names = {fold(n) for n in names_in(named)} - known
+    orgs = (set(tokens(named)) & _ORG_WORDS) - known
     if qtype == "who":
         return who_bonus(sentence, names, orgs, part)
     noun = enumerated_noun(part)

@@ -150,6 +150,9 @@ _ABOUT_RECORD = re.compile(
 )
 
 
+_PLACING_WORDS = _wordset(
+    "eerste tweede derde vierde laatste nieuwe nieuw first second third fourth last new"
+)
 _WEB_ADDRESS = re.compile(r"https?://|\bwww\.", re.IGNORECASE)
 # A footnote that cites a source without a web address: "1 NRC, 16 april 2024, «Reisorganisatie
 # Corendon blijft ...»" (footnote number, publisher, date): where something was said, not a fact.
@@ -352,7 +355,8 @@ def assess(
     query_stems = set(analyze(question.query))
     common = {w for w in set().union(*(p.words for p in passage_index)) if _in_most(w, passage_index)}
     subjects = Subjects.of(question, hits)
-    subject = [t for t in terms if not t.money and not t.values]
+    # Ordinals and "new" place a thing, they do not say what it is ("the first congress").
+    subject = [t for t in terms if not t.money and not t.values and fold(t.word) not in _PLACING_WORDS]
     eligible: list[list[ScoredSentence]] = [[] for _ in question.parts]
     about_record = bool(_ABOUT_RECORD.search(question.query))
     about_web = bool(_ABOUT_WEB.search(question.query))

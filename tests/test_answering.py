@@ -159,6 +159,11 @@ def test_type_bonus_prefers_the_fact_that_was_asked_for() -> None:
     yes = "Ja, ADSB en de Staat zijn momenteel bezig met de herbeoordeling van de ekv voor dit project."
     assert type_bonus("yesno", yes, known, "Is Atradius DSB begonnen met de herbeoordeling?") == 1
     assert type_bonus("yesno", "Janssen is begonnen.", known, "Is Janssen begonnen?") == 0
+    # "uw Kamer" is the letter's addressee, not the organisation a "welke instantie" question asks for.
+    privacy = "In verband met de privacy van de jongeren kan ik de informatie niet met uw Kamer delen."
+    agency = "De jongeren worden dan begeleid door de Raad voor de Kinderbescherming."
+    asked = "Welke instantie zou de jongeren begeleiden?"
+    assert type_bonus("who", privacy, known, asked) < 0.8 <= type_bonus("who", agency, known, asked)
     # Three things joined by "en" are a list.
     kit = "Een opslagplaats moet tenminste een sprinklerinstallatie en brandwerende muren en deuren hebben."
     assert type_bonus("which", kit, known, "Welke voorzieningen moet een opslagplaats hebben?") == 1
