@@ -11,7 +11,11 @@ another sum or another named scheme is not an answer to this question.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+import simplemma
+
+from assistant.conversation import STOP_WORDS
 from assistant.numbers import money_values, quantities, word_value, years
 from assistant.question import (
     QuestionType,
@@ -110,9 +114,29 @@ def date_bonus(part: str, sentence: str) -> float:
 
 
 def names_in(text: str) -> list[str]:
-    """Capitalised words that are not the first word, abbreviations and initials."""
+    """Capitalised words, abbreviations and initials. The first word counts only when it is no
+    Dutch word (its capital may be the sentence's): "Gupta heeft ..." names Gupta, "Daarnaast"
+    names nothing (simplemma's Dutch lexicon decides)."""
     found = [t.rstrip(".-") for t in re.findall(r"[\w][\w'’&.-]*", text)]
-    return [t for i, t in enumerate(found) if (i > 0 and t[0].isupper()) or sum(c.isupper() for c in t) >= 2]
+    return [
+        t
+        for i, t in enumerate(found)
+        if (t[0].isupper() and (i > 0 or _unknown_word(t))) or sum(c.isupper() for c in t) >= 2
+    ]
+
+
+# Sentence openers simplemma's lexicon lacks: pronominal adverbs ("Daarnaast", "Hierdoor",
+# "Waarbij", "Erna") and a few connectives.
+_OPENER = re.compile(r"(?:daar|hier|waar|er)\w+|vervolgens|kortom|eveneens|derhalve|desalniettemin|tevens")
+
+
+@lru_cache(maxsize=50_000)
+def _unknown_word(word: str) -> bool:
+    """Whether a capitalised first word is no Dutch word, so its capital marks a name."""
+    low = word.lower()
+    if not word.isalpha() or len(word) <= 2 or _OPENER.fullmatch(low) or low in STOP_WORDS:
+        return False
+    return not simplemma.is_known(low, lang="nl")
 
 
 def _is_list(text: str) -> bool:
@@ -191,7 +215,29 @@ def type_bonus(qtype: QuestionType, sentence: str, known: frozenset[str], part: 
             sentence.count(",") >= 2 or ":" in sentence or " zoals " in sentence.lower() or len(names) >= 2
         )
         return 1.0 if has_noun and enumerates else 0.0
-    return 1.0 if _is_list(sentence) or names else (0.5 if orgs else 0.0)
+    if _is_list(sentence) or names or _measure_of(part, sentence):
+        return 1.0
+    return 0.5 if orgs else 0.0
+
+
+_WHICH_NOUN = re.compile(r"\b(?:welke|welk|which)\s+(\w+)(?:\s+(\w+))?", re.IGNORECASE)
+
+
+def _measure_of(part: str, sentence: str) -> bool:
+    """Whether the sentence gives a value for the thing a "welke" question names: "Welke minimale
+    afstandseis geldt?" is answered by "... een minimale afstandeis van 8 meter" (the noun, or an
+    adjective before it, by its first six letters, then a quantity within a few words)."""
+    match = _WHICH_NOUN.search(part)
+    if match is None:
+        return False
+    for noun in filter(None, match.groups()):
+        start = fold(noun)[:6]
+        if len(start) < 4:
+            continue
+        for word in re.finditer(r"\w+", sentence):
+            if fold(word.group()).startswith(start) and has_quantity(sentence[word.end() : word.end() + 40]):
+                return True
+    return False
 
 
 # "door wie", "wie voert uit": the text names the doer after "door" or "ligt bij".

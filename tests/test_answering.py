@@ -164,6 +164,16 @@ def test_type_bonus_prefers_the_fact_that_was_asked_for() -> None:
     agency = "De jongeren worden dan begeleid door de Raad voor de Kinderbescherming."
     asked = "Welke instantie zou de jongeren begeleiden?"
     assert type_bonus("who", privacy, known, asked) < 0.8 <= type_bonus("who", agency, known, asked)
+    # A name may open the sentence; a pronominal adverb there is no name.
+    gupta = "Gupta heeft in 2015 in opdracht van mijn ambtsvoorganger een analyse uitgevoerd."
+    assert type_bonus("which", gupta, known, "Welk bureau analyseerde in 2015 de haalbaarheid?") == 1
+    assert (
+        type_bonus("which", "Daarnaast is een analyse uitgevoerd.", known, "Welk bureau analyseerde dit?")
+        == 0
+    )
+    # "Welke minimale afstandseis" is answered by the measure given for it.
+    measure = "Daarnaast geldt een minimale afstandeis van 8 meter."
+    assert type_bonus("which", measure, known, "Welke minimale afstandseis geldt voor een opslagplaats?") == 1
     # Three things joined by "en" are a list.
     kit = "Een opslagplaats moet tenminste een sprinklerinstallatie en brandwerende muren en deuren hebben."
     assert type_bonus("which", kit, known, "Welke voorzieningen moet een opslagplaats hebben?") == 1
