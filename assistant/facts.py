@@ -52,6 +52,14 @@ _DATE_WORDS = _wordset(
     medio kwartaal summer spring autumn
     """
 )
+# Times a letter to parliament gives without a year: "voor het zomerreces", "na de zomer",
+# "dit najaar", "begin volgend jaar" (dated by the letter itself).
+_RELATIVE_TIME = re.compile(
+    r"\b(?:zomer|kerst|herfst|voorjaars?|krokus|mei)reces\b"
+    r"|\b(?:dit|deze|volgend|volgende|komend|komende)\s+(?:jaar|voorjaar|najaar|zomer|winter|kwartaal|maand)\b"
+    r"|\b(?:voor|na|tijdens|in)\s+(?:de|het)\s+(?:zomer|winter|voorjaar|najaar)\b",
+    re.IGNORECASE,
+)
 _ORG_WORDS = _wordset(
     """
     ministerie ministeries minister staatssecretaris kabinet gemeente gemeenten raad kamer commissie
@@ -102,7 +110,7 @@ def date_bonus(part: str, sentence: str) -> float:
     asked = part.lower()
     words = set(tokens(sentence))
     day = bool(_DAY_MONTH.search(sentence))
-    month = bool(words & _DATE_WORDS)
+    month = bool(words & _DATE_WORDS) or bool(_RELATIVE_TIME.search(sentence))
     year = bool(_YEAR.search(sentence))
     if not (day or month or year):
         return 0.0

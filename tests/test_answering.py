@@ -153,6 +153,10 @@ def test_type_bonus_prefers_the_fact_that_was_asked_for() -> None:
         "date", "In 2024.", known, "Op welke datum?"
     )
     assert type_bonus("date", "De Agenda loopt tot eind 2025.", known, "Tot wanneer loopt de Agenda?") == 1
+    # A letter to parliament dates by its recess or season: "voor het zomerreces", "na de zomer".
+    recess = "Uw Kamer wordt hier voor het zomerreces over geïnformeerd."
+    assert type_bonus("date", recess, known, "Wanneer wordt de Kamer geïnformeerd?") == 1
+    assert type_bonus("date", "Uw Kamer wordt hierover geïnformeerd.", known, "Wanneer?") == 0
     # An enumeration is not answered by repeating its count.
     assert type_bonus("which", du, known, "Welke 7 gemeenten kregen een bijdrage?") == 0
     # A yes/no question is answered outright by "Ja, ..." or "Nee, ..." (Kamervragen answers).
