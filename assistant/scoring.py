@@ -30,6 +30,14 @@ from assistant.facts import amount_match, count_match, requires_fact, type_bonus
 from assistant.numbers import years
 from assistant.question import Question, QuestionPart, enumerated_noun
 from assistant.retrieval import analyze
+from assistant.sentence_kinds import (
+    PLACING_WORDS,
+    asks_about_record,
+    asks_about_source,
+    is_question_sentence,
+    is_record_line,
+    is_source_reference,
+)
 from assistant.sentences import fold, one_line, split_sentences, tokens
 from assistant.terms import TextIndex, coverage, salient_terms, term_weights
 from assistant.types import Hit
@@ -134,43 +142,6 @@ class EmbeddingCache:
             return np.stack([self._vectors[(queries, t)] for t in texts])
 
 
-# The record lines of Kamervragen: who asked, to whom and when ("Vragen van het lid X aan de
-# Minister … (ingezonden 2 juli 2024)"), who answered and when ("Antwoord van Minister Y
-# (ontvangen 13 juni 2024)"). They describe the document, not its subject: quoted only for a
-# question about the questions themselves (the document-fact answers handle date and sender).
-_RECORD_LINE = re.compile(
-    r"^\W*(?:Vragen van (?:het |de )?(?:lid|leden)\b.*\(ingezonden [^)]*\)"
-    r"|(?:Antwoord|Mededeling) van .*\(ontvangen [^)]*\))",
-    re.DOTALL,
-)
-_ABOUT_RECORD = re.compile(
-    r"\b(?:kamer)?vra(?:ag|gen)\b|ingezonden|kamerle(?:den|d)|\blid\b|\bleden\b|beantwoord|antwoord"
-    r"|\basked\b|\bquestions?\b|submitted|answered",
-    re.IGNORECASE,
-)
-
-
-_PLACING_WORDS = _wordset(
-    "eerste tweede derde vierde laatste nieuwe nieuw first second third fourth last new"
-)
-_WEB_ADDRESS = re.compile(r"https?://|\bwww\.", re.IGNORECASE)
-# A footnote that cites a source without a web address: "1 NRC, 16 april 2024, «Reisorganisatie
-# Corendon blijft ...»" (footnote number, publisher, date): where something was said, not a fact.
-_SOURCE_REFERENCE = re.compile(
-    r"^\W*\d{1,3}\s+[A-Z][\w&.'’ -]{0,40},\s+\d{1,2}\s+(?:januari|februari|maart|april|mei|juni|juli"
-    r"|augustus|september|oktober|november|december)\s+\d{4}\b"
-)
-_ABOUT_WEB = re.compile(r"web\w*|\bsite\b|\burl\b|\blink\b|internet|online|\bbron\b|source", re.IGNORECASE)
-# A sentence that ends in a question mark (before closing quotes, brackets or a footnote number).
-_INTERROGATIVE_END = re.compile(r"\?[\s\"'»”’)\]\d]*$")
-
-
-def is_source_reference(sentence: str) -> bool:
-    """Whether a sentence says where something was published rather than stating a fact: it
-    holds a web address, or it is a footnote "1 NRC, 16 april 2024, «…»" (number, source, date)."""
-    return bool(_WEB_ADDRESS.search(sentence) or _SOURCE_REFERENCE.match(sentence))
-
-
 @dataclass(frozen=True)
 class Candidate:
     """A sentence of a retrieved passage, with what every question part's scoring needs."""
@@ -185,7 +156,7 @@ class Candidate:
     local_text: str  # the same as text, for the subject and year checks
     frame: str  # title and section heading
     doc_id: str
-    record: bool = False  # a Kamervragen record line (who asked/answered, when): see _RECORD_LINE
+    record: bool = False  # a Kamervragen record line (who asked/answered, when): see assistant.sentence_kinds
     web: bool = False  # holds a web address: a source reference ("1 NRC, 1 maart 2024, «…», https://…")
 
 
@@ -199,7 +170,7 @@ def candidates(hits: Sequence[Hit], passage_index: Sequence[TextIndex], min_word
             words = text[a:b].split()
             if len(words) < min_words or sum(sum(c.isalpha() for c in w) >= 3 for w in words) < 2:
                 continue  # headings, "Nr. 32", "36 600 XV": nothing to quote
-            if _INTERROGATIVE_END.search(text[a:b]):
+            if is_question_sentence(text[a:b]):
                 continue  # a question states nothing (a member's question in Kamervragen)
             sentence = one_line(text[a:b])
             index = TextIndex.of(sentence)
@@ -214,7 +185,7 @@ def candidates(hits: Sequence[Hit], passage_index: Sequence[TextIndex], min_word
                 initialisms=passage_index[i].initialisms | index.initialisms,
             )
             frame = f"{hit.passage.title}\n{hit.passage.section or ''}"
-            doc_id, record = hit.passage.doc_id, bool(_RECORD_LINE.match(sentence))
+            doc_id, record = hit.passage.doc_id, is_record_line(sentence)
             web = is_source_reference(sentence)
             found.append(
                 Candidate(i, a, b, sentence, index, local, around, local_text, frame, doc_id, record, web)
@@ -356,10 +327,10 @@ def assess(
     common = {w for w in set().union(*(p.words for p in passage_index)) if _in_most(w, passage_index)}
     subjects = Subjects.of(question, hits)
     # Ordinals and "new" place a thing, they do not say what it is ("the first congress").
-    subject = [t for t in terms if not t.money and not t.values and fold(t.word) not in _PLACING_WORDS]
+    subject = [t for t in terms if not t.money and not t.values and fold(t.word) not in PLACING_WORDS]
     eligible: list[list[ScoredSentence]] = [[] for _ in question.parts]
-    about_record = bool(_ABOUT_RECORD.search(question.query))
-    about_web = bool(_ABOUT_WEB.search(question.query))
+    about_record = asks_about_record(question.query)
+    about_web = asks_about_source(question.query)
     for k, c in enumerate(found):
         if c.record and not about_record:
             continue  # who asked and when is not what the questions were about

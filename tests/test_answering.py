@@ -383,7 +383,7 @@ def test_a_document_fact_comes_from_the_kind_of_document_the_question_names(assi
     ],
 )
 def test_source_references_are_told_apart_from_facts(sentence: str, reference: bool) -> None:
-    from assistant.scoring import is_source_reference
+    from assistant.sentence_kinds import is_source_reference
 
     assert is_source_reference(sentence) is reference
 
