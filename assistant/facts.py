@@ -162,6 +162,7 @@ def _is_list(text: str) -> bool:
 
 # The addressee of a Kamerbrief or Kamervragen answer: "ik kan ... niet met uw Kamer delen".
 _ADDRESSEE = re.compile(r"\b(?:uw|your)\s+(?:Kamer|House)\b")
+_CONCLUSION = re.compile(r"\b(?:dus|derhalve|daarmee)\b", re.IGNORECASE)
 _YES_NO = re.compile(r"\W*(?:ja|nee|neen|yes|no)\b\s*[,.;:]", re.IGNORECASE)
 _INITIALS = re.compile(r"\b(?:[A-Z]\.){1,4} ?(?:(?:de|van|der|den) )*[A-Z][a-z]+")
 
@@ -208,7 +209,9 @@ def type_bonus(qtype: QuestionType, sentence: str, known: frozenset[str], part: 
     if qtype == "why":
         return 1.0 if REASON.search(sentence) else 0.0
     if qtype == "yesno":  # "Ja, ADSB en de Staat zijn bezig met ...": the answer says it outright
-        return 1.0 if _YES_NO.match(sentence) else 0.0
+        if _YES_NO.match(sentence):
+            return 1.0
+        return 0.5 if _CONCLUSION.search(sentence) else 0.0  # "Er is dus geen concurrentie ..."
     if qtype == "what":
         return 0.0
     named = _ADDRESSEE.sub(" ", sentence)  # "uw Kamer" is who a letter speaks to, not an answer

@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+import simplemma
+
 from assistant.asked_time import CHANGE_VERB, TimeAsk, time_asked, without_time_words
 from assistant.cleaning import normalise_characters
 from assistant.conversation import (
@@ -242,9 +244,22 @@ def question_type(question: str) -> QuestionType:
         return "which"
     if re.match(
         r" (klopt het|is het zo|is het waar|does|do|is|are|did|kan|mag|heeft|hebben|krijgt|krijgen) ", q
-    ):
+    ) or _opens_with_verb(q):
         return "yesno"
     return "what"
+
+
+def _opens_with_verb(q: str) -> bool:
+    """Whether a Dutch question opens with a finite verb ("Concurreert X met Y?", "Geldt dit ook
+    voor ...?"): a yes/no question. The verb is a word ending in -t whose lemma (simplemma)
+    is an infinitive; question words ("wat") are not verbs."""
+    first = q.split()[0] if q.split() else ""
+    if len(first) < 4 or not first.endswith("t") or first in ("wat", "waarmee", "welt"):
+        return False
+    if first in ("staat", "gaat", "bestaat", "ontstaat"):  # lemmas simplemma leaves as they are
+        return True
+    lemma = simplemma.lemmatize(first, lang="nl")
+    return lemma != first and lemma.endswith(("en", "an"))
 
 
 _ABBREVIATION_QUESTION = re.compile(

@@ -128,7 +128,7 @@ def one_line(text: str) -> str:
 
 REASON = re.compile(
     r"\b(?:om\b.{0,80}\bte|omdat|doel|zodat|daardoor|hierdoor|daarom|teneinde|ten behoeve|vanwege|"
-    r"want|namelijk|nodig|bedoeling)\b",
+    r"want|namelijk|nodig|bedoeling|te maken met|hangt samen met|in verband met|gelet op|omwille van)\b",
     re.IGNORECASE | re.DOTALL,
 )
 # Sentences that open with these lean on the sentence before ("Hiermee wordt de pilotfase afgesloten").

@@ -163,6 +163,10 @@ def test_type_bonus_prefers_the_fact_that_was_asked_for() -> None:
     yes = "Ja, ADSB en de Staat zijn momenteel bezig met de herbeoordeling van de ekv voor dit project."
     assert type_bonus("yesno", yes, known, "Is Atradius DSB begonnen met de herbeoordeling?") == 1
     assert type_bonus("yesno", "Janssen is begonnen.", known, "Is Janssen begonnen?") == 0
+    concluded = "Er is dus geen concurrentie tussen de waterstofleiding in de DRC en het transportnet."
+    assert type_bonus("yesno", concluded, known, "Concurreert de waterstofleiding met het net?") == 0.5
+    # A reason may be given as what something has to do with.
+    assert type_bonus("why", "Dit heeft te maken met het opsporingsbelang.", known, "Waarom?") == 1
     # "uw Kamer" is the letter's addressee, not the organisation a "welke instantie" question asks for.
     privacy = "In verband met de privacy van de jongeren kan ik de informatie niet met uw Kamer delen."
     agency = "De jongeren worden dan begeleid door de Raad voor de Kinderbescherming."

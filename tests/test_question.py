@@ -53,6 +53,10 @@ def test_year_ranges_cover_the_years_between() -> None:
         ("Welke regeling ontvangt 1,5 miljoen euro?", "which"),
         ("Waarom is er een DU?", "why"),
         ("Klopt het dat de Agenda tot 2025 loopt?", "yesno"),
+        # A question that opens with a finite verb is a yes/no question; "Wat" is no verb.
+        ("Concurreert de waterstofleiding met het transportnet van Gasunie?", "yesno"),
+        ("Bestaat er een regeling voor gemeenten?", "yesno"),
+        ("Wat doet de Maatschappelijke Raad?", "what"),
     ],
 )
 def test_the_kind_of_fact_asked(question: str, kind: str) -> None:
