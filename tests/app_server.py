@@ -20,7 +20,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,10 +72,19 @@ def _wait_until_up(url: str, proc: subprocess.Popen, log_file: Path) -> None:
 
 
 @contextmanager
-def running_app(workdir: Path, env_extra: dict[str, str] | None = None) -> Iterator[AppServer]:
-    """Start `python app.py` over a copy of corpus/ in `workdir`; stop it afterwards."""
+def running_app(
+    workdir: Path,
+    env_extra: dict[str, str] | None = None,
+    prepare: Callable[[Path], None] | None = None,
+) -> Iterator[AppServer]:
+    """Start `python app.py` over a copy of corpus/ in `workdir`; stop it afterwards.
+
+    `prepare` is called with the corpus copy before the start (to add documents).
+    """
     corpus = workdir / "corpus"
     shutil.copytree(ROOT / "corpus", corpus)
+    if prepare is not None:
+        prepare(corpus)
     uploads = workdir / "uploads"
     index = workdir / "index"
     feedback_file = workdir / "feedback.jsonl"
