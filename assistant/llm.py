@@ -32,6 +32,7 @@ import openai
 from langchain_core.exceptions import ModelConnectionError, ModelError, ModelTimeoutError
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+from pydantic import SecretStr
 
 from assistant.answering import (
     REFUSAL,
@@ -125,7 +126,7 @@ def build_chat_model(settings: Settings) -> BaseChatModel | None:
             base_url=settings.llm_base_url,
             model=settings.llm_model,
             # Local OpenAI-compatible servers accept any key, but the client insists on one.
-            api_key=settings.llm_api_key or "not-needed",
+            api_key=settings.llm_api_key or SecretStr("not-needed"),
             timeout=settings.llm_timeout_s,
             max_retries=settings.llm_max_retries,
             streaming=True,

@@ -23,10 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 from gradio_client import Client, handle_file
 
 # The page's events used here, by their function names in assistant/web.py.
-PAGE_EVENTS = ("refresh", "check_inputs", "respond_checked", "export", "add", "refresh_1")
+PAGE_EVENTS = ("refresh", "check_inputs", "respond_checked", "export", "rate", "add", "refresh_1")
 _CITED_TITLE = re.compile(r'title="Bron \d+: ([^"]*)"')
 REFUSAL = "Dit staat niet in de documenten"
 
@@ -88,6 +89,7 @@ class ChatSession:
     auth: tuple[str, str] | None = None
     client: Client = field(init=False)
     _events: dict[str, int] = field(init=False)
+    _export: dict[str, Any] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.client = Client(
@@ -112,7 +114,7 @@ class ChatSession:
         hint, *_ = self._call("check_inputs", question, *filters.values())
         chat, sources, _question = self._call("respond_checked", question, *filters.values())
         seconds = time.perf_counter() - started
-        self._call("export")
+        self._export = self._call("export")  # the page refreshes the download button after each answer
         questions = [_text(m["content"]) for m in chat if m["role"] == "user"]
         answers = [_text(m["content"]) for m in chat if m["role"] == "assistant"]
         last = answers[-1] if answers and len(answers) == len(questions) else ""
@@ -126,6 +128,23 @@ class ChatSession:
             seconds,
             re.sub(r"<[^>]+>", "", hint or ""),
         )
+
+    def exported(self) -> str:
+        """The conversation as the export button downloads it (Markdown), fetched over HTTP."""
+        value = (self._export or {}).get("value") or {}
+        response = httpx.get(
+            value["url"], headers=self.client.headers, cookies=self.client.cookies, timeout=30
+        )
+        response.raise_for_status()
+        return response.text
+
+    def rate(self, turn: int, liked: bool) -> None:
+        """Thumbs up or down on the answer of `turn` (1-based), as a click on the chat's like button."""
+        fn_index = self._events["rate"]
+        chatbot = self.client.config["dependencies"][fn_index]["targets"][0][0]
+        event = {"index": 2 * turn - 1, "value": "", "liked": liked}
+        endpoint = self.client.endpoints[fn_index]
+        endpoint.make_predict(self.client.new_helper(fn_index))(None, event_data=event, trigger_id=chatbot)
 
     def add_documents(
         self, paths: Sequence[Path], doc_type: str = "", date: str = "", title: str = "", kamerstuk: str = ""
