@@ -12,7 +12,7 @@ really ran in the app and in the ingest.
 
 Native code that opens sockets without Python (Rust, C libraries) passes no audit
 hook. `NetGuard.prefix()` therefore runs a command under `strace -f` (when strace
-is installed), which records every `connect`, `sendto` and `sendmsg` system call
+is installed and may trace here), which records every `connect`, `sendto` and `sendmsg` system call
 with an address; `native_attempts()` lists those to an address that is not
 loopback, including DNS queries to the resolver.
 """
@@ -23,6 +23,7 @@ import ipaddress
 import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 SITECUSTOMIZE = '''\
@@ -85,6 +86,16 @@ with open(os.environ["NETGUARD_ACTIVE"], "a", encoding="utf-8") as _log:
 _ADDRESS = re.compile(r'inet_addr\("([^"]+)"\)|inet_pton\(AF_INET6,\s*"([^"]+)"')
 
 
+def _working_strace() -> str | None:
+    """strace's path when it can trace here (a container may forbid ptrace), else None."""
+    strace = shutil.which("strace")
+    if strace is None:
+        return None
+    probe = [strace, "-f", "--seccomp-bpf", "-qq", "-e", "trace=connect", "-o", os.devnull, "true"]
+    ok = subprocess.run(probe, capture_output=True, timeout=30).returncode == 0
+    return strace if ok else None
+
+
 class NetGuard:
     """The guard's files in one folder: the sitecustomize, the attempts and the guarded processes."""
 
@@ -94,7 +105,7 @@ class NetGuard:
         (folder / "sitecustomize.py").write_text(SITECUSTOMIZE, encoding="utf-8")
         self.attempts_log = folder / "attempts.log"
         self.active_log = folder / "active.log"
-        self.strace = shutil.which("strace")
+        self.strace = _working_strace()
 
     def env(self) -> dict[str, str]:
         """Environment entries that guard a Python process (merge into the child's environment)."""
