@@ -123,13 +123,14 @@ def salient_words(text: str) -> list[str]:
     return seen
 
 
-def named_things(text: str) -> list[str]:
+def named_things(text: str, sentence_start: bool = True) -> list[str]:
     """Names, abbreviations and numbers in a question, e.g. "SPUK Kansrijke Wijk", "DU", "2023".
 
     A name is a run of capitalised words, which may contain connectors
     ("Ministerie van Justitie en Veiligheid"). The first word of a question is
     capitalised anyway, so it counts only as an abbreviation ("SPUK", "JenV") or
-    when the next word is capitalised too ("Social Labs").
+    when the next word is capitalised too ("Social Labs"); with `sentence_start`
+    False (a clause inside a sentence) a capitalised first word is a name too.
     """
     tokens = words(text)
     found: list[str] = []
@@ -146,7 +147,7 @@ def named_things(text: str) -> list[str]:
 
     for i, tok in enumerate(tokens):
         capital = tok[0].isupper() and tok.lower() not in STOP_WORDS
-        if i == 0 and capital and not any(c.isupper() for c in tok[1:]):
+        if i == 0 and sentence_start and capital and not any(c.isupper() for c in tok[1:]):
             capital = len(tokens) > 1 and tokens[1][0].isupper()
         number = any(c.isdigit() for c in tok) and bool(_NUMBER.fullmatch(tok))
         connector = bool(run) and tok.lower() in _CONNECTORS  # "Ministerie van Justitie"
@@ -156,6 +157,20 @@ def named_things(text: str) -> list[str]:
             close()
     close()
     return found
+
+
+def clause_names(text: str) -> list[str]:
+    """`named_things` clause by clause (split at punctuation), in order, without repeats.
+
+    A clause after "(" or "," does not start a sentence: in "Hoeveel geld is daarvoor
+    beschikbaar? (Buurtkompas)", the subject a follow-up carries, "Buurtkompas" is a name.
+    """
+    pieces = re.split(r"([?!.,;:()])", text)
+    found: list[str] = []
+    for k in range(0, len(pieces), 2):
+        inside = k > 0 and pieces[k - 1] in "(,"
+        found += named_things(pieces[k], sentence_start=not inside)
+    return list(dict.fromkeys(found))
 
 
 def is_followup(question: str) -> bool:

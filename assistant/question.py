@@ -24,8 +24,8 @@ from assistant.asked_time import CHANGE_VERB, TimeAsk, time_asked, without_time_
 from assistant.cleaning import normalise_characters
 from assistant.conversation import (
     Language,
+    clause_names,
     detect_language,
-    named_things,
     rewrite_followup,
     salient_words,
 )
@@ -416,9 +416,7 @@ def parse_question(
         language=language,
         parts=tuple(QuestionPart(p, question_type(p)) for p in question_parts(query)),
         terms=tuple(terms),
-        names=tuple(
-            dict.fromkeys(n for chunk in re.split(r"[?!.,;:()]", words_only) for n in named_things(chunk))
-        ),
+        names=tuple(clause_names(words_only)),
         answer_noun=answer_noun(query),
         verb_forms=verb_forms,
         amounts=amounts,

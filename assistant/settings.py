@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -97,8 +97,10 @@ class Settings(BaseSettings):
         None, description="Base URL of the OpenAI-compatible or Ollama endpoint."
     )
     llm_model: str = Field("gpt-4o-mini", description="Model name at the endpoint.")
-    llm_api_key: str | None = Field(
-        None, validation_alias=AliasChoices("ASSISTANT_LLM_API_KEY", "OPENAI_API_KEY")
+    llm_api_key: SecretStr | None = Field(
+        None,
+        validation_alias=AliasChoices("ASSISTANT_LLM_API_KEY", "OPENAI_API_KEY"),
+        description="Key for the endpoint; a SecretStr, so it shows as '**********' in reprs and dumps.",
     )
     llm_timeout_s: float = Field(60.0, description="Give up on the model after this many seconds.")
     llm_max_retries: int = Field(1, description="Retries of a failed model call before the offline fallback.")

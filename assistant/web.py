@@ -67,7 +67,8 @@ def auth_credentials(settings: Settings) -> list[tuple[str, str]] | None:
 
     Passwords may contain ':' (only the first one separates); spaces around
     names and passwords, blank lines and '#' comments in the file are ignored.
-    None means no login.
+    None means no login. A malformed entry raises ValueError naming its position
+    (and its user name when there is a ':'), never its text.
     """
     entries: list[str] = []
     if settings.auth:
@@ -76,12 +77,13 @@ def auth_credentials(settings: Settings) -> list[tuple[str, str]] | None:
         lines = Path(settings.auth_file).read_text(encoding="utf-8").splitlines()
         entries += [line for line in lines if not line.lstrip().startswith("#")]
     pairs = []
-    for entry in (e.strip() for e in entries):
-        if not entry:
-            continue
+    for number, entry in enumerate((e.strip() for e in entries if e.strip()), 1):
         user, sep, password = (part.strip() for part in entry.partition(":"))
         if not sep or not user or not password:
-            raise ValueError(f"Invalid login entry for {user!r}: expected 'user:password'.")
+            # Name the entry by its position: without a ':' the "user" would be the whole entry,
+            # password included ("anna geheim"), and this message ends up in logs.
+            who = f" for {user!r}" if sep else ""
+            raise ValueError(f"Invalid login entry {number}{who}: expected 'user:password'.")
         pairs.append((user, password))
     return pairs or None
 

@@ -22,8 +22,9 @@ fi
 missing=()
 tesseract --list-langs 2>/dev/null | grep -x nld >/dev/null || missing+=(tesseract-ocr tesseract-ocr-nld)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
-# The browser tests drive Debian's chromium.
+# The browser tests drive Debian's chromium; the no-network test records system calls with strace.
 [ "${1:-}" != "--test" ] || [ -x /usr/bin/chromium ] || missing+=(chromium)
+[ "${1:-}" != "--test" ] || command -v strace >/dev/null 2>&1 || missing+=(strace)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
     && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}") >/dev/null
@@ -31,6 +32,6 @@ if [ ${#missing[@]} -gt 0 ]; then
     :
   else
     echo "note: Debian packages missing: ${missing[*]} (install as root: apt-get install ${missing[*]});" \
-      "(scanned PDFs need tesseract-ocr-nld, the browser tests chromium)" >&2
+      "(scanned PDFs need tesseract-ocr-nld, the browser tests chromium, the no-network test strace)" >&2
   fi
 fi

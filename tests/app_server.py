@@ -14,13 +14,14 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,10 +73,22 @@ def _wait_until_up(url: str, proc: subprocess.Popen, log_file: Path) -> None:
 
 
 @contextmanager
-def running_app(workdir: Path, env_extra: dict[str, str] | None = None) -> Iterator[AppServer]:
-    """Start `python app.py` over a copy of corpus/ in `workdir`; stop it afterwards."""
+def running_app(
+    workdir: Path,
+    env_extra: dict[str, str] | None = None,
+    prepare: Callable[[Path], None] | None = None,
+    wrapper: Sequence[str] = (),
+) -> Iterator[AppServer]:
+    """Start `python app.py` over a copy of corpus/ in `workdir`; stop it afterwards.
+
+    `prepare` is called with the corpus copy before the start (to add documents).
+    `wrapper` goes before the command (e.g. `strace ...`); the app then runs in a
+    process group of its own, which is stopped as a whole.
+    """
     corpus = workdir / "corpus"
     shutil.copytree(ROOT / "corpus", corpus)
+    if prepare is not None:
+        prepare(corpus)
     uploads = workdir / "uploads"
     index = workdir / "index"
     feedback_file = workdir / "feedback.jsonl"
@@ -90,18 +103,35 @@ def running_app(workdir: Path, env_extra: dict[str, str] | None = None) -> Itera
     }
     command = [sys.executable, "app.py", "--port", str(port), "--index", str(index), "--corpus", str(corpus)]
     with log_file.open("w") as log:
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [*wrapper, *command],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=bool(wrapper),
+        )
     url = f"http://127.0.0.1:{port}/"
     try:
         _wait_until_up(url, proc, log_file)
         yield AppServer(url, corpus, uploads, index, feedback_file, log_file)
     finally:
-        proc.terminate()
+        _stop(proc, group=bool(wrapper))
+
+
+def _stop(proc: subprocess.Popen, group: bool) -> None:
+    """SIGTERM (to the whole process group when `group`), SIGKILL after 15 s."""
+    for sig, wait_s in ((signal.SIGTERM, 15), (signal.SIGKILL, None)):
+        if group:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, sig)
+        else:
+            proc.send_signal(sig)
         try:
-            proc.wait(timeout=15)
+            proc.wait(timeout=wait_s)
+            return
         except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+            continue
 
 
 if TYPE_CHECKING:

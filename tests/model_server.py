@@ -5,8 +5,9 @@ the OpenAI chat-completions protocol that `ChatOpenAI` uses (`POST
 /v1/chat/completions`, JSON or server-sent events with `stream: true`) and
 replies with scripted text, so the real client, the real HTTP stack and the
 real streaming code are exercised. A script can also misbehave the way a real
-server does: wait before the first token, cut the connection mid-answer, or end
-the stream without saying it finished.
+server does: wait before the first token, cut the connection mid-answer, end
+the stream without saying it finished, or refuse the request with an error status
+(a wrong API key) whose message echoes the key it was sent, as OpenAI's does.
 
 Used from a test module as `from model_server import Script, scripted_model_server`.
 """
@@ -29,7 +30,9 @@ from typing import Any
 class Script:
     """What the stand-in model answers to one question.
 
-    `reply` is sent word by word. `first_token_delay_s` waits before the first
+    `reply` is sent word by word; with an error `status` (e.g. 401) it is the error
+    message instead, "{api_key}" replaced by the key the request carried.
+    `first_token_delay_s` waits before the first
     piece (after the response headers, as a slow real server does);
     `piece_delay_s` waits between pieces. `cut_after` drops the connection after
     that many pieces (no end of the chunked body: the client sees a broken
@@ -42,6 +45,7 @@ class Script:
     piece_delay_s: float = 0.0
     cut_after: int | None = None
     finish: bool = True
+    status: int = 200
 
     def pieces(self) -> list[str]:
         return re.findall(r"\S+\s*|\s+", self.reply)
@@ -54,6 +58,7 @@ class ScriptedServer:
     base_url: str
     scripts: dict[str, Script]
     requests: list[dict[str, Any]] = field(default_factory=list)
+    authorizations: list[str] = field(default_factory=list)  # each request's Authorization header
 
     def script_for(self, body: dict[str, Any]) -> Script:
         """The script whose key occurs in the last user message (the question is at its end)."""
@@ -86,15 +91,29 @@ def _handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
             server.requests.append(body)
+            authorization = self.headers.get("Authorization", "")
+            server.authorizations.append(authorization)
             script = server.script_for(body)
             model = str(body.get("model", "stand-in"))
             try:
-                if body.get("stream"):
+                if script.status != 200:
+                    self._error(script, authorization.removeprefix("Bearer "))
+                elif body.get("stream"):
                     self._stream(script, model)
                 else:
                     self._complete(script, model)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (its timeout): nothing more to send
+
+        def _error(self, script: Script, api_key: str) -> None:
+            """An OpenAI-style error response, e.g. 401 "Incorrect API key provided: sk-..."."""
+            error = {"message": script.reply.replace("{api_key}", api_key), "type": "invalid_request_error"}
+            data = json.dumps({"error": {**error, "code": "invalid_api_key", "param": None}}).encode()
+            self.send_response(script.status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
 
         def _complete(self, script: Script, model: str) -> None:
             time.sleep(script.first_token_delay_s)

@@ -138,7 +138,8 @@ def test_the_prompt_numbers_the_passages_and_names_the_refusal(hits: list[Hit]) 
     system, user = answer_messages(QUESTION, [h.passage for h in hits], "nl")
     assert "Dutch" in system.content and REFUSAL["nl"] in system.content and "[1]" in system.content
     for i, hit in enumerate(hits, 1):
-        assert f"[{i}] {hit.passage.title}" in user.content and hit.passage.text in user.content
+        opening = f'<passage number="{i}" source="{hit.passage.title}'
+        assert opening in user.content and f"{hit.passage.text}\n</passage>" in user.content
     assert user.content.endswith(f"Question: {QUESTION}")
     english = answer_messages("How much?", [hits[0].passage], "en")[0].content
     assert "English" in english and REFUSAL["en"] in english

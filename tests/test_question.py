@@ -84,6 +84,14 @@ def test_a_followup_takes_the_named_subject_of_the_conversation() -> None:
     assert parse_question("Wat doet Taalhuis Plus?", history).query == "Wat doet Taalhuis Plus?"
 
 
+def test_a_one_word_subject_carried_by_a_followup_is_a_name() -> None:
+    """Before: "(Buurtkompas)" was read as a sentence start, so the follow-up named nothing."""
+    history = [("Wat doet de regeling Buurtkompas?", "...")]
+    q = parse_question("Hoeveel geld is daarvoor beschikbaar?", history)
+    assert q.query.endswith("(Buurtkompas)") and q.names == ("Buurtkompas",)
+    assert parse_question("Wat doet de regeling?").names == ()  # a sentence's first word stays no name
+
+
 @pytest.mark.parametrize("text", ["", "  ", "?", "...", "!?", "-"])
 def test_input_without_words_is_not_a_question(text: str) -> None:
     assert parse_question(text).problem == "empty"

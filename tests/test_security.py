@@ -1,6 +1,8 @@
 """Security of the real web app with login on: every route refuses a visitor without a session,
 files are served only to a logged-in user and only from Gradio's own folders, the server binds
-to loopback and says so, and secrets never show up in logs, feedback or error messages.
+to loopback and says so, and secrets never show up in logs, answers, exports, feedback or
+error messages, not even when the language-model endpoint echoes a rejected key (a scripted
+STAND-IN for that endpoint, tests/model_server.py).
 
 The routes are not listed by hand: they are read from the FastAPI app that Gradio builds
 for this project's UI, so a route added by a Gradio upgrade is walked too.
@@ -20,6 +22,8 @@ from pathlib import Path
 
 import pytest
 from app_server import AppServer, running_app
+from model_server import Script, ScriptedServer, scripted_model_server
+from web_session import ChatSession
 
 USER, PASSWORD = "analist", "Wachtw00rd-dat-geheim-blijft"
 API_KEY = "sk-test-GEHEIME-SLEUTEL-0123456789"
@@ -196,6 +200,83 @@ def test_secrets_never_reach_the_log_or_error_messages(app: AppServer, session) 
         assert PASSWORD not in text and API_KEY not in text
     if app.feedback_file.exists():
         assert PASSWORD not in app.feedback_file.read_text() and API_KEY not in app.feedback_file.read_text()
+
+
+def test_secrets_are_masked_in_the_settings_and_never_echoed_by_a_login_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Before: the key showed in `repr(settings)`, and a login entry without ':' ("analist
+    Wachtw00rd…") came back whole in the error message."""
+    from assistant.settings import Settings
+    from assistant.web import auth_credentials
+
+    monkeypatch.setenv("ASSISTANT_LLM_API_KEY", API_KEY)
+    settings = Settings()
+    assert settings.llm_api_key is not None and settings.llm_api_key.get_secret_value() == API_KEY
+    for text in (repr(settings), str(settings), settings.model_dump_json(), str(settings.model_dump())):
+        assert API_KEY not in text
+    for entry in (f"{USER} {PASSWORD}", f"{USER}={PASSWORD}", f"{USER}:", f"eva:e1,{USER};{PASSWORD}"):
+        with pytest.raises(ValueError, match="expected 'user:password'") as error:
+            auth_credentials(Settings(auth=entry))
+        assert PASSWORD not in str(error.value), str(error.value)
+
+
+@pytest.fixture(scope="module")
+def rejecting_model() -> Iterator[ScriptedServer]:
+    """A STAND-IN for an OpenAI-compatible endpoint that refuses the key and echoes it, as OpenAI does."""
+    script = Script("Incorrect API key provided: {api_key}. You can find your API key at ...", status=401)
+    with scripted_model_server({"": script}) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def llm_app(tmp_path_factory: pytest.TempPathFactory, rejecting_model: ScriptedServer) -> Iterator[AppServer]:
+    env = {
+        "ASSISTANT_AUTH": f"{USER}:{PASSWORD}",
+        "ASSISTANT_LLM_PROVIDER": "openai",
+        "ASSISTANT_LLM_BASE_URL": rejecting_model.base_url,
+        "ASSISTANT_LLM_MODEL": "stand-in",
+        "ASSISTANT_LLM_API_KEY": API_KEY,
+        "ASSISTANT_LLM_MAX_RETRIES": "0",
+    }
+    with running_app(tmp_path_factory.mktemp("security-llm"), env) as server:
+        yield server
+
+
+def test_an_endpoint_that_echoes_the_rejected_key_leaks_it_nowhere(
+    llm_app: AppServer, rejecting_model: ScriptedServer
+) -> None:
+    """The key reaches the endpoint and comes back in its 401; the user sees only the fallback notice."""
+    from gradio_client import Client
+
+    visitor = ChatSession(llm_app.url, (USER, PASSWORD))
+    first = visitor.ask("Hoeveel gemeenten kregen een DU?")
+    follow_up = visitor.ask("Hoeveel geld is daarmee in 2023 verstrekt?")  # the model rewrites it: 401 too
+    visitor.rate(2, liked=False)
+    exported = visitor.exported()
+    visitor.close()
+    api = Client(llm_app.url, auth=(USER, PASSWORD), verbose=False).predict(
+        "Wat doet de Maatschappelijke Raad?", api_name="/ask"
+    )
+
+    assert len(rejecting_model.authorizations) >= 3
+    assert set(rejecting_model.authorizations) == {f"Bearer {API_KEY}"}  # sent, and so echoed back
+    assert "Taalmodel gaf een fout" in first.answer and "7 gemeenten" in first.answer
+    assert "€ 313.327" in follow_up.answer and api["method"] == "offline fallback"
+    feedback = llm_app.feedback_file.read_text(encoding="utf-8")
+    assert "€ 313.327" in feedback and "€ 313.327" in exported
+    shown = (
+        first.answer,
+        first.sources_html,
+        follow_up.answer,
+        exported,
+        feedback,
+        json.dumps(api),
+        llm_app.log(),
+    )
+    for text in shown:
+        assert API_KEY not in text and PASSWORD not in text
+        assert "Incorrect API key" not in text
 
 
 @pytest.mark.browser

@@ -191,6 +191,18 @@ def test_the_count_history_follows_the_letters_however_the_count_is_worded(lette
     ]
 
 
+def test_a_followup_keeps_the_figures_to_the_scheme_of_its_conversation(letters: Assistant) -> None:
+    """Before: "Hoeveel geld is daarvoor beschikbaar?" after a question on Wijkpeloton led with
+    another scheme's budget as its history ("Nieuwste cijfer: € 2 miljoen (…Wijkpeloton…);
+    datum onbekend: € 900.000 (Notitie Groene Schoolpleinen)").
+    """
+    first = letters.ask("Wat doet de regeling Wijkpeloton?")
+    answer = letters.ask("Hoeveel geld is daarvoor beschikbaar?", history=[(first.question, first.text)])
+    assert_cited(answer)
+    assert {c.passage.doc_id for c in answer.citations} <= {"wp-2022", "wp-2023", "wp-2025"}
+    assert "Schoolpleinen" not in answer.text and "900.000" not in answer.text
+
+
 @pytest.mark.parametrize(
     ("question", "value", "date"),
     [
