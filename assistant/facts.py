@@ -124,7 +124,7 @@ def date_bonus(part: str, sentence: str) -> float:
 def names_in(text: str) -> list[str]:
     """Capitalised words, abbreviations and initials. The first word counts only when it is no
     Dutch word (its capital may be the sentence's): "Gupta heeft ..." names Gupta, "Daarnaast"
-    names nothing (simplemma's Dutch lexicon decides)."""
+    names nothing (simplemma's Dutch and English lexicons decide)."""
     found = [t.rstrip(".-") for t in re.findall(r"[\w][\w'’&.-]*", text)]
     return [
         t
@@ -144,7 +144,7 @@ def _unknown_word(word: str) -> bool:
     low = word.lower()
     if not word.isalpha() or len(word) <= 2 or _OPENER.fullmatch(low) or low in STOP_WORDS:
         return False
-    return not simplemma.is_known(low, lang="nl")
+    return not simplemma.is_known(low, lang="nl") and not simplemma.is_known(low, lang="en")
 
 
 def _is_list(text: str) -> bool:
