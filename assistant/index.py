@@ -29,6 +29,7 @@ import chromadb.config
 import numpy as np
 from tqdm import tqdm
 
+from assistant.crash_points import reached
 from assistant.embedding import embed_passages, model_slug
 from assistant.settings import Settings
 from assistant.types import DocumentMeta, Filters, IngestReport, Passage, SourceDocument
@@ -315,6 +316,7 @@ class PassageIndex:
                 self._generation += 1
                 for batch in _batches(stale, self._write_batch):
                     self._passages.delete(ids=batch)
+                reached("removal")
                 self._records.delete(ids=[doc_id])
                 report.passages_removed += len(stale)
                 report.documents_removed.append(doc_id)
@@ -417,6 +419,7 @@ class PassageIndex:
                 for (plan, p), vector in zip(batch, vectors, strict=True):
                     plan.vectors[p.id] = vector
                 bar.update(len(batch))
+                reached("embedding")
 
     def _write(self, plan: _Plan, info: dict[str, Any]) -> None:
         """New passages first, then stale ones out, then the record: each step keeps the doc findable."""
@@ -428,6 +431,7 @@ class PassageIndex:
                 documents=[p.text for p in batch],
                 metadatas=[_to_metadata(p) for p in batch],
             )
+        reached("passages")
         for batch in _batches(plan.stale_ids, self._write_batch):
             self._passages.delete(ids=batch)
         meta = asdict(plan.meta)
@@ -441,3 +445,4 @@ class PassageIndex:
             documents=[json.dumps([p.id for p in plan.passages])],
             metadatas=[record],
         )
+        reached("record")

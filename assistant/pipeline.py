@@ -104,16 +104,34 @@ class Assistant:
             for d in documents:
                 if n := sum(p.ocr for p in d.pages):
                     report.ocr_pages[d.meta.source_file] = n
+            self._save_keyword_index()
             return report
+
+    def _save_keyword_index(self) -> None:
+        """Leave the saved keyword index in step with Chroma, so no reader has to build it.
+
+        Costs one read of the key file when nothing changed; after a change (or a run
+        killed before it got here) the BM25 index is built and saved.
+        """
+        from assistant import keyword_store
+
+        folder = self.index.keyword_folder
+        if folder is None:
+            return
+        if keyword_store.is_saved(folder, keyword_store.store_key(self.index.content_key())):
+            return
+        self.retriever.keyword_index()
 
     def _load(
         self, corpus: Path, records: dict[str, dict[str, Any]], uploads: bool
     ) -> tuple[list[SourceDocument], list[SkippedFile], UnchangedFiles]:
         """Parse the changed files of the corpus and uploads folders; unchanged ones are only listed.
 
-        An upload whose document id the corpus already uses is skipped with a reason.
+        An upload whose document id the corpus already uses is skipped with a reason; an
+        upload cut off by a crash is undone first (`assistant.upload_journal.recover`).
         """
         from assistant.loading import load_corpus
+        from assistant.upload_journal import recover
 
         ocr_language = self.settings.ocr_language if self.settings.ocr_enabled else None
         unchanged = UnchangedFiles(records, self.settings)
@@ -121,6 +139,7 @@ class Assistant:
         documents, skipped = load_corpus(corpus, max_mb, ocr_language, limits, links, skip=unchanged)
         folder = self.settings.uploads
         if uploads and folder is not None and folder.is_dir() and folder.resolve() != corpus.resolve():
+            recover(folder)
             in_uploads = UnchangedFiles(records, self.settings)
             extra, extra_skipped = load_corpus(folder, max_mb, ocr_language, limits, links, skip=in_uploads)
             ids = {d.meta.doc_id for d in documents} | set(unchanged.doc_ids)
