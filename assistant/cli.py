@@ -149,6 +149,8 @@ def _ask_lines(assistant, lines, filters: Filters, as_json: bool) -> int:
 def _print_report(report: IngestReport) -> None:
     from assistant.loading import printable  # file names may hold control characters
 
+    if report.index_rebuilt:
+        print(f"Index opnieuw opgebouwd: {report.index_rebuilt}")
     print(
         f"{report.documents} documenten; passages: {report.passages_added} toegevoegd, "
         f"{report.passages_removed} verwijderd, {report.passages_unchanged} ongewijzigd; "
@@ -253,7 +255,17 @@ def _main(argv: Sequence[str] | None = None) -> int:
             _print_report(report)
         return EXIT_SKIPPED if report.skipped else 0  # issue 12: skipped files are not success
 
-    assistant = _open(settings)
+    from assistant.index import IndexUnavailable
+
+    try:
+        assistant = _open(settings)
+        assistant.check_index()  # an index built otherwise is refused before any question is read
+    except IndexUnavailable as err:
+        if getattr(args, "json", False):
+            print(json.dumps({"error": str(err)}, ensure_ascii=False))
+        else:
+            print(f"fout: {err}", file=sys.stderr)
+        return 1
     if args.command == "search":
         filters = _filters_from(args)
         if filters is None:
