@@ -42,6 +42,8 @@ def main(argv: list[str] | None = None) -> None:
     settings = Settings().with_overrides(host=args.host, port=args.port, index=args.index, corpus=args.corpus)
     assistant = Assistant(settings)
     report = assistant.ingest(progress=True)
+    if report.index_rebuilt:  # built by another version, model or chunk setting (assistant/index_format.py)
+        print(f"Index opnieuw opgebouwd: {report.index_rebuilt}")
     for skipped in report.skipped:
         print(f"skipped {printable(skipped.path)}: {skipped.reason}")
     print(f"index ready: {report.total_passages} passages from {report.documents} documents")

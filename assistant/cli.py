@@ -149,6 +149,8 @@ def _ask_lines(assistant, lines, filters: Filters, as_json: bool) -> int:
 def _print_report(report: IngestReport) -> None:
     from assistant.loading import printable  # file names may hold control characters
 
+    if report.index_rebuilt:
+        print(f"Index opnieuw opgebouwd: {report.index_rebuilt}")
     print(
         f"{report.documents} documenten; passages: {report.passages_added} toegevoegd, "
         f"{report.passages_removed} verwijderd, {report.passages_unchanged} ongewijzigd; "
@@ -219,6 +221,23 @@ def _open(settings: Settings):
     return Assistant(settings)
 
 
+def _open_for_reading(settings: Settings, as_json: bool):
+    """The `Assistant`, or None after saying why its index cannot be read (unreachable, or built
+    by another version, model or chunk setting: `assistant.index_format`)."""
+    from assistant.index import IndexUnavailable
+
+    try:
+        assistant = _open(settings)
+        assistant.check_index()  # refused before any question is read
+    except IndexUnavailable as err:
+        if as_json:
+            print(json.dumps({"error": str(err)}, ensure_ascii=False))
+        else:
+            print(f"fout: {err}", file=sys.stderr)
+        return None
+    return assistant
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """The `assistant` command; returns its exit status. A closed output pipe (`| head`) ends it
     quietly, as Unix tools do, instead of with a traceback."""
@@ -253,7 +272,9 @@ def _main(argv: Sequence[str] | None = None) -> int:
             _print_report(report)
         return EXIT_SKIPPED if report.skipped else 0  # issue 12: skipped files are not success
 
-    assistant = _open(settings)
+    assistant = _open_for_reading(settings, getattr(args, "json", False))
+    if assistant is None:
+        return 1
     if args.command == "search":
         filters = _filters_from(args)
         if filters is None:

@@ -29,6 +29,7 @@ import chromadb.config
 import numpy as np
 from tqdm import tqdm
 
+from assistant.crash_points import reached
 from assistant.embedding import embed_passages, model_slug
 from assistant.settings import Settings
 from assistant.types import DocumentMeta, Filters, IngestReport, Passage, SourceDocument
@@ -133,18 +134,9 @@ class PassageIndex:
         self.embedder = embedder
         slug = model_slug(name)
         self.collection_name = f"passages__{slug}"
+        self._records_name = f"docs__{slug}"
         self._client = client
-        self._passages = client.get_or_create_collection(
-            self.collection_name,
-            configuration={"hnsw": {"space": "cosine"}},
-            metadata={"embedding_model": name},
-            embedding_function=None,  # never let Chroma embed (its default downloads a model)
-        )
-        self._records = client.get_or_create_collection(
-            f"docs__{slug}",
-            metadata={"embedding_model": name},
-            embedding_function=None,
-        )
+        self._open_collections()
         self._write_batch = min(client.get_max_batch_size(), 500)
         # Where the keyword index of this collection is saved (set by `open`; None: not saved).
         self.keyword_folder: Path | None = None
@@ -171,6 +163,40 @@ class PassageIndex:
         settings.index.mkdir(parents=True, exist_ok=True)
         client = chromadb.PersistentClient(path=str(settings.index), settings=chroma_settings)
         return cls(client, embedder)._with_keyword_folder(settings)
+
+    def _open_collections(self) -> None:
+        self._passages = self._client.get_or_create_collection(
+            self.collection_name,
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata={"embedding_model": self.model_name},
+            embedding_function=None,  # never let Chroma embed (its default downloads a model)
+        )
+        self._records = self._client.get_or_create_collection(
+            self._records_name, metadata={"embedding_model": self.model_name}, embedding_function=None
+        )
+
+    # --- the format record (`assistant.index_format` decides what it holds and means)
+    def format_record(self) -> dict[str, Any]:
+        """The passage collection's metadata as stored now (another process may have changed it)."""
+        stored = self._client.get_collection(self.collection_name, embedding_function=None).metadata
+        return dict(stored or {})
+
+    def write_format_record(self, record: dict[str, Any]) -> None:
+        """Replace the passage collection's metadata with `record` (str, int, float or bool values)."""
+        self._passages.modify(metadata=record)
+
+    def reset(self) -> None:
+        """Drop every passage and record of this model and start empty.
+
+        Records go first: a run killed in between leaves passages without records
+        under the old format record, which the next ingest resets again.
+        """
+        with self._lock:
+            self._invalidate_keyword()
+            self._generation += 1
+            self._client.delete_collection(self._records_name)
+            self._client.delete_collection(self.collection_name)
+            self._open_collections()
 
     def _with_keyword_folder(self, settings: Settings) -> PassageIndex:
         self.keyword_folder = settings.index / f"keyword__{model_slug(self.model_name)}"
@@ -315,6 +341,7 @@ class PassageIndex:
                 self._generation += 1
                 for batch in _batches(stale, self._write_batch):
                     self._passages.delete(ids=batch)
+                reached("removal")
                 self._records.delete(ids=[doc_id])
                 report.passages_removed += len(stale)
                 report.documents_removed.append(doc_id)
@@ -417,6 +444,7 @@ class PassageIndex:
                 for (plan, p), vector in zip(batch, vectors, strict=True):
                     plan.vectors[p.id] = vector
                 bar.update(len(batch))
+                reached("embedding")
 
     def _write(self, plan: _Plan, info: dict[str, Any]) -> None:
         """New passages first, then stale ones out, then the record: each step keeps the doc findable."""
@@ -428,6 +456,7 @@ class PassageIndex:
                 documents=[p.text for p in batch],
                 metadatas=[_to_metadata(p) for p in batch],
             )
+        reached("passages")
         for batch in _batches(plan.stale_ids, self._write_batch):
             self._passages.delete(ids=batch)
         meta = asdict(plan.meta)
@@ -441,3 +470,4 @@ class PassageIndex:
             documents=[json.dumps([p.id for p in plan.passages])],
             metadatas=[record],
         )
+        reached("record")

@@ -16,7 +16,9 @@ so a change to tokenising or stemming never meets an index built the old way.
 
 Files: bm25s's own arrays and vocabulary (`bm25s.BM25.save` / `load`, no
 pickle), `passages.json` (every `Passage` as a dict, in index order) and
-`key.txt`, written last (a half-written folder has no key and is not used).
+`key.txt`, written last and atomically (a half-written folder has no key and is
+not used). A process killed while saving leaves either the old folder, no folder
+or a folder without a key: each is rebuilt at the next ingest or start.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from pathlib import Path
 
 import bm25s
 
+from assistant.crash_points import reached
 from assistant.types import Passage
 
 log = logging.getLogger(__name__)
@@ -50,6 +53,14 @@ def analyzer_hash() -> str:
 
 def store_key(content_key: str) -> str:
     return hashlib.sha256(f"{content_key}\n{analyzer_hash()}".encode()).hexdigest()
+
+
+def is_saved(folder: Path, key: str) -> bool:
+    """True when `folder` holds an index saved under `key` (reads the key file only)."""
+    try:
+        return (folder / KEY_FILE).read_text(encoding="utf-8").strip() == key
+    except OSError:
+        return False
 
 
 def invalidate(folder: Path) -> None:
@@ -92,7 +103,9 @@ def save(folder: Path, key: str, passages: list[Passage], bm25: bm25s.BM25) -> N
             json.dumps([asdict(p) for p in passages], ensure_ascii=False), encoding="utf-8"
         )
         shutil.rmtree(folder, ignore_errors=True)
+        reached("keyword")
         tmp.rename(folder)
-        (folder / KEY_FILE).write_text(key, encoding="utf-8")
+        (folder / (KEY_FILE + ".tmp")).write_text(key, encoding="utf-8")
+        (folder / (KEY_FILE + ".tmp")).replace(folder / KEY_FILE)
     except OSError as exc:
         log.warning("Keyword index not saved in %s (%s); it is rebuilt at the next start.", folder, exc)

@@ -8,7 +8,10 @@ time limit the worker is killed and a fresh one serves the next file, and the
 worker's address space is capped so a bomb fails there, not in the app.
 
 The worker starts with `spawn` (a clean interpreter: no copy of the model, no
-inherited threads); it is started on first use and kept for later files.
+inherited threads); it is started on first use and kept for later files. It ends
+itself when its parent is gone: a parent killed outright (SIGKILL, the
+out-of-memory killer) cannot stop it, and an orphaned worker would otherwise
+wait for work forever, holding memory and the parent's output pipes.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -43,8 +47,28 @@ class PdfTooCostly(Exception):
         self.reason = reason
 
 
+PARENT_CHECK_S = 1.0  # how often the worker looks whether its parent still exists
+
+
+def _start_worker(memory_mb: int, parent: int) -> None:
+    """Worker initializer: cap the memory and end with the parent process (`parent`: its pid)."""
+    _cap_memory(memory_mb)
+    threading.Thread(target=_end_with_parent, args=(parent,), name="end-with-parent", daemon=True).start()
+
+
+def _end_with_parent(parent: int) -> None:
+    """Exit once the parent is gone (the worker is then re-parented, so its parent pid changes).
+
+    Polling rather than PR_SET_PDEATHSIG: that signal fires when the *thread* that
+    started the worker ends, e.g. one of the web app's request threads.
+    """
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_S)
+    os._exit(0)
+
+
 def _cap_memory(memory_mb: int) -> None:
-    """Worker initializer: limit the worker's address space (Linux; ignored where unsupported)."""
+    """Limit the worker's address space (Linux; ignored where unsupported)."""
     try:
         import resource
 
@@ -79,8 +103,8 @@ class _Worker:
             self._pool = ProcessPoolExecutor(
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_cap_memory,
-                initargs=(memory_mb,),
+                initializer=_start_worker,
+                initargs=(memory_mb, os.getpid()),
             )
             self._memory_mb = memory_mb
         return self._pool

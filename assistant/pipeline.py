@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant import index_format
 from assistant.answering import ExtractiveAnswerer
 from assistant.docfacts import DocumentFact, answer_document_fact, asked_document_fact
 from assistant.embedding import open_embedder
@@ -71,6 +72,7 @@ class Assistant:
         self._llm: LLMAnswerer | None = None  # built lazily: only when a chat model is configured
         self._llm_lock = threading.Lock()
         self._ingest_lock = threading.Lock()  # one ingest at a time (web uploads)
+        self._index_checked = False  # set once the index's format record fits these settings
 
     # --- indexing
     def ingest(self, corpus: Path | None = None, progress: bool = True, uploads: bool = True) -> IngestReport:
@@ -79,13 +81,16 @@ class Assistant:
         New files are added, changed ones updated, deleted ones removed. The
         uploads folder (`Settings.uploads`) is indexed with the corpus unless
         `uploads` is False (the evaluation indexes its corpus alone); an upload
-        whose document id the corpus already uses is skipped with a reason.
+        whose document id the corpus already uses is skipped with a reason. An index
+        built by another version, model or chunk setting is rebuilt first
+        (`assistant.index_format`; `report.index_rebuilt` says why).
         """
         from assistant.chunking import chunk_document  # here: search and ask need no loader (~0.5 s)
 
         corpus = Path(corpus or self.settings.corpus)
         with self._ingest_lock:
-            records = self.index.records()
+            rebuilt = index_format.prepare(self.index, self.settings)
+            records = self.index.records()  # after `prepare`: a rebuild starts without records
             documents, skipped, unchanged = self._load(corpus, records, uploads)
             passages = {
                 d.meta.doc_id: chunk_document(d, self.settings.chunk_chars, self.settings.chunk_overlap_chars)
@@ -96,6 +101,8 @@ class Assistant:
             report = self.index.sync(
                 documents, passages, keep_doc_ids=keep, progress=progress, load_info=info
             )
+            index_format.finish(self.index, self.settings)
+            report.index_rebuilt = rebuilt
             _add_unchanged(report, [records[i] for i in unchanged.doc_ids])
             report.skipped = list(skipped)
             report.hidden_text.update(
@@ -104,16 +111,35 @@ class Assistant:
             for d in documents:
                 if n := sum(p.ocr for p in d.pages):
                     report.ocr_pages[d.meta.source_file] = n
+            self._save_keyword_index()
+            self._index_checked = True
             return report
+
+    def _save_keyword_index(self) -> None:
+        """Leave the saved keyword index in step with Chroma, so no reader has to build it.
+
+        Costs one read of the key file when nothing changed; after a change (or a run
+        killed before it got here) the BM25 index is built and saved.
+        """
+        from assistant import keyword_store
+
+        folder = self.index.keyword_folder
+        if folder is None:
+            return
+        if keyword_store.is_saved(folder, keyword_store.store_key(self.index.content_key())):
+            return
+        self.retriever.keyword_index()
 
     def _load(
         self, corpus: Path, records: dict[str, dict[str, Any]], uploads: bool
     ) -> tuple[list[SourceDocument], list[SkippedFile], UnchangedFiles]:
         """Parse the changed files of the corpus and uploads folders; unchanged ones are only listed.
 
-        An upload whose document id the corpus already uses is skipped with a reason.
+        An upload whose document id the corpus already uses is skipped with a reason; an
+        upload cut off by a crash is undone first (`assistant.upload_journal.recover`).
         """
         from assistant.loading import load_corpus
+        from assistant.upload_journal import recover
 
         ocr_language = self.settings.ocr_language if self.settings.ocr_enabled else None
         unchanged = UnchangedFiles(records, self.settings)
@@ -121,6 +147,7 @@ class Assistant:
         documents, skipped = load_corpus(corpus, max_mb, ocr_language, limits, links, skip=unchanged)
         folder = self.settings.uploads
         if uploads and folder is not None and folder.is_dir() and folder.resolve() != corpus.resolve():
+            recover(folder)
             in_uploads = UnchangedFiles(records, self.settings)
             extra, extra_skipped = load_corpus(folder, max_mb, ocr_language, limits, links, skip=in_uploads)
             ids = {d.meta.doc_id for d in documents} | set(unchanged.doc_ids)
@@ -140,14 +167,23 @@ class Assistant:
                 return folder / source_file
         return None
 
+    def check_index(self) -> None:
+        """Raise `IndexIncompatible` (Dutch: why, and to run `assistant ingest`) when the index was
+        built by another version, model or chunk setting, or its rebuild was cut off; checked once."""
+        if not self._index_checked:
+            index_format.check(self.index, self.settings)
+            self._index_checked = True
+
     def documents(self) -> list[dict]:
         """Indexed documents with their metadata and passage counts."""
+        self.check_index()
         return self.index.documents()
 
     # --- searching and answering
     def search(
         self, query: str, k: int | None = None, filters: Filters | None = None, mode: str | None = None
     ) -> list[Hit]:
+        self.check_index()
         return self.retriever.search(query, k=k, filters=filters, mode=mode)
 
     def ask(self, question: str, history: History | None = None, filters: Filters | None = None) -> Answer:
@@ -168,6 +204,7 @@ class Assistant:
         answer is written by the chat model when configured (checked, with the
         offline answerer as fallback), else by the extractive answerer.
         """
+        self.check_index()
         turns = list(history or [])
         llm = self._llm_answerer()
         if llm is None:

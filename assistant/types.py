@@ -328,6 +328,7 @@ class IngestReport:
     total_passages: int = 0  # passages in the index after the run
     hidden_text: dict[str, int] = field(default_factory=dict)  # file -> invisible characters not indexed
     ocr_pages: dict[str, int] = field(default_factory=dict)  # file -> its pages whose text is OCR text
+    index_rebuilt: str | None = None  # why the index was rebuilt or re-chunked first (Dutch), if it was
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

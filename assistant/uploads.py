@@ -162,13 +162,16 @@ def _listed_files(corpus: Path) -> set[str]:
         return set()
 
 
-def _store(data: bytes, corpus: Path, name: str, usable: Callable[[Path], bool]) -> Path:
+def _store(
+    data: bytes, corpus: Path, name: str, usable: Callable[[Path], bool], note: Callable[[Path], None]
+) -> Path:
     """Write `data` under the first usable variant of `name` (x.pdf, x-2.pdf, ...), never replacing a file.
 
     The bytes go to a hidden temporary file (which the loader ignores) and are
     then hard-linked into place: an ingest running at the same moment never reads
     half a file, and `os.link` refuses an existing target, so two simultaneous
-    uploads of the same name cannot overwrite each other.
+    uploads of the same name cannot overwrite each other. `note(target)` is called
+    before each link (`assistant.upload_journal`).
     """
     stem, _, suffix = name.rpartition(".")
     fd, tmp = tempfile.mkstemp(prefix=".upload-", suffix=".part", dir=corpus)
@@ -182,6 +185,7 @@ def _store(data: bytes, corpus: Path, name: str, usable: Callable[[Path], bool])
             n += 1
             if not usable(target):
                 continue
+            note(target)
             try:
                 os.link(tmp, target)
                 return target
@@ -192,12 +196,17 @@ def _store(data: bytes, corpus: Path, name: str, usable: Callable[[Path], bool])
 
 
 def store_uploads(
-    files: Sequence[str | Path], corpus: Path, max_mb: float, others: Sequence[Path] = ()
+    files: Sequence[str | Path],
+    corpus: Path,
+    max_mb: float,
+    others: Sequence[Path] = (),
+    note: Callable[[Path], None] = lambda target: None,
 ) -> list[UploadResult]:
     """Check each uploaded file and copy the good ones into `corpus`; one result per file, in order.
 
     `corpus` is the uploads folder; `others` are folders indexed with it (the
     bundled corpus), whose documents count as present but are never written to.
+    `note(path)` hears of every file before it appears (`UploadJournal.note`).
     """
     corpus = Path(corpus)
     folders = [Path(o) for o in others if Path(o).is_dir() and Path(o).resolve() != corpus.resolve()]
@@ -238,7 +247,7 @@ def store_uploads(
             results.append(UploadResult(name, accepted=True, message=message, stored_as=path))
             continue
         wanted = sanitise_filename(name)
-        target = _store(data, corpus, wanted, usable)
+        target = _store(data, corpus, wanted, usable, note)
         known[digest] = (corpus, target)
         taken.add(doc_id_for(target, None))
         if target.name == wanted:

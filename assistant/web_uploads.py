@@ -16,8 +16,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from assistant.crash_points import reached
 from assistant.loading import LoadError, load_file, load_manifest
 from assistant.pipeline import Assistant
+from assistant.upload_journal import upload_session
 from assistant.uploads import (
     MetadataError,
     UploadMetadata,
@@ -78,6 +80,9 @@ def add_documents(
     The metadata is checked before anything is stored and written to the uploads
     manifest before the ingest, so the new files are indexed with it at once.
     `False` keeps the form as it is (files and fields) so the user can correct it.
+    The whole upload holds the uploads folder's lock, and its files are journaled
+    until their entries are written (`assistant.upload_journal`): an upload cut off
+    by a crash leaves no file without its metadata.
     """
     settings = assistant.settings
     folder = settings.uploads
@@ -89,10 +94,23 @@ def add_documents(
         meta = parse_metadata(doc_type, doc_date, title if len(files) == 1 else None, kamerstuk)
     except MetadataError as e:
         return _problem(str(e)), False
-    results = store_uploads(files, folder, settings.upload_max_mb, others=[settings.corpus])
-    problem = _record(folder, results, meta)
-    if problem:
-        return _problem(problem), False
+    with upload_session(folder) as journal:
+        results = store_uploads(
+            files, folder, settings.upload_max_mb, others=[settings.corpus], note=journal.note
+        )
+        reached("upload")
+        problem = _record(folder, results, meta)
+        if problem:
+            return _problem(problem), False
+        journal.done()
+        return _index_uploads(assistant, results)
+
+
+def _index_uploads(assistant: Assistant, results: Sequence[UploadResult]) -> tuple[str, bool]:
+    """Index the newly stored uploads; take out those the loader cannot read; the report as HTML."""
+    settings = assistant.settings
+    folder = settings.uploads
+    assert folder is not None
     report = None
     if any(r.new for r in results):
         try:

@@ -134,9 +134,10 @@ def test_stale_keyword_index_after_an_ingest_is_rebuilt(small_index) -> None:
     (settings.corpus / "extra.txt").write_text(
         "Extra notitie\n\nDe Zeeuwse proeftuin voor weerbaarheid kreeg 42 deelnemers.", encoding="utf-8"
     )
-    other = Assistant(settings)  # another process ingests
+    stale_key = (folder / keyword_store.KEY_FILE).read_text(encoding="utf-8")
+    other = Assistant(settings)  # another process ingests, and saves the keyword index of the new content
     other.ingest(progress=False)
-    assert not (folder / keyword_store.KEY_FILE).exists()  # invalidated before the first write
+    assert (folder / keyword_store.KEY_FILE).read_text(encoding="utf-8") != stale_key
     after = fresh_retriever(settings).keyword_index()
     assert len(after) == other.index.count() == len(before) + 1
     assert [p.doc_id for p, _ in after.search("Zeeuwse proeftuin", 1)] == ["extra"]
