@@ -514,7 +514,9 @@ TEST_SPLIT_FLOORS: dict[str, dict[str, float]] = {
     "kamervragen": {  # test split: 10 documents, 39 questions, all answerable
         # measured 0.667 (26 of 39) before the answerer of issue 8, 0.564 (22 of 39) after it, and
         # 0.641 (25 of 39) once a year in a date question counts as context, a member's question
-        # paragraph gives its rank to the government's answer and questions are never quoted.
+        # paragraph gives its rank to the government's answer and questions are never quoted;
+        # 0.615 (24 of 39) after the coverage work (a date question now quotes another date of
+        # its answer; dev 0.425 -> 0.700).
         "fact_accuracy": 0.59,
         "recall@1": 0.82,  # measured 0.846 (0.821 before question-answer pairing)
         "recall@5": 0.97,  # measured 1.000 (0.974 before pairing)
@@ -523,7 +525,8 @@ TEST_SPLIT_FLOORS: dict[str, dict[str, float]] = {
         "quotes_verbatim": 0.99,  # measured 1.000
     },
 }
-TEST_SPLIT_MAX_FALSE_REFUSALS = {"bundled": 0.23, "kamervragen": 0.16}  # measured 0.175 (7/40), 0.103 (4/39)
+# measured 0.175 (7/40); 0.103 (4/39), then 0.128 (5/39): a wrong answer became a refusal
+TEST_SPLIT_MAX_FALSE_REFUSALS = {"bundled": 0.23, "kamervragen": 0.16}
 
 
 def _check_floors(name: str, result: EvalResult) -> None:
