@@ -31,7 +31,15 @@ from pathlib import Path
 
 from bench_report import RESULTS, write_report
 from common import ROOT, percentile, qa_questions
-from scale_corpus import WORK, CachedEmbeddings, corpus_of, dir_mb, ensure_langchain_chroma, text_key
+from scale_corpus import (
+    WORK,
+    CachedEmbeddings,
+    corpus_of,
+    dir_mb,
+    ensure_langchain_chroma,
+    stored_vectors,
+    text_key,
+)
 
 # Questions a user of a regulation corpus asks (fixed; Dutch), plus the first ten of evals/qa.jsonl.
 REGULATION_QUESTIONS = [
@@ -208,8 +216,7 @@ def measure_baseline(res: dict, assistant, index: Path, model: str) -> None:
     from assistant.retrieval import KeywordIndex
 
     passages = assistant.index.all_passages()
-    rows = assistant.index._passages.get(ids=[p.id for p in passages], include=["embeddings"])
-    vectors = dict(zip(rows["ids"], rows["embeddings"], strict=True))
+    vectors = stored_vectors(assistant.index, [p.id for p in passages])
     cache = {text_key(p.embedding_text()): vectors[p.id] for p in passages}
     embeddings = CachedEmbeddings(assistant.embedder, cache)
     folder = WORK / f"stock-{index.name}"
@@ -266,6 +273,8 @@ def _stock_cold(folder: Path, model: str) -> float:
 
 
 def measure(size: int, model: str, reuse_index: bool, app: bool) -> dict:
+    """Every measurement of one size; the results are saved after each step (a late failure at
+    100,000 passages keeps what was measured before it)."""
     from assistant.pipeline import Assistant
     from assistant.settings import Settings
 
@@ -274,11 +283,18 @@ def measure(size: int, model: str, reuse_index: bool, app: bool) -> dict:
     out = RESULTS / f"{model}-{size}.json"
     res = json.loads(out.read_text()) if reuse_index and out.is_file() and index.is_dir() else {}
     res.update(size=size, model=model, load_before=os.getloadavg()[0], threads=Settings().embedding_threads)
+
+    def save(step: str) -> None:
+        res["load_after"] = os.getloadavg()[0]
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(res, indent=1))
+        print(f"{size}: {step} {json.dumps(res.get(step, ''))}", flush=True)
+
     if "ingest" not in res:
         measure_ingest(res, index, corpus, model)
-        print(f"{size}: ingest {res['ingest']}", flush=True)
+        save("ingest")
     measure_cold(res, index, corpus, model)
-    print(f"{size}: cold {res['cold']}", flush=True)
+    save("cold")
     os.environ["ASSISTANT_UPLOADS"] = str(WORK / "no-uploads")
     assistant = Assistant(Settings().with_overrides(index=index, corpus=corpus, embedding_model=model))
     if "engine" not in res or not reuse_index:
@@ -286,13 +302,12 @@ def measure(size: int, model: str, reuse_index: bool, app: bool) -> dict:
     measure_warm(res, assistant)
     res["warm_rss_mb"] = peak_rss_mb(os.getpid())  # this process: the index, the engine, warm queries
     res["size_mb"] = dir_mb(index)
+    save("warm")
     measure_baseline(res, assistant, index, model)
+    save("stock")
     if app:
         measure_app(res, index, corpus, model)
-    res["load_after"] = os.getloadavg()[0]
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(res, indent=1))
-    print(f"{size}: {json.dumps(res)}", flush=True)
+        save("app_ready_s")
     return res
 
 

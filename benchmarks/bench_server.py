@@ -32,7 +32,7 @@ from pathlib import Path
 from bench_report import RESULTS, write_report
 from bench_scale import QUESTIONS, _cli, _stats, _timed, peak_rss_mb
 from common import ROOT
-from scale_corpus import WORK, corpus_of, dir_mb
+from scale_corpus import WORK, corpus_of, dir_mb, stored_vectors
 
 CHROMA = Path(sys.executable).with_name("chroma")
 LOCAL = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: no proxy
@@ -134,8 +134,7 @@ def writes_alone(res: dict, embedded, port: int) -> None:
     import chromadb.config
 
     passages = embedded.index.all_passages()
-    rows = embedded.index._passages.get(ids=[p.id for p in passages], include=["embeddings"])
-    vectors = dict(zip(rows["ids"], rows["embeddings"], strict=True))
+    vectors = stored_vectors(embedded.index, [p.id for p in passages])
     settings = chromadb.config.Settings(anonymized_telemetry=False)
     folder = WORK / f"writes-{res['size']}-{res['model']}"
     shutil.rmtree(folder, ignore_errors=True)
