@@ -215,13 +215,16 @@ def _plot(rows: list[dict]) -> None:
     for model in sorted({r["model"] for r in rows}):
         mine = [r for r in rows if r["model"] == model]
         sizes = [r["ingest"]["passages"] for r in mine]
+        mark = ", before the ask change" if any(r.get("answerer") == "before" for r in mine) else ""
         for label, op, style in (("search p95", "search", "o-"), ("ask p95", "ask", "^-")):
-            ax.plot(sizes, [r["warm"][op]["p95_ms"] for r in mine], style, label=f"{label} ({model})")
+            ax.plot(sizes, [r["warm"][op]["p95_ms"] for r in mine], style, label=f"{label} ({model}{mark})")
         stock = [r["stock"]["search"]["p95_ms"] for r in mine]
         ax.plot(sizes, stock, "s--", label=f"stock similarity_search p95 ({model})")
-    ax.axhline(100, color="grey", lw=0.8, ls=":")
-    ax.axhline(300, color="grey", lw=0.8, ls=":")
+    for target, what in ((100, "search target"), (300, "ask target")):
+        ax.axhline(target, color="grey", lw=0.8, ls=":")
+        ax.annotate(what, (sizes[0], target), fontsize=7, color="grey", va="bottom")
     ax.set_xscale("log")
+    ax.set_yscale("log")
     ax.set_xlabel("passages")
     ax.set_ylabel("ms (warm)")
     ax.legend(fontsize=7)
