@@ -26,7 +26,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from assistant.conversation import Language
+from assistant.eligible_first import assess_eligible_first
 from assistant.facts import FACT_KINDS, names_in, type_bonus
 from assistant.numbers import quantities
 from assistant.question import Question, parse_question, question_parts, question_type
@@ -37,7 +40,6 @@ from assistant.scoring import (
     Assessment,
     EmbeddingCache,
     ScoredSentence,
-    assess,
     candidates,
 )
 from assistant.sentences import footnotes_cited, one_line, split_sentences, text_chunks, with_context
@@ -120,9 +122,9 @@ class ExtractiveAnswerer:
         # words count as the passage's subject, never as quotable text.
         passage_index = [TextIndex.of(f"{h.passage.embedding_text()}\n{h.asked}") for h in hits]
         found = candidates(hits, passage_index, self.settings.answer_min_words)
-        similarities = self._similarities([p.text for p in q.parts], [c.text for c in found])
         blocked: set[int] = set()
-        eligible = assess(q, hits, similarities, found, passage_index, blocked)
+        # Only the sentences that may answer are embedded (eligible_first.py): the same result.
+        eligible = assess_eligible_first(q, hits, found, passage_index, self._similarities, blocked)
         reason = self._refusal_reason(best_dense, eligible, parts)
         # Said only when the asked year is what is missing: a figure exists for other years.
         other_years = frozenset(blocked - q.years) if reason and not eligible[0] else frozenset()
@@ -152,9 +154,11 @@ class ExtractiveAnswerer:
         """Cosine of every sentence with every question part (zeros without an embedder)."""
         if not texts or self.embedder is None:
             return [[0.0] * len(texts) for _ in parts]
-        queries = self._cache.get(self.embedder, parts, queries=True)
-        sentences = self._cache.get(self.embedder, texts)
-        return (queries @ sentences.T).astype(float).tolist()
+        queries = self._cache.get(self.embedder, parts, queries=True).astype(np.float64)
+        sentences = self._cache.get(self.embedder, texts).astype(np.float64)
+        # Row by row, not one matrix product: BLAS sums in an order that depends on the shape, so a
+        # sentence's similarity would depend (by ~1e-7) on which other sentences are scored with it.
+        return [(sentences * q).sum(axis=1).tolist() for q in queries]
 
     # --- the answer
     def answer(self, question: str | Question, hits: list[Hit], query: str | None = None) -> Answer:

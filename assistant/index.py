@@ -15,6 +15,7 @@ import hashlib
 import json
 import logging
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
@@ -42,6 +43,9 @@ log = logging.getLogger(__name__)
 _STORED_FIELDS = [f.name for f in fields(Passage) if f.name not in ("id", "text")]
 _RECORD_FIELDS = ("title", "doc_type", "source_file", "date", "kamerstuk", "author", "recipient", "sha256")
 _READ_PAGE = 5000  # rows per Chroma `get`, so a large index is read in bounded requests
+# On a shared Chroma server another process's ingest that keeps the passage count (an edited
+# document) shows only in the content key, which `version` re-reads at most this often (seconds).
+SERVER_CONTENT_CHECK_S = 5.0
 
 
 class IndexUnavailable(RuntimeError):
@@ -142,6 +146,8 @@ class PassageIndex:
         self.keyword_folder: Path | None = None
         self._generation = 0
         self._lock = threading.RLock()
+        self.shared = False  # on a Chroma server (set by `open`): other processes may write
+        self._content_stamp: tuple[float, str] | None = None  # (when read, content key)
 
     @classmethod
     def open(cls, settings: Settings, embedder: SentenceTransformer) -> PassageIndex:
@@ -153,6 +159,7 @@ class PassageIndex:
                     host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
                 )
                 index = cls(client, embedder)
+                index.shared = True
             except Exception as exc:  # any transport error means the same thing to the user
                 raise IndexUnavailable(
                     f"Chroma server at {settings.chroma_host}:{settings.chroma_port} is not reachable "
@@ -207,13 +214,19 @@ class PassageIndex:
         return self._passages.count()
 
     @property
-    def version(self) -> tuple[int, int]:
+    def version(self) -> tuple[int, ...]:
         """Changes whenever the content changes; compare for equality (e.g. to rebuild BM25).
 
-        The generation counts this process's writes; the live count also notices most
-        changes made by another process on a shared Chroma server.
+        The generation counts this process's writes; the live count notices most changes
+        made by another process, and on a shared Chroma server the content key, read at
+        most every `SERVER_CONTENT_CHECK_S` seconds, notices the others (an edited document).
         """
-        return (self._generation, self.count())
+        if not self.shared:
+            return (self._generation, self.count())
+        stamp = self._content_stamp
+        if stamp is None or time.monotonic() - stamp[0] >= SERVER_CONTENT_CHECK_S:
+            stamp = self._content_stamp = (time.monotonic(), self.content_key())
+        return (self._generation, self.count(), stamp[1])
 
     def content_key(self) -> str:
         """A key for the stored content that holds across processes (what the saved keyword index

