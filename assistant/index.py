@@ -17,8 +17,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field, fields
-from datetime import date
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +29,7 @@ import chromadb.config
 import numpy as np
 from tqdm import tqdm
 
+from assistant.chroma_codec import chroma_where, document_fingerprint, passage_metadata, stored_passage
 from assistant.crash_points import reached
 from assistant.embedding import embed_passages, model_slug
 from assistant.settings import Settings
@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_STORED_FIELDS = [f.name for f in fields(Passage) if f.name not in ("id", "text")]
 _RECORD_FIELDS = ("title", "doc_type", "source_file", "date", "kamerstuk", "author", "recipient", "sha256")
 _READ_PAGE = 5000  # rows per Chroma `get`, so a large index is read in bounded requests
 # On a shared Chroma server another process's ingest that keeps the passage count (an edited
@@ -50,60 +49,6 @@ SERVER_CONTENT_CHECK_S = 5.0
 
 class IndexUnavailable(RuntimeError):
     """The index cannot be opened (e.g. the Chroma server is not reachable)."""
-
-
-def _date_int(value: str | None) -> int | None:
-    """YYYYMMDD as an integer: Chroma compares numbers only, so date filters need this."""
-    if not value:
-        return None
-    try:
-        d = date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-    return d.year * 10000 + d.month * 100 + d.day
-
-
-def _to_metadata(p: Passage) -> dict[str, Any]:
-    """Every stored field, None included: in an upsert None deletes the key.
-
-    Chroma merges the metadata of an upsert into what is stored, so a field that
-    became None must be sent as None or the old value stays; a key absent from the
-    stored metadata reads back as None in `_to_passage`.
-    """
-    values = asdict(p)
-    meta = {k: values[k] for k in _STORED_FIELDS}
-    meta["date_int"] = _date_int(p.date)
-    return meta
-
-
-def _to_passage(pid: str, text: str, meta: dict[str, Any]) -> Passage:
-    values = {k: meta.get(k) for k in _STORED_FIELDS}
-    values["doc_sha256"] = meta.get("doc_sha256", "")
-    return Passage(id=pid, text=text, **values)
-
-
-def _where(filters: Filters | None) -> dict[str, Any] | None:
-    """Filters as a Chroma `where`; `Filters.accepts` stays the definition it must agree with."""
-    if filters is None or filters.is_empty():
-        return None
-    clauses: list[dict[str, Any]] = []
-    if filters.doc_types:
-        clauses.append({"doc_type": {"$in": list(filters.doc_types)}})
-    if filters.doc_ids:
-        clauses.append({"doc_id": {"$in": list(filters.doc_ids)}})
-    for bound, op in ((filters.date_from, "$gte"), (filters.date_to, "$lte")):
-        if bound:
-            value = _date_int(bound)
-            if value is None or len(bound) != 10:
-                raise ValueError(f"Date filter {bound!r} is not a date in the form YYYY-MM-DD.")
-            clauses.append({"date_int": {op: value}})
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-
-def _fingerprint(meta: DocumentMeta, passages: list[Passage]) -> str:
-    """Hash of everything written for a document: any difference means "changed"."""
-    payload = [asdict(meta), [[p.id, p.text, _to_metadata(p)] for p in passages]]
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 def _batches(items: list[Any], size: int) -> Iterable[list[Any]]:
@@ -251,7 +196,7 @@ class PassageIndex:
     def _read_passages(self, where: dict[str, Any] | None = None) -> list[Passage]:
         rows = self._get_all(["documents", "metadatas"], where)
         rows_zipped = zip(rows["ids"], rows["documents"], rows["metadatas"], strict=True)
-        passages = [_to_passage(*row) for row in rows_zipped]
+        passages = [stored_passage(*row) for row in rows_zipped]
         return sorted(passages, key=lambda p: (p.doc_id, p.chunk_index, p.id))
 
     def all_passages(self) -> list[Passage]:
@@ -278,7 +223,7 @@ class PassageIndex:
         self, query_vec: np.ndarray, k: int, filters: Filters | None = None
     ) -> list[tuple[Passage, float]]:
         """The k passages nearest to a query vector, as (passage, cosine similarity), best first."""
-        where = _where(filters)  # first: a bad filter is an error even on an empty index
+        where = chroma_where(filters)  # first: a bad filter is an error even on an empty index
         if k <= 0 or self.count() == 0:
             return []
         result = self._passages.query(
@@ -290,7 +235,7 @@ class PassageIndex:
         hits = []
         columns = (result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0])
         for pid, text, meta, distance in zip(*columns, strict=True):
-            passage = _to_passage(pid, text, meta)
+            passage = stored_passage(pid, text, meta)
             if filters is not None and not filters.accepts(passage):
                 log.warning("Chroma filter returned %s, which %s does not accept; dropped.", pid, filters)
                 continue
@@ -414,7 +359,7 @@ class PassageIndex:
             record = records.get(doc_id)
             if (
                 record is not None
-                and record.get("fingerprint") == _fingerprint(doc.meta, passages)
+                and record.get("fingerprint") == document_fingerprint(doc.meta, passages)
                 and stored == set(unique)
             ):
                 plans.append(_Plan(doc.meta, passages, "unchanged"))
@@ -429,16 +374,16 @@ class PassageIndex:
                     ids=[p.id for p in kept], include=["documents", "metadatas", "embeddings"]
                 )
                 old = {
-                    pid: (_to_passage(pid, text, meta), vector)
+                    pid: (stored_passage(pid, text, meta), vector)
                     for pid, text, meta, vector in zip(
                         rows["ids"], rows["documents"], rows["metadatas"], rows["embeddings"], strict=True
                     )
                 }
                 for p in kept:
-                    stored_passage, vector = old[p.id]
-                    if stored_passage == p:
+                    old_passage, vector = old[p.id]
+                    if old_passage == p:
                         continue
-                    if stored_passage.embedding_text() == p.embedding_text():
+                    if old_passage.embedding_text() == p.embedding_text():
                         plan.to_update.append(p)  # e.g. a corrected date: keep the stored vector
                         plan.vectors[p.id] = np.asarray(vector, dtype=np.float32)
                     else:
@@ -467,7 +412,7 @@ class PassageIndex:
                 ids=[p.id for p in batch],
                 embeddings=np.stack([plan.vectors[p.id] for p in batch]),
                 documents=[p.text for p in batch],
-                metadatas=[_to_metadata(p) for p in batch],
+                metadatas=[passage_metadata(p) for p in batch],
             )
         reached("passages")
         for batch in _batches(plan.stale_ids, self._write_batch):
@@ -475,7 +420,7 @@ class PassageIndex:
         meta = asdict(plan.meta)
         record: dict[str, Any] = {k: meta[k] for k in _RECORD_FIELDS}  # None deletes a stale key
         record["passages"] = len(plan.passages)
-        record["fingerprint"] = _fingerprint(plan.meta, plan.passages)
+        record["fingerprint"] = document_fingerprint(plan.meta, plan.passages)
         record.update(info)
         self._records.upsert(
             ids=[plan.meta.doc_id],
