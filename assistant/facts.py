@@ -116,7 +116,9 @@ def date_bonus(part: str, sentence: str) -> float:
         return 0.0
     if re.search(r"\b(?:datum|date)\b", asked):
         return 1.0 if day else 0.3
-    if re.search(r"\b(?:tot wanneer|until when|how long)\b", asked):
+    if re.search(
+        r"\b(?:tot wanneer|until when|how long|eindigt|eindigen|stopt|afloopt|loopt\b.*\baf)\b", asked
+    ):
         return 1.0 if _END_DATE.search(sentence) else 0.5
     return 1.0 if day or month else 0.7
 

@@ -106,7 +106,9 @@ ENGLISH_TO_DUTCH = {
 # particle at the end joined to the verb finds "uitvoering", "uitgevoerd", "uitvoerder".
 _PARTICLES = _wordset("uit op aan af in mee toe door voor over terug bij samen vast na voort weg deel plaats")
 _FRAME_VERB = re.compile(
-    r"^\s*wat\s+(houdt|houden|hield|hielden)\b.*\bin\W*$|^\s*wat\s+(?:er\s+)?(gebeurt|gebeurde|gebeuren)\b",
+    r"^\s*wat\s+(houdt|houden|hield|hielden)\b.*\bin\W*$|^\s*wat\s+(?:er\s+)?(gebeurt|gebeurde|gebeuren)\b"
+    # "Wanneer eindigt / stopt X?": the end asked for, which the text gives as "loopt tot eind 2025".
+    r"|^\s*(?:wanneer|tot wanneer)\s+(eindigt|eindigen|stopt|stoppen|afloopt|aflopen)\b",
     re.IGNORECASE,
 )
 _PREPOSITIONS = _wordset("aan voor in op met van over tot naar bij om uit door tegen tussen")
@@ -404,8 +406,10 @@ def parse_question(
     form |= {m.group(m.lastindex or 0).lower() for m in _FRAME_VERB.finditer(query)}
     if asked_time is not None and asked_time.mode == "history":  # "hoe is ... veranderd": the form too
         form |= {w.lower() for w in re.findall(r"\w+", query) if CHANGE_VERB.fullmatch(w)}
-    terms = [t for t in salient_words(words_only) if t not in form]
     split_verbs = _separable_verbs(focus)  # "voert ... uit" is one word: "uitvoert"
+    # The particle of a split verb is part of the verb, not a word of its own ("loopt ... af").
+    form |= {whole[: len(whole) - len(verb)] for verb, whole in split_verbs}
+    terms = [t for t in salient_words(words_only) if t not in form]
     verb_forms = tuple((verb, whole) for verb, whole in split_verbs if verb in terms)
     carried = tuple(t for t in terms if t not in asked)
     dutch = _dutch_renderings(query, language)

@@ -362,6 +362,18 @@ def test_document_facts_are_quoted_from_letterhead_and_signature(
     assert_citations_check_out(answer)
 
 
+@pytest.mark.parametrize(
+    "question", ["Tot wanneer loopt de Agenda?", "Wanneer loopt de Agenda af?", "Wanneer eindigt de Agenda?"]
+)
+def test_an_end_date_is_found_however_the_end_is_asked(assistant: Assistant, question: str) -> None:
+    # Found by a fresh user: only the first wording was answered; the particle "af" counted as a
+    # word the sentence had to contain, and "eindigt" as one it had to repeat.
+    answer = assistant.ask(question)
+    assert not answer.refused, answer.text
+    assert "eind 2025" in answer.text
+    assert_citations_check_out(answer)
+
+
 def test_a_document_fact_comes_from_the_kind_of_document_the_question_names(assistant: Assistant) -> None:
     # "ondertekenen" is the nota's subject, "aan wie ... gericht" what is asked; the nota is
     # addressed to the minister, the letter to the Speaker.
