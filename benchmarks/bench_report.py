@@ -215,7 +215,8 @@ def _plot(rows: list[dict]) -> None:
     for model in sorted({r["model"] for r in rows}):
         mine = [r for r in rows if r["model"] == model]
         sizes = [r["ingest"]["passages"] for r in mine]
-        mark = ", before the ask change" if any(r.get("answerer") == "before" for r in mine) else ""
+        before = [f"{r['ingest']['passages']:,}" for r in mine if r.get("answerer") == "before"]
+        mark = f"; {' and '.join(before)} before the ask change" if before else ""
         for label, op, style in (("search p95", "search", "o-"), ("ask p95", "ask", "^-")):
             ax.plot(sizes, [r["warm"][op]["p95_ms"] for r in mine], style, label=f"{label} ({model}{mark})")
         stock = [r["stock"]["search"]["p95_ms"] for r in mine]
