@@ -24,7 +24,6 @@ import os
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +32,7 @@ from common import ROOT
 sys.path.insert(0, str(ROOT / "tests"))
 
 from app_server import running_app  # noqa: E402  (the tests' launcher: one way to start the app)
-from load_scenario import SCHEME_UPLOAD, add_schemes, run_users  # noqa: E402
+from load_scenario import SCHEME_UPLOAD, add_schemes, run_users, timed_upload  # noqa: E402
 from web_session import ChatSession  # noqa: E402
 
 from assistant.settings import Settings  # noqa: E402
@@ -46,19 +45,8 @@ UPLOAD_NAMES = ("Zomerschool", "Najaarsschool", "Voorjaarsschool", "Winterschool
 def measure(url: str, users: int, upload_name: str, folder: Path, concurrency: int) -> dict[str, Any]:
     """One run of `users` sessions with an upload during it; the figures of one table row."""
     scheme = dataclasses.replace(SCHEME_UPLOAD, name=upload_name)
-    path = folder / f"regeling-{upload_name.lower()}.txt"
-    path.write_text(scheme.text(), encoding="utf-8")
     upload: dict[str, Any] = {}
-
-    def add() -> None:
-        session = ChatSession(url)
-        upload["start"] = time.perf_counter()
-        try:
-            upload["result"] = session.add_documents([path], "interventie", "3-2-2025", scheme.title)
-        except Exception as error:  # noqa: BLE001 - reported in the table
-            upload["result"] = f"{type(error).__name__}: {error}"
-        upload["end"] = time.perf_counter()
-        session.close()
+    add = timed_upload(url, folder / f"regeling-{upload_name.lower()}.txt", scheme, upload)
 
     load_before = os.getloadavg()[0]
     result = run_users(url, users, after_first=add)

@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from web_session import NO_FILTERS, REFUSAL, ChatSession, Filters, Reply
 
@@ -305,6 +306,24 @@ class LoadResult:
                 total += 1
                 caught += answer_problem(CONVERSATIONS[i % len(CONVERSATIONS)][k], other) is not None
         return caught / total if total else 0.0
+
+
+def timed_upload(url: str, path: Path, scheme: Scheme, outcome: dict[str, Any]) -> Callable[[], None]:
+    """A visitor who adds `scheme` (written to `path`) in the documents tab; the upload's start
+    and end (perf_counter seconds) and its result message (or the error) go to `outcome`."""
+    path.write_text(scheme.text(), encoding="utf-8")
+
+    def upload() -> None:
+        session = ChatSession(url)
+        outcome["start"] = time.perf_counter()
+        try:
+            outcome["result"] = session.add_documents([path], "interventie", "3-2-2025", scheme.title)
+        except Exception as error:  # noqa: BLE001 - reported by the caller
+            outcome["result"] = f"{type(error).__name__}: {error}"
+        outcome["end"] = time.perf_counter()
+        session.close()
+
+    return upload
 
 
 def run_users(

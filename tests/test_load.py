@@ -13,14 +13,13 @@ the assertion messages. The same with 100 users: `benchmarks/bench_load.py`.
 from __future__ import annotations
 
 import statistics
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from app_server import AppServer, running_app
-from load_scenario import CONVERSATIONS, SCHEME_UPLOAD, add_schemes, run_users
+from load_scenario import CONVERSATIONS, SCHEME_UPLOAD, add_schemes, run_users, timed_upload
 from web_session import NO_FILTERS, ChatSession
 
 USERS = 20
@@ -34,20 +33,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
 
 def upload_during_load(app: AppServer, folder: Path, outcome: dict[str, Any]):
     """A visitor who adds the Zomerschool scheme in the documents tab; what happened goes to `outcome`."""
-    path = folder / "regeling-zomerschool.txt"
-    path.write_text(SCHEME_UPLOAD.text(), encoding="utf-8")
-
-    def upload() -> None:
-        session = ChatSession(app.url)
-        outcome["start"] = time.perf_counter()
-        try:
-            outcome["result"] = session.add_documents([path], "interventie", "3-2-2025", SCHEME_UPLOAD.title)
-        except Exception as error:  # noqa: BLE001 - reported by the test
-            outcome["result"] = f"{type(error).__name__}: {error}"
-        outcome["end"] = time.perf_counter()
-        session.close()
-
-    return upload
+    return timed_upload(app.url, folder / "regeling-zomerschool.txt", SCHEME_UPLOAD, outcome)
 
 
 def test_twenty_conversations_at_once_each_get_their_own_answers_during_an_upload(
