@@ -67,10 +67,13 @@ class AnswerMap:
             by_doc[p.doc_id].append(p)
         self._answers: dict[tuple[str, int], Passage] = {}
         self._questions: dict[tuple[str, int], list[str]] = defaultdict(list)
+        self._answers_of: dict[str, list[int]] = {}  # answer passage id -> the question numbers it answers
         for doc_id, doc_passages in by_doc.items():
             doc_passages.sort(key=lambda p: p.chunk_index)
             for p in doc_passages:
                 covered = self._covered(p)
+                if covered:
+                    self._answers_of[p.id] = sorted(covered)
                 for n in covered:
                     self._answers.setdefault((doc_id, n), p)
                 for n in _question_numbers(p):
@@ -93,7 +96,7 @@ class AnswerMap:
 
     def asked(self, passage: Passage) -> str:
         """The text of the question paragraph(s) that `passage` answers ("" when it answers none)."""
-        numbers = sorted(self._covered(passage))
+        numbers = self._answers_of.get(passage.id, [])
         return "\n".join(t for n in numbers for t in self._questions.get((passage.doc_id, n), []))
 
     def pair(self, hits: Sequence[Hit]) -> list[Hit]:

@@ -254,9 +254,9 @@ def question_type(question: str) -> QuestionType:
 def _opens_with_verb(q: str) -> bool:
     """Whether a Dutch question opens with a finite verb ("Concurreert X met Y?", "Geldt dit ook
     voor ...?"): a yes/no question. The verb is a word ending in -t whose lemma (simplemma)
-    is an infinitive; question words ("wat") are not verbs."""
+    is an infinitive (a question word such as "wat" is its own lemma)."""
     first = q.split()[0] if q.split() else ""
-    if len(first) < 4 or not first.endswith("t") or first in ("wat", "waarmee", "welt"):
+    if len(first) < 4 or not first.endswith("t"):
         return False
     if first in ("staat", "gaat", "bestaat", "ontstaat"):  # lemmas simplemma leaves as they are
         return True
