@@ -20,18 +20,15 @@ from typing import Literal
 
 from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN
 
+from assistant.sentences import wordset
+
 Language = Literal["nl", "en"]
-
-
-def _wordset(words: str) -> frozenset[str]:
-    """A word list written as running text: easier to read and review than a list of strings."""
-    return frozenset(words.split())
 
 
 # Words that occur only (or almost only) in one of the two languages. Words that
 # are common in both ("is", "in", "over", "was", "had") are left out, so a short
 # question is decided by the words that really tell the languages apart.
-_NL_MARKERS = _wordset(
+_NL_MARKERS = wordset(
     """
     de het een van en zijn heeft hebben wordt worden werd werden hoeveel wanneer wie wat welke welk
     waarom waar hoe voor met op aan door niet geen ook er dat die dit deze nog naar uit bij tot om
@@ -40,7 +37,7 @@ _NL_MARKERS = _wordset(
     daarvoor daarmee daarvan hiervoor waarvoor waarmee waaraan welk hoelang sinds tussen jaar
     """
 )
-_EN_MARKERS = _wordset(
+_EN_MARKERS = wordset(
     """
     the a an of and are were how much many when who whom which what why where does do did has have
     for with to on at by from not no this that these those it its they them their will would can
@@ -51,7 +48,7 @@ _EN_MARKERS = _wordset(
 
 # Question words, and words that name the kind of answer ("Op welke datum", "Waar staat
 # de afkorting X voor"): they say what kind of answer is wanted, not what it is about.
-_QUESTION_WORDS = _wordset(
+_QUESTION_WORDS = wordset(
     """
     hoeveel wanneer wie wat welke welk waarom waar hoe hoelang waaraan waarmee waarover waarin
     waardoor waarvoor waarop waartoe waaruit wiens hoezo how much many when who whom whose which
@@ -59,7 +56,7 @@ _QUESTION_WORDS = _wordset(
     dated title name amount number
     """
 )
-_EXTRA_STOP = _wordset(
+_EXTRA_STOP = wordset(
     """
     zijn is was waren heeft hebben had wordt worden werd werden kan kunnen kon konden zal zullen zou
     zouden gaat gaan ging doet doen deed staat stond komt komen kwam er nog ook eigenlijk precies
@@ -74,7 +71,7 @@ _EXTRA_STOP = _wordset(
 STOP_WORDS = frozenset(STOPWORDS_DUTCH) | frozenset(STOPWORDS_EN) | _QUESTION_WORDS | _EXTRA_STOP
 
 # Words that point back to something said before.
-_ANAPHORS = _wordset(
+_ANAPHORS = wordset(
     """
     dat die dit deze daar daarvoor daarmee daarvan daarbij daarin daarop daaraan daarna daardoor
     hiervoor hiermee hiervan hierbij hun zij ze hen hem haar ervan ervoor erbij erin eraan it its

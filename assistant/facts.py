@@ -24,13 +24,7 @@ from assistant.question import (
     enumerated_noun,
 )
 from assistant.retrieval import analyze
-from assistant.sentences import REASON, fold, tokens
-
-
-def _wordset(words: str) -> frozenset[str]:
-    """A word list written as running text: easier to read and review than a list of strings."""
-    return frozenset(words.split())
-
+from assistant.sentences import REASON, fold, tokens, wordset
 
 _NUMBER = re.compile(r"(?<![\w])\d+(?:[.,]\d+)*")
 _YEAR = re.compile(r"(?<![\w.,])(?:19|20)\d{2}(?![\w]|[.,]\d)")
@@ -38,14 +32,14 @@ MONEY = re.compile(
     r"€\s?\d|\d(?:[\d.,]*\d)?\s*(?:miljoen|miljard|duizend|mln|mld|euro|million|billion|thousand)\b|\beuro\b",
     re.IGNORECASE,
 )
-NUMBER_WORDS = _wordset(
+NUMBER_WORDS = wordset(
     """
     twee drie vier vijf zes zeven acht negen tien elf twaalf twintig dertig veertig vijftig honderd
     duizend tientallen honderden tweetal drietal jaarlijks two three four five six seven eight nine
     ten twenty hundred thousand dozens annually
     """
 )
-_DATE_WORDS = _wordset(
+_DATE_WORDS = wordset(
     """
     januari februari maart april mei juni juli augustus september oktober november december january
     february march june july august october zomer winter voorjaar najaar lente herfst eind begin
@@ -60,7 +54,7 @@ _RELATIVE_TIME = re.compile(
     r"|\b(?:voor|na|tijdens|in)\s+(?:de|het)\s+(?:zomer|winter|voorjaar|najaar)\b",
     re.IGNORECASE,
 )
-_ORG_WORDS = _wordset(
+_ORG_WORDS = wordset(
     """
     ministerie ministeries minister staatssecretaris kabinet gemeente gemeenten raad kamer commissie
     adviescommissie professionals organisaties experts wetenschappers personen onderzoekers stichting
@@ -68,7 +62,7 @@ _ORG_WORDS = _wordset(
     """
 )
 # Groups of people a scheme is for ("Voor wie is het fonds bedoeld?" -> "voor jongeren die ...").
-_GROUP_WORDS = _wordset(
+_GROUP_WORDS = wordset(
     """
     jongeren ouderen volwassenen kinderen gezinnen ouders bewoners inwoners burgers deelnemers
     vrijwilligers mantelzorgers leerlingen studenten scholieren mensen huishoudens werkzoekenden

@@ -30,6 +30,7 @@ from assistant.conversation import (
     salient_words,
 )
 from assistant.numbers import Quantity, money_values, quantities, years
+from assistant.sentences import wordset
 
 # The kind of fact a question asks for. "money" is a sum of money ("Hoeveel geld",
 # "How much does X cost"), "amount" any other count or quantity ("Hoeveel gemeenten",
@@ -42,11 +43,6 @@ Problem = Literal["empty", "too_long"]
 # Longer input is not a question but a pasted text: its last question is what is asked.
 # 60 words is three times the longest question of evals/qa.jsonl (20 words).
 MAX_QUESTION_WORDS = 60
-
-
-def _wordset(words: str) -> frozenset[str]:
-    """A word list written as running text: easier to read and review than a list of strings."""
-    return frozenset(words.split())
 
 
 _QUESTION_WORD = (
@@ -64,13 +60,13 @@ MONEY_WORDS = re.compile(
     re.IGNORECASE,
 )
 # Words that follow "hoeveel" when the question counts nothing ("Hoeveel heeft ...").
-VERBISH = _wordset(
+VERBISH = wordset(
     """
     heeft hebben is zijn was waren wordt worden werd bedraagt bedragen bedroeg kost kostte kosten
     gaat ging krijgt kregen krijgen ontvangt ontvangen er does did do is are was were has have will
     """
 )
-NUMBER_WORDS = _wordset(
+NUMBER_WORDS = wordset(
     """
     twee drie vier vijf zes zeven acht negen tien elf twaalf twintig dertig veertig vijftig honderd
     duizend tientallen honderden tweetal drietal two three four five six seven eight nine ten twenty
@@ -104,14 +100,14 @@ ENGLISH_TO_DUTCH = {
 
 # Dutch separable verbs: "Wie voert Buurtkracht uit?" asks about "uitvoeren"; the
 # particle at the end joined to the verb finds "uitvoering", "uitgevoerd", "uitvoerder".
-_PARTICLES = _wordset("uit op aan af in mee toe door voor over terug bij samen vast na voort weg deel plaats")
+_PARTICLES = wordset("uit op aan af in mee toe door voor over terug bij samen vast na voort weg deel plaats")
 _FRAME_VERB = re.compile(
     r"^\s*wat\s+(houdt|houden|hield|hielden)\b.*\bin\W*$|^\s*wat\s+(?:er\s+)?(gebeurt|gebeurde|gebeuren)\b"
     # "Wanneer eindigt / stopt X?": the end asked for, which the text gives as "loopt tot eind 2025".
     r"|^\s*(?:wanneer|tot wanneer)\s+(eindigt|eindigen|stopt|stoppen|afloopt|aflopen)\b",
     re.IGNORECASE,
 )
-_PREPOSITIONS = _wordset("aan voor in op met van over tot naar bij om uit door tegen tussen")
+_PREPOSITIONS = wordset("aan voor in op met van over tot naar bij om uit door tegen tussen")
 
 
 @dataclass(frozen=True)

@@ -38,17 +38,12 @@ from assistant.sentence_kinds import (
     is_record_line,
     is_source_reference,
 )
-from assistant.sentences import fold, one_line, split_sentences, tokens
+from assistant.sentences import fold, one_line, split_sentences, tokens, wordset
 from assistant.terms import TextIndex, coverage, salient_terms, term_weights
 from assistant.types import Hit
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
-
-
-def _wordset(words: str) -> frozenset[str]:
-    """A word list written as running text: easier to read and review than a list of strings."""
-    return frozenset(words.split())
 
 
 # Weights of the sentence score (see ScoredSentence), set by hand while reading
@@ -74,7 +69,7 @@ SCORE_WEIGHTS = {
 FACT_MINIMUM = 0.5
 
 # Words of a title or heading that name the kind of document, not its subject.
-_GENERIC = _wordset(
+_GENERIC = wordset(
     "kamerbrief brief nota overzicht regeling bijlage rapport verslag notitie memo het de een van voor"
 )
 

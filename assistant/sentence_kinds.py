@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import re
 
-
-def _wordset(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
+from assistant.sentences import wordset
 
 # The record lines of Kamervragen: who asked, to whom and when ("Vragen van het lid X aan de
 # Minister … (ingezonden 2 juli 2024)"), who answered and when ("Antwoord van Minister Y
@@ -32,7 +29,7 @@ _ABOUT_RECORD = re.compile(
 )
 
 
-PLACING_WORDS = _wordset("eerste tweede derde vierde laatste nieuwe nieuw first second third fourth last new")
+PLACING_WORDS = wordset("eerste tweede derde vierde laatste nieuwe nieuw first second third fourth last new")
 _WEB_ADDRESS = re.compile(r"https?://|\bwww\.", re.IGNORECASE)
 # A footnote that cites a source without a web address: "1 NRC, 16 april 2024, «Reisorganisatie
 # Corendon blijft ...»" (footnote number, publisher, date): where something was said, not a fact.

@@ -14,7 +14,7 @@ import re
 import unicodedata
 
 
-def _wordset(words: str) -> frozenset[str]:
+def wordset(words: str) -> frozenset[str]:
     """A word list written as running text: easier to read and review than a list of strings."""
     return frozenset(words.split())
 
@@ -34,7 +34,7 @@ def tokens(text: str) -> list[str]:
 
 # Words that end in a full stop without ending the sentence ("nr. 96", "de zg.
 # integrale middelen", "o.a. kennis"); compared lowercased, without the final stop.
-ABBREVIATIONS = _wordset(
+ABBREVIATIONS = wordset(
     """
     nr nrs zg zgn z.g o.a a.o ca bijv bv e.g i.e resp jl j.l blz pag p pp art mr dr drs ir ing prof
     mevr dhr mw m.b.t t.a.v i.p.v i.v.m m.i.v n.a.v d.w.z incl excl min mins vs etc enz evt o.b.v
@@ -132,7 +132,7 @@ REASON = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 # Sentences that open with these lean on the sentence before ("Hiermee wordt de pilotfase afgesloten").
-ANAPHORIC_OPENERS = _wordset(
+ANAPHORIC_OPENERS = wordset(
     """
     hiermee daarmee hierdoor daardoor daarom hiervoor daarvoor hierbij daarbij dit deze die zij ze
     hun zo hiermede

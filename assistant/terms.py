@@ -19,12 +19,7 @@ from assistant.initialisms import question_initialisms, text_initialisms
 from assistant.numbers import money_values, quantities
 from assistant.question import MONEY_WORDS, Question
 from assistant.retrieval import analyze
-from assistant.sentences import fold, tokens
-
-
-def _wordset(words: str) -> frozenset[str]:
-    """A word list written as running text: easier to read and review than a list of strings."""
-    return frozenset(words.split())
+from assistant.sentences import fold, tokens, wordset
 
 
 @dataclass(frozen=True)
@@ -45,9 +40,9 @@ class Term:
     initials: str = ""  # the initials it may be written as ("drc" for "corridor"): assistant.initialisms
 
 
-_PARTICLES = _wordset("uit op aan af in mee toe door voor over terug bij samen vast na")
+_PARTICLES = wordset("uit op aan af in mee toe door voor over terug bij samen vast na")
 _PARTICLE_LENGTHS = sorted({len(p) for p in _PARTICLES})
-_SOFT_WORDS = _wordset(
+_SOFT_WORDS = wordset(
     """
     regeling regelingen programma project projecten initiatief fonds brief kamerbrief nota document
     krijgt krijgen kreeg kregen ontvangt ontvangen ontving geeft geven gaf
@@ -61,13 +56,13 @@ _SOFT_WORDS = _wordset(
 # Nouns that name a category rather than a thing: "Welke organisatie ..." is answered by
 # "Stichting Wijkwerk Nederland", which does not say "organisatie". A specific role
 # ("Welke staatssecretaris") is written in the answer and stays a hard term.
-_CATEGORY_NOUNS = _wordset(
+_CATEGORY_NOUNS = wordset(
     """
     organisatie organisaties instantie instanties partij partijen uitvoerder uitvoerders instelling
     instellingen regeling regelingen organization organisation body
     """
 )
-_QUANTITY_WORDS = _wordset("miljoen miljard duizend mln mld euro eur million billion thousand")
+_QUANTITY_WORDS = wordset("miljoen miljard duizend mln mld euro eur million billion thousand")
 
 
 def salient_terms(question: Question) -> list[Term]:
