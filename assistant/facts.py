@@ -78,7 +78,38 @@ _MONTH_NAMES = (
     "january|february|march|june|july|august|october"
 )
 _DAY_MONTH = re.compile(rf"\d{{1,2}} (?:{_MONTH_NAMES})\b", re.IGNORECASE)
-_END_DATE = re.compile(r"\b(?:tot|t/m|until|through|eind|einde)\b", re.IGNORECASE)
+_END_DATE = re.compile(
+    r"\b(?:tot|t/m|until|through|eind|einde|eindigt|eindigen|eindigde|afgesloten|stopt|stoppen|"
+    r"ends?|ended|expires?)\b",
+    re.IGNORECASE,
+)
+# "Wanneer start X?", "Vanaf wanneer ...": a beginning; "X start op 1 maart 2025" answers it.
+_START_ASKED = re.compile(
+    r"\b(?:start|starten|startte|begint|beginnen|begon|vanaf wanneer|sinds wanneer|starts?|begins?|"
+    r"began|from when|since when)\b",
+    re.IGNORECASE,
+)
+_START_DATE = re.compile(
+    r"\b(?:start|starten|startte|gestart|begint|beginnen|begon|vanaf|sinds|ingegaan|gaat in|starts?|"
+    r"began|begins?|from|since)\b",
+    re.IGNORECASE,
+)
+# A length of time: "voor 2 jaar", "30 minuten", "drie maanden" (answers "hoe lang").
+_DURATION = re.compile(
+    r"\b(?:\d+|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|twaalf|half|anderhalf)\s+"
+    r"(?:jaar|jaren|maanden?|weken?|dagen?|uur|uren|minuten|mins?|years?|months?|weeks?|days?|hours?|minutes)\b",
+    re.IGNORECASE,
+)
+# How often: "elk kwartaal", "jaarlijks", "twee keer per jaar" (answers "hoe vaak").
+_FREQUENCY = re.compile(
+    r"\b(?:elk|elke|ieder|iedere|per|every|each)\s+(?:jaar|kwartaal|maand|week|dag|half jaar|year|quarter|"
+    r"month|week|day)\b|\b(?:jaarlijks|halfjaarlijks|maandelijks|wekelijks|dagelijks|tweejaarlijks|"
+    r"annually|yearly|monthly|weekly|quarterly|daily)\b|\b\w+\s+(?:keer|maal)\b|\b(?:eenmalig|tweemaal|driemaal)\b",
+    re.IGNORECASE,
+)
+_YEAR_RANGE = re.compile(r"\b(?:19|20)\d\d\s?[-–]\s?(?:19|20)?\d\d\b")  # "2023–2025"
+_HOW_OFTEN = re.compile(r"\b(?:hoe vaak|hoe dikwijls|how often|how frequently)\b", re.IGNORECASE)
+_HOW_LONG = re.compile(r"\b(?:hoe lang|how long)\b", re.IGNORECASE)
 
 
 def has_quantity(text: str) -> bool:
@@ -106,14 +137,28 @@ def date_bonus(part: str, sentence: str) -> float:
     day = bool(_DAY_MONTH.search(sentence))
     month = bool(words & _DATE_WORDS) or bool(_RELATIVE_TIME.search(sentence))
     year = bool(_YEAR.search(sentence))
+    if _HOW_LONG.search(asked):
+        # "Hoe lang zijn de leden benoemd?" -> "voor 2 jaar"; "Hoe lang loopt X?" -> "tot eind 2025".
+        # A date that ends nothing ("In de zomer van 2023 ...") says nothing about a length.
+        if _DURATION.search(sentence) or ((day or month or year) and _END_DATE.search(sentence)):
+            return 1.0
+        return 0.0
     if not (day or month or year):
         return 0.0
     if re.search(r"\b(?:datum|date)\b", asked):
         return 1.0 if day else 0.3
     if re.search(
-        r"\b(?:tot wanneer|until when|how long|eindigt|eindigen|stopt|afloopt|loopt\b.*\baf)\b", asked
+        r"\b(?:tot wanneer|until when|how long|hoe lang|eindigt|eindigen|stopt|stoppen|afloopt|loopt\b.*\baf|"
+        r"end|ends|finish\w*)\b",
+        asked,
     ):
-        return 1.0 if _END_DATE.search(sentence) else 0.5
+        if _END_DATE.search(sentence) or _YEAR_RANGE.search(sentence):
+            return 1.0
+        return 0.3  # "start op 1 januari 2025", "in 2025 € 900.000": a date that ends nothing
+    if _START_ASKED.search(asked):
+        if _START_DATE.search(sentence):
+            return 1.0
+        return 0.3 if _END_DATE.search(sentence) and not (day or month) else 0.6
     return 1.0 if day or month else 0.7
 
 
@@ -193,6 +238,8 @@ def type_bonus(qtype: QuestionType, sentence: str, known: frozenset[str], part: 
     if qtype == "money":
         return 1.0 if MONEY.search(sentence) or money_values(sentence) else 0.0
     if qtype == "amount":
+        if _HOW_OFTEN.search(part):  # "Hoe vaak rapporteert ...?" -> "elk kwartaal", "jaarlijks"
+            return 1.0 if _FREQUENCY.search(sentence) else 0.0
         if not has_quantity(sentence):
             return 0.0
         noun = counted_noun(part)
@@ -255,6 +302,26 @@ _AGENT_ASKED = re.compile(
 )
 
 
+# "Wie is de minister van X?", "Welke staatssecretaris ...", "Who is the chair of X?": the office
+# asked for, which the answer must name ("Wie heeft de minister gevraagd ...?" asks no office).
+_ROLES = (
+    r"minister|staatssecretaris|voorzitter|directeur|burgemeester|wethouder|secretaris-generaal|"
+    r"commissaris|ambassadeur|ombudsman|premier|minister-president|chair(?:man|woman|person)?|"
+    r"director|mayor|president|secretary|ambassador"
+)
+_ROLE_ASKED = re.compile(
+    r"(?:\b(?:wie|who)\s+(?:is|was|zijn|waren|wordt|werd|are|were|becomes?)\s+(?:de|het|the)\s+"
+    rf"(?:\w+\s+)?|\b(?:welke|which)\s+)(?P<role>{_ROLES})\b",
+    re.IGNORECASE,
+)
+
+
+def asked_role(part: str) -> str | None:
+    """The office a "wie" question asks for ("Wie is de voorzitter van X?" -> "voorzitter"), else None."""
+    m = _ROLE_ASKED.search(part)
+    return m.group("role") if m else None
+
+
 def who_bonus(sentence: str, names: set[str], orgs: set[str], part: str) -> float:
     """How well a sentence names the person, organisation or group a "wie" question asks for, 0..1.
 
@@ -263,6 +330,9 @@ def who_bonus(sentence: str, names: set[str], orgs: set[str], part: str) -> floa
     the doer, which the text names after "door" or "ligt bij". Names and
     organisations the question does not already contain count; groups count less.
     """
+    role = asked_role(part)
+    if role and not re.search(rf"\b{fold(role)}(?:s|en|sen)?\b", fold(sentence)):
+        return 0.0  # "Wie is de minister van X?" is not answered by the foundation that runs X
     groups = bool(set(tokens(sentence)) & _GROUP_WORDS)
     if _BENEFICIARY_ASKED.search(part):
         return 1.0 if groups else (0.5 if names or orgs else 0.0)

@@ -56,7 +56,7 @@ _SECOND_QUESTION = re.compile(
 # Words of a question that are about money: an amount in the sentence answers them.
 MONEY_WORDS = re.compile(
     r"^(?:geld|euro|bedra|budget|kost|gekost|invest|geïnvest|geinvest|financ|middel|uitga|uitgegeven|"
-    r"besteed|subsid|potje|fonds|bijdrage|rijksbijdrage|money|cost|fund|spen|paid|pay|grant|\w+budget)",
+    r"besteed|subsid|potje|fonds|bijdrage|rijksbijdrage|betaal|betaald|money|cost|fund|spen|paid|pay|grant|\w+budget)",
     re.IGNORECASE,
 )
 # Words that follow "hoeveel" when the question counts nothing ("Hoeveel heeft ...").
@@ -105,6 +105,11 @@ _FRAME_VERB = re.compile(
     r"^\s*wat\s+(houdt|houden|hield|hielden)\b.*\bin\W*$|^\s*wat\s+(?:er\s+)?(gebeurt|gebeurde|gebeuren)\b"
     # "Wanneer eindigt / stopt X?": the end asked for, which the text gives as "loopt tot eind 2025".
     r"|^\s*(?:wanneer|tot wanneer)\s+(eindigt|eindigen|stopt|stoppen|afloopt|aflopen)\b",
+    re.IGNORECASE,
+)
+_RATE = re.compile(
+    r"\bper\s+(?:jaar|maand|week|dag|kwartaal|year|month|week|day)\b|\b(?:uiteindelijk|ongeveer|"
+    r"circa|precies|exact|eventually|approximately|roughly|exactly)\b",
     re.IGNORECASE,
 )
 _PREPOSITIONS = wordset("aan voor in op met van over tot naar bij om uit door tegen tussen")
@@ -223,6 +228,8 @@ def question_type(question: str) -> QuestionType:
         r" (waarom|waartoe|hoezo|why) |met welk doel|wat is het doel|what is the (aim|goal|purpose)", q
     ):
         return "why"
+    if re.search(r" (hoe lang|how long|voor hoe lang) ", q):
+        return "date"  # "Hoe lang loopt X?": an end date ("tot eind 2025") or a duration ("voor 2 jaar")
     quantity = _quantity_type(q)
     if quantity:
         return quantity
@@ -405,6 +412,8 @@ def parse_question(
     split_verbs = _separable_verbs(focus)  # "voert ... uit" is one word: "uitvoert"
     # The particle of a split verb is part of the verb, not a word of its own ("loopt ... af").
     form |= {whole[: len(whole) - len(verb)] for verb, whole in split_verbs}
+    # "per jaar", "uiteindelijk": the rate or the certainty of a figure, not what it is about.
+    form |= {w.lower() for m in _RATE.finditer(query) for w in m.group().split()}
     terms = [t for t in salient_words(words_only) if t not in form]
     verb_forms = tuple((verb, whole) for verb, whole in split_verbs if verb in terms)
     carried = tuple(t for t in terms if t not in asked)

@@ -26,7 +26,7 @@ import numpy as np
 
 from assistant.conversation import Language, named_things
 from assistant.embedding import embed_passages, embed_queries
-from assistant.facts import amount_match, count_match, requires_fact, type_bonus, year_conflict
+from assistant.facts import amount_match, asked_role, count_match, requires_fact, type_bonus, year_conflict
 from assistant.numbers import years
 from assistant.question import Question, QuestionPart, enumerated_noun
 from assistant.retrieval import analyze
@@ -284,12 +284,16 @@ def score_part(
     one, or when the question names a sum and the sentence names other sums only.
     """
     bonus = type_bonus(part.kind, c.text, known, part.text)
+    if part.kind == "who" and question.names and asked_role(part.text) and not _names_asked(question, c):
+        return None  # "Wie is de voorzitter van de Raad?": a chair named elsewhere is not the Raad's
     # A year in a date question is context ("Tot wanneer loopt de subsidie die in 2023 is
     # verleend?"): the asked fact is itself a date, so another year is the answer, not a conflict.
     if part.kind != "date" and (part.kind in ("money", "amount") or c.index.values):
         said = years(c.text) or years(c.local_text)
         if year_conflict(said, question.years):
             return None
+        if question.years and part.kind in ("money", "amount") and not _dated_in(question.years, c):
+            return None  # "Hoeveel geld krijgt de Agenda in 2026?": a figure of no stated year is no answer
     matched = amount_match(c.text, question.amounts)
     if matched is False and c.index.money:
         return None
@@ -377,6 +381,17 @@ def _scored(
         part, c.hit_index, c.start, c.end, c.text, similarity, overlap, passage_cov, evidence, bonus,
         novelty, score,
     )  # fmt: skip
+
+
+def _names_asked(question: Question, c: Candidate) -> bool:
+    """Whether the sentence or the one before it names one of the question's named things."""
+    words = set(tokens(c.local_text))
+    return any(_mentions(n, words) for n in map(_name_words, question.names) if n)
+
+
+def _dated_in(asked: frozenset[int], c: Candidate) -> bool:
+    """Whether the sentence, the one before it or its passage speaks of an asked year."""
+    return bool(years(c.local_text) & asked) or any(str(y) in c.around.words for y in asked)
 
 
 def _in_most(word: str, passages: Sequence[TextIndex]) -> bool:

@@ -104,7 +104,8 @@ def test_citation_markers_stay_with_the_sentence_they_close() -> None:
         ("How much does the Agenda invest in the SPUK?", "money"),
         ("Hoeveel gemeenten kregen een DU?", "amount"),
         ("How many members does the council have?", "amount"),
-        ("Voor hoe lang zijn de leden benoemd?", "amount"),
+        ("Voor hoe lang zijn de leden benoemd?", "date"),  # a length: "voor 2 jaar"
+        ("Hoe lang loopt de Agenda?", "date"),
         ("Wanneer werd het eerste congres gehouden?", "date"),
         ("Until when does the Agenda run?", "date"),
         ("Wie heeft de Kamerbrief ondertekend?", "who"),

@@ -228,6 +228,52 @@ def test_12_wie_questions_get_the_organisation_or_group_the_text_names(
     assert not any(o in quoted(answer) for o in others), answer.text
 
 
+# --- the way new users word questions (written from the documents, kinds not instances) --------
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        # "hoe lang loopt X": an end date or a length of time
+        ("Hoe lang loopt Buurtkracht?", "tot en met 31 december 2026"),
+        ("How long does Buurtkracht run?", "tot en met 31 december 2026"),
+        # "wanneer stopt / start X": the end, or the start, not the other one
+        ("Wanneer stopt Taalhuis Plus?", "31 december 2025"),
+        ("Wanneer eindigt Taalhuis Plus?", "31 december 2025"),
+        ("Wanneer begint het Jeugdfonds Thuisbasis?", "1 september 2025"),
+        ("Vanaf wanneer loopt Buurtkracht?", "1 maart 2025"),
+        # "hoe vaak": a frequency
+        ("Hoe vaak rapporteert de stichting over Buurtkracht aan het ministerie?", "elk kwartaal"),
+        # a rate word is not what the figure is about
+        ("Hoeveel geld is er per jaar beschikbaar voor Buurtkracht?", "4,2 miljoen"),
+        ("Hoeveel geld krijgt Thuisbasis ongeveer?", "1,8 miljoen"),
+    ],
+)
+def test_rephrased_questions_get_the_fact_of_their_kind(
+    buurtkracht: Assistant, question: str, fact: str
+) -> None:
+    answer = buurtkracht.ask(question)
+    assert not answer.refused, answer.text
+    assert fact in re.sub(r"\s+", " ", answer.citations[0].quote), answer.text
+    assert_verbatim(answer)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wie is de minister van Buurtkracht?",  # an office the documents do not name
+        "Wie is de voorzitter van Taalhuis Plus?",
+        "Who is the director of Thuisbasis?",
+        "Hoeveel geld is er in 2024 voor Thuisbasis?",  # the only figure is for 2025
+    ],
+)
+def test_an_office_or_year_the_documents_do_not_name_is_refused(
+    buurtkracht: Assistant, question: str
+) -> None:
+    answer = buurtkracht.ask(question)
+    assert answer.refused, answer.text
+
+
 # --- 16 empty, punctuation-only and long questions -----------------------------------------
 
 
