@@ -147,7 +147,7 @@ def _ask_lines(assistant, lines, filters: Filters, as_json: bool) -> int:
 
 
 def _print_report(report: IngestReport) -> None:
-    from assistant.loading import printable  # file names may hold control characters
+    from assistant.corpus import printable  # file names may hold control characters
 
     if report.index_rebuilt:
         print(f"Index opnieuw opgebouwd: {report.index_rebuilt}")

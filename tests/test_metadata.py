@@ -12,7 +12,8 @@ import pytest
 from pdfs import make_pdf, pdf_bytes
 from pypdf import PdfReader, PdfWriter
 
-from assistant.loading import load_corpus, load_file, load_manifest
+from assistant.corpus import load_corpus
+from assistant.loading import load_file, load_manifest
 from assistant.metadata import derive_metadata, dutch_date, parse_dutch_date, pdf_info
 from assistant.uploads import parse_metadata, record_metadata, store_uploads
 

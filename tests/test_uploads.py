@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.loading import load_corpus, load_manifest
+from assistant.corpus import load_corpus
+from assistant.loading import load_manifest
 from assistant.uploads import (
     MetadataError,
     forget_uploads,
