@@ -12,7 +12,8 @@ Wassenaar B&W-besluitenlijsten 2022–2025), the bundled Kamerbrief, and the
 published Staatscourant layout.
 
 Nothing is guessed: a field the text does not state stays None, and a date is
-only returned when day, month and year are all written out and form a real date.
+only returned when day, month and year are all written out and form a real date
+(`assistant.dutch_dates` reads dates).
 """
 
 from __future__ import annotations
@@ -24,8 +25,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-import dateparser
 from pypdf import PdfReader
+
+from assistant.dutch_dates import (
+    DATE_PATTERN,
+    DATE_RE,
+    dutch_date,
+    parse_date_input,  # noqa: F401  (web_inputs.py still imports it from here)
+    parse_dutch_date,
+)
 
 # The type vocabulary: the manifest's and the upload form's types, plus the kinds found in the real corpora.
 KAMERBRIEF, KAMERVRAGEN, BESLUITENLIJST = "kamerbrief", "kamervragen", "besluitenlijst"
@@ -35,15 +43,6 @@ NOTA, RAPPORT = "nota", "rapport"
 TITLE_MAX_CHARS = 160
 _HEAD_CHARS = 6000  # the first page or two: where every layout below states its metadata
 _TAIL_CHARS = 1500  # where a letter is signed
-
-_MONTHS = (
-    "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
-    "|jan|feb|febr|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec"
-)
-_DATE = rf"(?:\d{{1,2}}\s+(?:{_MONTHS})\.?\s+\d{{4}}|\d{{1,2}}-\d{{1,2}}-\d{{4}})"
-_DATE_RE = re.compile(_DATE, re.I)
-_STRICT_DMY = {"REQUIRE_PARTS": ["day", "month", "year"], "STRICT_PARSING": True, "DATE_ORDER": "DMY"}
-_DUTCH_MONTHS = _MONTHS.split("|")[:12]
 
 # Words that stay lower case when an upper-case heading ("BRIEF VAN DE MINISTER …") is re-cased.
 _PARTICLES = {"van", "de", "der", "den", "het", "en", "voor", "op", "in", "te", "aan", "over", "met", "om"}
@@ -78,48 +77,6 @@ class DerivedMeta:
         return replace(
             self, **{f.name: getattr(self, f.name) or getattr(other, f.name) for f in fields(DerivedMeta)}
         )
-
-
-def parse_dutch_date(text: str | None) -> str | None:
-    """'26 november 2024', '6 mrt. 2024', 'donderdag 2 april 2009' or '10-05-2022' -> ISO 'YYYY-MM-DD'.
-
-    Returns None for anything that is not one complete date (no day, no year,
-    '31 februari 2024', two-digit years): a missing date is better than a wrong
-    one, since date filters silently hide documents. A pattern finds the first
-    complete date in `text` (dateparser's own search would also take '16 oktober'
-    and fill in a year); dateparser (Dutch, day-month-year, strict) reads it.
-    """
-    match = _DATE_RE.search(text or "")
-    if not match:
-        return None
-    parsed = dateparser.parse(match.group(0), languages=["nl"], settings=_STRICT_DMY)
-    if parsed is None or not 1800 <= parsed.year <= 2100:
-        return None
-    return parsed.date().isoformat()
-
-
-def parse_date_input(text: str | None) -> str | None:
-    """A date a user typed into a field -> ISO 'YYYY-MM-DD'; None when it is not exactly one valid date.
-
-    Accepts the forms Dutch users type: '26-11-2024' (also with '/' or '.'),
-    '26 november 2024', '26 nov. 2024' and ISO '2024-11-26'. Read with the same
-    strict day-month-year parsing as document dates; relative words ('morgen')
-    and incomplete dates are refused rather than guessed.
-    """
-    value = " ".join((text or "").split())
-    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", value):
-        year, month, day = value.split("-")
-        value = f"{day}-{month}-{year}"
-    value = re.sub(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$", r"\1-\2-\3", value)
-    if not _DATE_RE.fullmatch(value):
-        return None
-    return parse_dutch_date(value)
-
-
-def dutch_date(iso: str) -> str:
-    """'2022-05-10' -> '10 mei 2022', for titles (user-facing, so Dutch)."""
-    year, month, day = (int(part) for part in iso.split("-"))
-    return f"{day} {_DUTCH_MONTHS[month - 1]} {year}"
 
 
 def pdf_info(data: bytes) -> dict[str, str]:
@@ -182,7 +139,8 @@ _KV_ID = re.compile(r"\bah-tk-\d{8}-\d+\b")
 _KV_ASKED = re.compile(r"Vragen van (?:het |de )?(?:lid|leden) ")
 _KV_SENT = re.compile(r"\s*\(ingezonden (?P<date>[^)]{0,40})\)")
 _KV_ANSWER = re.compile(
-    r"(?:Antwoord|Mededeling) van (?P<by>.{1,300}?)\s*\(ontvangen (?:\(ontvangen )?(?P<date>" + _DATE + r")"
+    r"(?:Antwoord|Mededeling) van (?P<by>.{1,300}?)\s*\(ontvangen (?:\(ontvangen )?"
+    r"(?P<date>" + DATE_PATTERN + r")"
 )
 
 
@@ -224,7 +182,7 @@ def _aanhangsel_id(head: str, tail: str) -> str | None:
 
 _STCRT = re.compile(
     r"STAATSCOURANT Officiële uitgave van het Koninkrijk der Nederlanden sinds 1814\.? "
-    r"Nr\. (?P<nr>\d+) (?P<date>" + _DATE + r") (?P<title>.{1,300}?)(?:[.:;]\s|$)",
+    r"Nr\. (?P<nr>\d+) (?P<date>" + DATE_PATTERN + r") (?P<title>.{1,300}?)(?:[.:;]\s|$)",
     re.I,
 )
 
@@ -244,11 +202,11 @@ def _staatscourant(head: str, tail: str) -> DerivedMeta | None:
     )
 
 
-_TK_LIST = re.compile(r"Document: (?P<what>Besluitenlijst .{0,200}?" + _DATE + ")", re.I)
+_TK_LIST = re.compile(r"Document: (?P<what>Besluitenlijst .{0,200}?" + DATE_PATTERN + ")", re.I)
 _TK_COMMITTEE = re.compile(r"Voortouwcommissie: (.{1,200}?)(?= Volgcommissie| Document:|$)")
 _LIST_HEADING = re.compile(r"(?:Openbare )?Besluitenlijst\b")
 _HEADING_END = re.compile(r" (?:Datum|Tijd|Locatie|aanvang)\b| 1\.? [A-Z]")
-_MEETING_DATE = re.compile(r"\bDatum:? (" + _DATE + ")")
+_MEETING_DATE = re.compile(r"\bDatum:? (" + DATE_PATTERN + ")")
 _COLLEGE = re.compile(r"\b(?:[Hh]et )?([Cc]ollege van [Bb]urgemeester en [Ww]ethouders(?: van)? [A-Z][\w-]+)")
 
 
@@ -270,7 +228,7 @@ def _besluitenlijst(head: str, tail: str) -> DerivedMeta | None:
     title = title[: end.start()] if (end := _HEADING_END.search(title)) else title
     date = parse_dutch_date(title)
     if date:
-        title = title[: _DATE_RE.search(title).end()]  # drop "aanvang 17.00 uur" after the meeting date
+        title = title[: DATE_RE.search(title).end()]  # drop "aanvang 17.00 uur" after the meeting date
     else:
         labelled = _MEETING_DATE.search(head)
         date = parse_dutch_date(labelled.group(1)) if labelled else None
@@ -292,7 +250,7 @@ _SIGNED = re.compile(
     r"\bDe ((?:Minister|Staatssecretaris|Minister-[Pp]resident)\b[^,]{0,100}), "
     r"(?P<name>(?:(?:[A-Z][\w.'’-]*|van|de|der|den|ter|ten)\.? ?){1,6})"
 )
-_PLACE_DATE = re.compile(r"(?:Den Haag|'s-Gravenhage|’s-Gravenhage|Datum:?),? (" + _DATE + ")", re.I)
+_PLACE_DATE = re.compile(r"(?:Den Haag|'s-Gravenhage|’s-Gravenhage|Datum:?),? (" + DATE_PATTERN + ")", re.I)
 
 
 def _kamerbrief(head: str, tail: str) -> DerivedMeta | None:
@@ -337,7 +295,7 @@ _NOISE_LINE = re.compile(
 # An imprint or table of contents: a title would have come before it (here the cover had no text).
 _FRONT_MATTER = re.compile(r"^(?:Colofon|Inlichtingen|Inhoud(?:sopgave)?)\b|@|https?://|www\.|\.{5}", re.I)
 _TITLE_LINES = 5  # a title stands at the top: below that, a first line is body text, not a title
-_STANDALONE_DATE = re.compile(r"(?m)^\s*(?:\w+dag )?(" + _DATE + r")\s*$", re.I)
+_STANDALONE_DATE = re.compile(r"(?m)^\s*(?:\w+dag )?(" + DATE_PATTERN + r")\s*$", re.I)
 _TYPE_WORDS = (
     (re.compile(r"\b(?:programma)?begroting\b", re.I), BEGROTING),
     (re.compile(r"\bjaar(?:stukken|rekening|verslag)\b", re.I), JAARSTUKKEN),

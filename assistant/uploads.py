@@ -26,8 +26,8 @@ from pathlib import Path
 
 import yaml
 
+from assistant.dutch_dates import parse_date_input
 from assistant.loading import MANIFEST_NAME, LoadError, doc_id_for, load_manifest
-from assistant.metadata import parse_date_input
 from assistant.upload_checks import ALLOWED_SUFFIXES, UploadRejected, check_upload, sanitise_filename
 
 DOCUMENT_TYPES = ("kamerbrief", "nota", "interventie", "rapport", "overig")  # offered in the upload form
