@@ -25,7 +25,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedErr
 
 from assistant.cleaning import assemble_pages, strip_repeated_lines
 from assistant.markdown_text import markdown_to_text
-from assistant.metadata import derive_metadata, pdf_info
+from assistant.metadata import derive_metadata
 from assistant.ocr import (
     OCR_DISABLED_REASON,
     OCR_FOUND_NOTHING_REASON,
@@ -34,6 +34,7 @@ from assistant.ocr import (
     ocr_available,
     ocr_missing_pages,
 )
+from assistant.pdf_docinfo import pdf_info
 from assistant.pdf_guard import PdfLimits, PdfTooCostly, run_bounded
 from assistant.pdf_layout import PageLayout, layout_pages
 from assistant.pdf_runs import PageRuns, page_runs

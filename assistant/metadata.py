@@ -5,8 +5,9 @@ first page: a Kamerbrief has "Den Haag, 26 november 2024" and "Aan de Voorzitter
 van de Tweede Kamer…", Kamervragen have "Vragen van het lid … (ingezonden …)"
 and "Antwoord van Minister … (ontvangen …)", a decision list names its meeting
 and date. `derive_metadata` recognises these layouts, falls back to the PDF's
-own document information (/Title, /Subject, /Author, often stale or junk) and
-to the file name last. The patterns come from the real documents in shared/corpora/pdf
+own document information (/Title, /Subject, /Author, often stale or junk; read
+by `assistant.pdf_docinfo`) and to the file name last. The patterns come from
+the real documents in shared/corpora/pdf
 (Aanhangsel van de Handelingen 2023–2024, Tweede Kamer besluitenlijsten 2009–2016,
 Wassenaar B&W-besluitenlijsten 2022–2025), the bundled Kamerbrief, and the
 published Staatscourant layout.
@@ -18,14 +19,11 @@ only returned when day, month and year are all written out and form a real date
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-
-from pypdf import PdfReader
 
 from assistant.dutch_dates import (
     DATE_PATTERN,
@@ -46,13 +44,6 @@ _TAIL_CHARS = 1500  # where a letter is signed
 
 # Words that stay lower case when an upper-case heading ("BRIEF VAN DE MINISTER …") is re-cased.
 _PARTICLES = {"van", "de", "der", "den", "het", "en", "voor", "op", "in", "te", "aan", "over", "met", "om"}
-# Producer and tool names, placeholders and log-in names that PDF writers leave in /Title and /Author.
-_JUNK_INFO = re.compile(
-    r"^(?:none|null|untitled|anonymous|unknown|onbekend|titel|title|document\d*|logo\b.*|"
-    r"microsoft (?:word|powerpoint|excel)\b.*|.*\.(?:docx?|xml|pdf|odt|rtf)|.*https?://.*|"
-    r"ibabs|service_\w+|[a-z]+\d+)$",
-    re.I,
-)
 
 
 @dataclass(frozen=True)
@@ -79,32 +70,8 @@ class DerivedMeta:
         )
 
 
-def pdf_info(data: bytes) -> dict[str, str]:
-    """The PDF's own /Title, /Subject and /Author (only those that are not junk); {} when unreadable.
-
-    Opens only the trailer and the info dictionary, not the pages, so it is cheap
-    next to text extraction. Junk is what PDF writers put there by themselves:
-    'None', 'untitled', 'Microsoft Word - x.docx', log-in names ('rdjonge',
-    'berr0904', 'Service_Parlis'), producer URLs.
-    """
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            reader.decrypt("")  # as the loader does: many PDFs are locked with an owner password only
-        info = reader.metadata or {}
-        raw = {key: info.get(f"/{key}") for key in ("Title", "Subject", "Author")}
-    except Exception:  # a damaged or encrypted file: the loader reports it; metadata just stays empty
-        return {}
-    result = {}
-    for key, value in raw.items():
-        text = _tidy(str(value)) if value is not None else ""
-        if text and not _JUNK_INFO.match(text) and re.search(r"[^\W\d_]{3}", text):
-            result[key.lower()] = text
-    return result
-
-
 def derive_metadata(text: str, info: Mapping[str, str] | None = None, file_name: str = "") -> DerivedMeta:
-    """Metadata from a document's cleaned text, then its PDF `info` (see `pdf_info`), then its file name.
+    """Metadata from a document's cleaned text, then its PDF `info` (`pdf_docinfo`), then its file name.
 
     `text` is the whole cleaned text; the layouts are recognised in its first
     few thousand characters and a letter's signature in its last ones. The text
@@ -113,7 +80,7 @@ def derive_metadata(text: str, info: Mapping[str, str] | None = None, file_name:
     The title is never empty when `file_name` is given. Never raises on odd text.
     """
     # As one line each, so the patterns match whether or not the extractor broke lines mid-sentence.
-    head, tail = _tidy(text[:_HEAD_CHARS]), _tidy(text[-_TAIL_CHARS:])
+    head, tail = tidy(text[:_HEAD_CHARS]), tidy(text[-_TAIL_CHARS:])
     derived = DerivedMeta()
     for layout in _LAYOUTS:
         found = layout(head, tail)
@@ -316,7 +283,7 @@ def _generic(head: str, text: str) -> DerivedMeta:
 def _first_line(text: str) -> str | None:
     """The first of the top lines with a real word that is not a running header ('Pagina 1 van 3'),
     an imprint or a table of contents; None when the top has none (a cover page without text)."""
-    lines = [line for raw in text.split("\n") if (line := _tidy(raw.removeprefix("- ")))]
+    lines = [line for raw in text.split("\n") if (line := tidy(raw.removeprefix("- ")))]
     for line in lines[:_TITLE_LINES]:
         if _FRONT_MATTER.search(line):
             return None
@@ -358,7 +325,7 @@ def _letter_date(head: str) -> str | None:
 # --- text helpers ------------------------------------------------------------------------------------
 
 
-def _tidy(text: str) -> str:
+def tidy(text: str) -> str:
     """One line of text: PDF-split accents rejoined ('Kostic ́' -> 'Kostić'), whitespace collapsed."""
     joined = re.sub(r"\s+([\u0300-\u036f])", r"\1", text)
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", joined)).strip()
@@ -374,7 +341,7 @@ def _recase(heading: str) -> str:
 
 def _shorten(title: str) -> str:
     """At most TITLE_MAX_CHARS, cut at a word boundary with '…'."""
-    title = _tidy(title).rstrip(" .,;:")
+    title = tidy(title).rstrip(" .,;:")
     if len(title) <= TITLE_MAX_CHARS:
         return title
     return title[:TITLE_MAX_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"

@@ -15,7 +15,8 @@ from pypdf import PdfReader, PdfWriter
 from assistant.corpus import load_corpus
 from assistant.dutch_dates import dutch_date, parse_dutch_date
 from assistant.loading import load_file, load_manifest
-from assistant.metadata import derive_metadata, pdf_info
+from assistant.metadata import derive_metadata
+from assistant.pdf_docinfo import pdf_info
 from assistant.uploads import parse_metadata, record_metadata, store_uploads
 
 ROOT = Path(__file__).resolve().parents[1]
