@@ -17,7 +17,7 @@ from starlette.middleware import Middleware
 from assistant.settings import Settings  # first: sets the privacy env defaults before gradio loads
 
 # isort: split
-from assistant.loading import printable
+from assistant.corpus import printable
 from assistant.pipeline import Assistant
 from assistant.web import LAUNCH_STYLE, auth_credentials, build_app
 from assistant.web_guard import LoginRequired

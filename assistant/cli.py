@@ -91,7 +91,7 @@ def _filters_from(args: argparse.Namespace) -> Filters | None:
     """The filter flags as `Filters`; None when a date is not a date (see `_bad_dates`)."""
     dates: list[str | None] = [None, None]
     if args.date_from or args.date_to:
-        from assistant.metadata import parse_date_input  # here: dateparser costs ~0.2 s of a cold start
+        from assistant.dutch_dates import parse_date_input  # here: dateparser costs ~0.2 s of a cold start
 
         dates = [parse_date_input(d) if d else None for d in (args.date_from, args.date_to)]
     if any(raw and not iso for raw, iso in zip((args.date_from, args.date_to), dates, strict=True)):
@@ -147,7 +147,7 @@ def _ask_lines(assistant, lines, filters: Filters, as_json: bool) -> int:
 
 
 def _print_report(report: IngestReport) -> None:
-    from assistant.loading import printable  # file names may hold control characters
+    from assistant.corpus import printable  # file names may hold control characters
 
     if report.index_rebuilt:
         print(f"Index opnieuw opgebouwd: {report.index_rebuilt}")

@@ -6,7 +6,9 @@ embedded before anything is written, a changed document's new passages are writt
 before its stale ones are deleted, and a per-document record (in a second, small
 collection) is written last. A run that dies anywhere leaves the previous content
 searchable, and the next run sees the missing or outdated record and repairs the
-difference without re-embedding what is already stored.
+difference without re-embedding what is already stored. What each document needs
+(nothing, new vectors, rewritten fields, stale passages out) is worked out first,
+by `assistant.index_plan`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,8 +34,9 @@ from tqdm import tqdm
 from assistant.chroma_codec import chroma_where, document_fingerprint, passage_metadata, stored_passage
 from assistant.crash_points import reached
 from assistant.embedding import embed_passages, model_slug
+from assistant.index_plan import SyncPlan, plan_sync
 from assistant.settings import Settings
-from assistant.types import DocumentMeta, Filters, IngestReport, Passage, SourceDocument
+from assistant.types import Filters, IngestReport, Passage, SourceDocument
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -54,20 +57,6 @@ class IndexUnavailable(RuntimeError):
 def _batches(items: list[Any], size: int) -> Iterable[list[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-@dataclass
-class _Plan:
-    """What one sync must do for one corpus document."""
-
-    meta: DocumentMeta
-    passages: list[Passage]
-    status: str  # "unchanged" | "added" | "updated"
-    to_embed: list[Passage] = field(default_factory=list)  # absent, or stored with other embedding text
-    to_update: list[Passage] = field(default_factory=list)  # stored, same embedding text, other fields
-    stale_ids: list[str] = field(default_factory=list)
-    vectors: dict[str, np.ndarray] = field(default_factory=dict)  # passage id -> vector to write
-    added: int = 0  # passages whose id was not stored yet
 
 
 class PassageIndex:
@@ -270,7 +259,7 @@ class PassageIndex:
         with self._lock:
             records = self._read_records()
             present = self._present_ids()
-            plans = self._plan(documents, passages_by_doc, records, present)
+            plans = plan_sync(documents, passages_by_doc, records, present, self._read_stored)
             corpus_ids = {p.meta.doc_id for p in plans}
             removed_docs = sorted((set(present) | set(records)) - corpus_ids - set(keep_doc_ids))
             self._embed(plans, progress)
@@ -295,14 +284,7 @@ class PassageIndex:
                     plan.meta.doc_id
                 )
             for doc_id in removed_docs:
-                stale = sorted(present.get(doc_id, set()))
-                self._generation += 1
-                for batch in _batches(stale, self._write_batch):
-                    self._passages.delete(ids=batch)
-                reached("removal")
-                self._records.delete(ids=[doc_id])
-                report.passages_removed += len(stale)
-                report.documents_removed.append(doc_id)
+                self._remove(doc_id, sorted(present.get(doc_id, set())), report)
             report.total_passages = self.count()
             log.info(
                 "Index %s: +%d -%d =%d passages; %d passages in total.",
@@ -313,6 +295,16 @@ class PassageIndex:
                 report.total_passages,
             )
             return report
+
+    def _remove(self, doc_id: str, stale: list[str], report: IngestReport) -> None:
+        """Take a document that left the corpus out: its passages first, then its record."""
+        self._generation += 1
+        for batch in _batches(stale, self._write_batch):
+            self._passages.delete(ids=batch)
+        reached("removal")
+        self._records.delete(ids=[doc_id])
+        report.passages_removed += len(stale)
+        report.documents_removed.append(doc_id)
 
     def _invalidate_keyword(self) -> None:
         """Before the first write: a saved keyword index must not outlive the content it was built from."""
@@ -329,69 +321,16 @@ class PassageIndex:
             present.setdefault(meta["doc_id"], set()).add(pid)
         return present
 
-    def _plan(
-        self,
-        documents: list[SourceDocument],
-        passages_by_doc: dict[str, list[Passage]],
-        records: dict[str, dict[str, Any]],
-        present: dict[str, set[str]],
-    ) -> list[_Plan]:
-        """Compare the corpus with the index; refuses inconsistent input before anything is written."""
-        doc_ids = [d.meta.doc_id for d in documents]
-        if len(set(doc_ids)) != len(doc_ids):
-            dupes = sorted({i for i in doc_ids if doc_ids.count(i) > 1})
-            raise ValueError(f"Several documents share a doc_id: {dupes}")
-        if set(passages_by_doc) != set(doc_ids):
-            raise ValueError(
-                "passages_by_doc must have exactly one entry per document; differing ids: "
-                f"{sorted(set(passages_by_doc) ^ set(doc_ids))}"
-            )
-        plans = []
-        for doc in documents:
-            doc_id = doc.meta.doc_id
-            unique: dict[str, Passage] = {}
-            for p in passages_by_doc[doc_id]:
-                if p.doc_id != doc_id:
-                    raise ValueError(f"Passage {p.id} belongs to {p.doc_id!r}, not {doc_id!r}.")
-                unique.setdefault(p.id, p)  # a repeated text yields a repeated id: index it once
-            passages = list(unique.values())
-            stored = present.get(doc_id, set())
-            record = records.get(doc_id)
-            if (
-                record is not None
-                and record.get("fingerprint") == document_fingerprint(doc.meta, passages)
-                and stored == set(unique)
-            ):
-                plans.append(_Plan(doc.meta, passages, "unchanged"))
-                continue
-            plan = _Plan(doc.meta, passages, "added" if record is None else "updated")
-            plan.stale_ids = sorted(stored - set(unique))
-            kept = [p for p in passages if p.id in stored]
-            plan.to_embed = [p for p in passages if p.id not in stored]
-            plan.added = len(plan.to_embed)
-            if kept:
-                rows = self._passages.get(
-                    ids=[p.id for p in kept], include=["documents", "metadatas", "embeddings"]
-                )
-                old = {
-                    pid: (stored_passage(pid, text, meta), vector)
-                    for pid, text, meta, vector in zip(
-                        rows["ids"], rows["documents"], rows["metadatas"], rows["embeddings"], strict=True
-                    )
-                }
-                for p in kept:
-                    old_passage, vector = old[p.id]
-                    if old_passage == p:
-                        continue
-                    if old_passage.embedding_text() == p.embedding_text():
-                        plan.to_update.append(p)  # e.g. a corrected date: keep the stored vector
-                        plan.vectors[p.id] = np.asarray(vector, dtype=np.float32)
-                    else:
-                        plan.to_embed.append(p)
-            plans.append(plan)
-        return plans
+    def _read_stored(self, ids: list[str]) -> dict[str, tuple[Passage, Any]]:
+        """The stored passages with these ids, each with its stored vector (`index_plan.ReadStored`)."""
+        rows = self._passages.get(ids=ids, include=["documents", "metadatas", "embeddings"])
+        columns = (rows["ids"], rows["documents"], rows["metadatas"], rows["embeddings"])
+        return {
+            pid: (stored_passage(pid, text, meta), vector)
+            for pid, text, meta, vector in zip(*columns, strict=True)
+        }
 
-    def _embed(self, plans: list[_Plan], progress: bool) -> None:
+    def _embed(self, plans: list[SyncPlan], progress: bool) -> None:
         """Embed everything the plans need before any write, in batches, with a progress bar."""
         pending = [(plan, p) for plan in plans for p in plan.to_embed]
         if not pending:  # nothing to embed: no empty "0passage" bar
@@ -404,7 +343,7 @@ class PassageIndex:
                 bar.update(len(batch))
                 reached("embedding")
 
-    def _write(self, plan: _Plan, info: dict[str, Any]) -> None:
+    def _write(self, plan: SyncPlan, info: dict[str, Any]) -> None:
         """New passages first, then stale ones out, then the record: each step keeps the doc findable."""
         # Always with embeddings: a write without them makes Chroma embed the text itself.
         for batch in _batches(plan.to_embed + plan.to_update, self._write_batch):

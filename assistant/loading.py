@@ -1,9 +1,11 @@
-"""Files in the corpus folder -> `SourceDocument`s with metadata, one bad file at a time.
+"""One file of the corpus folder -> a `SourceDocument` with metadata, or a `LoadError`.
 
 Users drop whatever they have into the corpus folder: scans, password-protected
 PDFs, half-copied files, text in odd encodings. Each file is loaded on its own
-and a file that cannot be used becomes a `SkippedFile` with a Dutch reason the
-user can act on, so one bad file never stops the rest of the corpus.
+and a file that cannot be used raises `LoadError` with a Dutch reason the user
+can act on; `assistant.corpus` walks the folder and turns those into `SkippedFile`s,
+so one bad file never stops the rest of the corpus. The manifest (`manifest.yaml`)
+that gives files their metadata is read here too.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import io
 import logging
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedErr
 
 from assistant.cleaning import assemble_pages, strip_repeated_lines
 from assistant.markdown_text import markdown_to_text
-from assistant.metadata import derive_metadata, pdf_info
+from assistant.metadata import derive_metadata
 from assistant.ocr import (
     OCR_DISABLED_REASON,
     OCR_FOUND_NOTHING_REASON,
@@ -33,10 +34,11 @@ from assistant.ocr import (
     ocr_available,
     ocr_missing_pages,
 )
+from assistant.pdf_docinfo import pdf_info
 from assistant.pdf_guard import PdfLimits, PdfTooCostly, run_bounded
 from assistant.pdf_layout import PageLayout, layout_pages
 from assistant.pdf_runs import PageRuns, page_runs
-from assistant.types import DocumentMeta, Page, SkippedFile, SourceDocument
+from assistant.types import DocumentMeta, Page, SourceDocument
 
 SUPPORTED_SUFFIXES = (".pdf", ".txt", ".md")
 MANIFEST_NAME = "manifest.yaml"
@@ -264,7 +266,7 @@ def load_file(
 ) -> SourceDocument:
     """Load one file with its manifest entry (or none) into cleaned pages; raises `LoadError`.
 
-    `meta.source_file` is the file name here; `load_corpus` makes it relative to the corpus folder.
+    `meta.source_file` is the file name here; `corpus.load_corpus` makes it relative to the corpus folder.
     PDF pages without a text layer are OCRed in `ocr_language` (a Tesseract language such as
     "nld"; None: no OCR) when Tesseract is installed, and marked `Page.ocr`. A PDF is parsed
     within `pdf_limits` (time and memory; `assistant.pdf_guard`) in a worker process; without
@@ -312,101 +314,3 @@ def load_file(
         sha256=hashlib.sha256(data).hexdigest(),
     )
     return SourceDocument(meta=meta, pages=pages, hidden_chars=hidden_chars)
-
-
-def _is_document(path: Path, corpus_dir: Path) -> bool:
-    """Documents to load: supported types, not hidden, not the manifest or a README."""
-    relative = path.relative_to(corpus_dir)
-    return (
-        path.is_file()
-        and path.suffix.lower() in SUPPORTED_SUFFIXES
-        and not any(part.startswith(".") for part in relative.parts)
-        and path.stem.lower() != "readme"
-    )
-
-
-def _format_mb(value: float) -> str:
-    return f"{value:.3g}".replace(".", ",")
-
-
-def _outside_reason(path: Path, roots: Sequence[Path]) -> str | None:
-    """Why a link may not be read: its target lies outside the corpus folder and the other
-    allowed `roots` (or is missing)."""
-    if not path.is_symlink() and not any(parent.is_symlink() for parent in path.parents):
-        return None
-    try:
-        target = path.resolve(strict=True)
-    except (OSError, RuntimeError):  # a broken or looping link
-        return "koppeling (symlink) wijst naar een bestand dat niet bestaat; niet gelezen"
-    if not any(target.is_relative_to(root) for root in roots):
-        return "koppeling (symlink) wijst naar een bestand buiten de documentenmap; niet gelezen"
-    return None
-
-
-def printable(name: str) -> str:
-    """A file name as it may be shown in a terminal or log line: control characters escaped."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)
-
-
-def load_corpus(
-    corpus_dir: Path,
-    max_file_mb: float,
-    ocr_language: str | None = None,
-    pdf_limits: PdfLimits | None = None,
-    link_roots: Sequence[Path] = (),
-    skip: Callable[[Path, str, str, dict | None], bool] | None = None,
-) -> tuple[list[SourceDocument], list[SkippedFile]]:
-    """Load every document under `corpus_dir` (recursively, in sorted order) and report the rest.
-
-    `ocr_language` and `pdf_limits` are passed to `load_file` (None: scans are skipped, not
-    OCRed). Links (symlinks) whose target lies outside `corpus_dir` and the folders of
-    `link_roots` are never read. `skip(path, relative path, doc_id, manifest entry)`
-    returning True leaves a file unread and unreported (the caller keeps its indexed
-    document; `assistant.unchanged`).
-
-    Raises `LoadError` only for a missing folder or a malformed manifest; any
-    single bad file is reported as a `SkippedFile` with its doc_id, so the index
-    can keep what it already had of that file.
-    """
-    corpus_dir = Path(corpus_dir)
-    if not corpus_dir.is_dir():
-        raise LoadError(corpus_dir, "map met documenten bestaat niet")
-    manifest = load_manifest(corpus_dir)
-    roots = [corpus_dir.resolve(), *(Path(r).resolve() for r in link_roots)]
-    documents: list[SourceDocument] = []
-    skipped: list[SkippedFile] = []
-    seen_ids: dict[str, str] = {}
-    paths = sorted(
-        (p for p in corpus_dir.rglob("*") if _is_document(p, corpus_dir)),
-        key=lambda p: p.relative_to(corpus_dir).as_posix(),
-    )
-    for path in paths:
-        relative = path.relative_to(corpus_dir).as_posix()
-        entry = manifest.get(relative) or manifest.get(path.name)
-        doc_id = doc_id_for(path, entry)
-        if doc_id in seen_ids:
-            reason = (
-                f"doc_id {doc_id} is al in gebruik voor {seen_ids[doc_id]}; "
-                "geef dit bestand een eigen doc_id in het manifest"
-            )
-            skipped.append(SkippedFile(relative, reason, None))
-            continue
-        seen_ids[doc_id] = relative
-        outside = _outside_reason(path, roots)
-        if outside:
-            skipped.append(SkippedFile(relative, outside, None))
-            continue
-        size_mb = path.stat().st_size / (1024 * 1024)
-        if size_mb > max_file_mb:
-            reason = f"bestand is te groot ({_format_mb(size_mb)} MB; maximaal {_format_mb(max_file_mb)} MB)"
-            skipped.append(SkippedFile(relative, reason, doc_id))
-            continue
-        if skip is not None and skip(path, relative, doc_id, entry):
-            continue
-        try:
-            document = load_file(path, entry, ocr_language, pdf_limits)
-        except LoadError as exc:
-            skipped.append(SkippedFile(relative, exc.reason, doc_id))
-            continue
-        documents.append(replace(document, meta=replace(document.meta, source_file=relative)))
-    return documents, skipped

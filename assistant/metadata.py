@@ -5,27 +5,33 @@ first page: a Kamerbrief has "Den Haag, 26 november 2024" and "Aan de Voorzitter
 van de Tweede Kamer…", Kamervragen have "Vragen van het lid … (ingezonden …)"
 and "Antwoord van Minister … (ontvangen …)", a decision list names its meeting
 and date. `derive_metadata` recognises these layouts, falls back to the PDF's
-own document information (/Title, /Subject, /Author, often stale or junk) and
-to the file name last. The patterns come from the real documents in shared/corpora/pdf
+own document information (/Title, /Subject, /Author, often stale or junk; read
+by `assistant.pdf_docinfo`) and to the file name last. The patterns come from
+the real documents in shared/corpora/pdf
 (Aanhangsel van de Handelingen 2023–2024, Tweede Kamer besluitenlijsten 2009–2016,
 Wassenaar B&W-besluitenlijsten 2022–2025), the bundled Kamerbrief, and the
 published Staatscourant layout.
 
 Nothing is guessed: a field the text does not state stays None, and a date is
-only returned when day, month and year are all written out and form a real date.
+only returned when day, month and year are all written out and form a real date
+(`assistant.dutch_dates` reads dates).
 """
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-import dateparser
-from pypdf import PdfReader
+from assistant.dutch_dates import (
+    DATE_PATTERN,
+    DATE_RE,
+    dutch_date,
+    parse_date_input,  # noqa: F401  (web_inputs.py still imports it from here)
+    parse_dutch_date,
+)
 
 # The type vocabulary: the manifest's and the upload form's types, plus the kinds found in the real corpora.
 KAMERBRIEF, KAMERVRAGEN, BESLUITENLIJST = "kamerbrief", "kamervragen", "besluitenlijst"
@@ -36,24 +42,8 @@ TITLE_MAX_CHARS = 160
 _HEAD_CHARS = 6000  # the first page or two: where every layout below states its metadata
 _TAIL_CHARS = 1500  # where a letter is signed
 
-_MONTHS = (
-    "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
-    "|jan|feb|febr|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec"
-)
-_DATE = rf"(?:\d{{1,2}}\s+(?:{_MONTHS})\.?\s+\d{{4}}|\d{{1,2}}-\d{{1,2}}-\d{{4}})"
-_DATE_RE = re.compile(_DATE, re.I)
-_STRICT_DMY = {"REQUIRE_PARTS": ["day", "month", "year"], "STRICT_PARSING": True, "DATE_ORDER": "DMY"}
-_DUTCH_MONTHS = _MONTHS.split("|")[:12]
-
 # Words that stay lower case when an upper-case heading ("BRIEF VAN DE MINISTER …") is re-cased.
 _PARTICLES = {"van", "de", "der", "den", "het", "en", "voor", "op", "in", "te", "aan", "over", "met", "om"}
-# Producer and tool names, placeholders and log-in names that PDF writers leave in /Title and /Author.
-_JUNK_INFO = re.compile(
-    r"^(?:none|null|untitled|anonymous|unknown|onbekend|titel|title|document\d*|logo\b.*|"
-    r"microsoft (?:word|powerpoint|excel)\b.*|.*\.(?:docx?|xml|pdf|odt|rtf)|.*https?://.*|"
-    r"ibabs|service_\w+|[a-z]+\d+)$",
-    re.I,
-)
 
 
 @dataclass(frozen=True)
@@ -80,74 +70,8 @@ class DerivedMeta:
         )
 
 
-def parse_dutch_date(text: str | None) -> str | None:
-    """'26 november 2024', '6 mrt. 2024', 'donderdag 2 april 2009' or '10-05-2022' -> ISO 'YYYY-MM-DD'.
-
-    Returns None for anything that is not one complete date (no day, no year,
-    '31 februari 2024', two-digit years): a missing date is better than a wrong
-    one, since date filters silently hide documents. A pattern finds the first
-    complete date in `text` (dateparser's own search would also take '16 oktober'
-    and fill in a year); dateparser (Dutch, day-month-year, strict) reads it.
-    """
-    match = _DATE_RE.search(text or "")
-    if not match:
-        return None
-    parsed = dateparser.parse(match.group(0), languages=["nl"], settings=_STRICT_DMY)
-    if parsed is None or not 1800 <= parsed.year <= 2100:
-        return None
-    return parsed.date().isoformat()
-
-
-def parse_date_input(text: str | None) -> str | None:
-    """A date a user typed into a field -> ISO 'YYYY-MM-DD'; None when it is not exactly one valid date.
-
-    Accepts the forms Dutch users type: '26-11-2024' (also with '/' or '.'),
-    '26 november 2024', '26 nov. 2024' and ISO '2024-11-26'. Read with the same
-    strict day-month-year parsing as document dates; relative words ('morgen')
-    and incomplete dates are refused rather than guessed.
-    """
-    value = " ".join((text or "").split())
-    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", value):
-        year, month, day = value.split("-")
-        value = f"{day}-{month}-{year}"
-    value = re.sub(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$", r"\1-\2-\3", value)
-    if not _DATE_RE.fullmatch(value):
-        return None
-    return parse_dutch_date(value)
-
-
-def dutch_date(iso: str) -> str:
-    """'2022-05-10' -> '10 mei 2022', for titles (user-facing, so Dutch)."""
-    year, month, day = (int(part) for part in iso.split("-"))
-    return f"{day} {_DUTCH_MONTHS[month - 1]} {year}"
-
-
-def pdf_info(data: bytes) -> dict[str, str]:
-    """The PDF's own /Title, /Subject and /Author (only those that are not junk); {} when unreadable.
-
-    Opens only the trailer and the info dictionary, not the pages, so it is cheap
-    next to text extraction. Junk is what PDF writers put there by themselves:
-    'None', 'untitled', 'Microsoft Word - x.docx', log-in names ('rdjonge',
-    'berr0904', 'Service_Parlis'), producer URLs.
-    """
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            reader.decrypt("")  # as the loader does: many PDFs are locked with an owner password only
-        info = reader.metadata or {}
-        raw = {key: info.get(f"/{key}") for key in ("Title", "Subject", "Author")}
-    except Exception:  # a damaged or encrypted file: the loader reports it; metadata just stays empty
-        return {}
-    result = {}
-    for key, value in raw.items():
-        text = _tidy(str(value)) if value is not None else ""
-        if text and not _JUNK_INFO.match(text) and re.search(r"[^\W\d_]{3}", text):
-            result[key.lower()] = text
-    return result
-
-
 def derive_metadata(text: str, info: Mapping[str, str] | None = None, file_name: str = "") -> DerivedMeta:
-    """Metadata from a document's cleaned text, then its PDF `info` (see `pdf_info`), then its file name.
+    """Metadata from a document's cleaned text, then its PDF `info` (`pdf_docinfo`), then its file name.
 
     `text` is the whole cleaned text; the layouts are recognised in its first
     few thousand characters and a letter's signature in its last ones. The text
@@ -156,7 +80,7 @@ def derive_metadata(text: str, info: Mapping[str, str] | None = None, file_name:
     The title is never empty when `file_name` is given. Never raises on odd text.
     """
     # As one line each, so the patterns match whether or not the extractor broke lines mid-sentence.
-    head, tail = _tidy(text[:_HEAD_CHARS]), _tidy(text[-_TAIL_CHARS:])
+    head, tail = tidy(text[:_HEAD_CHARS]), tidy(text[-_TAIL_CHARS:])
     derived = DerivedMeta()
     for layout in _LAYOUTS:
         found = layout(head, tail)
@@ -182,7 +106,8 @@ _KV_ID = re.compile(r"\bah-tk-\d{8}-\d+\b")
 _KV_ASKED = re.compile(r"Vragen van (?:het |de )?(?:lid|leden) ")
 _KV_SENT = re.compile(r"\s*\(ingezonden (?P<date>[^)]{0,40})\)")
 _KV_ANSWER = re.compile(
-    r"(?:Antwoord|Mededeling) van (?P<by>.{1,300}?)\s*\(ontvangen (?:\(ontvangen )?(?P<date>" + _DATE + r")"
+    r"(?:Antwoord|Mededeling) van (?P<by>.{1,300}?)\s*\(ontvangen (?:\(ontvangen )?"
+    r"(?P<date>" + DATE_PATTERN + r")"
 )
 
 
@@ -224,7 +149,7 @@ def _aanhangsel_id(head: str, tail: str) -> str | None:
 
 _STCRT = re.compile(
     r"STAATSCOURANT Officiële uitgave van het Koninkrijk der Nederlanden sinds 1814\.? "
-    r"Nr\. (?P<nr>\d+) (?P<date>" + _DATE + r") (?P<title>.{1,300}?)(?:[.:;]\s|$)",
+    r"Nr\. (?P<nr>\d+) (?P<date>" + DATE_PATTERN + r") (?P<title>.{1,300}?)(?:[.:;]\s|$)",
     re.I,
 )
 
@@ -244,11 +169,11 @@ def _staatscourant(head: str, tail: str) -> DerivedMeta | None:
     )
 
 
-_TK_LIST = re.compile(r"Document: (?P<what>Besluitenlijst .{0,200}?" + _DATE + ")", re.I)
+_TK_LIST = re.compile(r"Document: (?P<what>Besluitenlijst .{0,200}?" + DATE_PATTERN + ")", re.I)
 _TK_COMMITTEE = re.compile(r"Voortouwcommissie: (.{1,200}?)(?= Volgcommissie| Document:|$)")
 _LIST_HEADING = re.compile(r"(?:Openbare )?Besluitenlijst\b")
 _HEADING_END = re.compile(r" (?:Datum|Tijd|Locatie|aanvang)\b| 1\.? [A-Z]")
-_MEETING_DATE = re.compile(r"\bDatum:? (" + _DATE + ")")
+_MEETING_DATE = re.compile(r"\bDatum:? (" + DATE_PATTERN + ")")
 _COLLEGE = re.compile(r"\b(?:[Hh]et )?([Cc]ollege van [Bb]urgemeester en [Ww]ethouders(?: van)? [A-Z][\w-]+)")
 
 
@@ -270,7 +195,7 @@ def _besluitenlijst(head: str, tail: str) -> DerivedMeta | None:
     title = title[: end.start()] if (end := _HEADING_END.search(title)) else title
     date = parse_dutch_date(title)
     if date:
-        title = title[: _DATE_RE.search(title).end()]  # drop "aanvang 17.00 uur" after the meeting date
+        title = title[: DATE_RE.search(title).end()]  # drop "aanvang 17.00 uur" after the meeting date
     else:
         labelled = _MEETING_DATE.search(head)
         date = parse_dutch_date(labelled.group(1)) if labelled else None
@@ -292,7 +217,7 @@ _SIGNED = re.compile(
     r"\bDe ((?:Minister|Staatssecretaris|Minister-[Pp]resident)\b[^,]{0,100}), "
     r"(?P<name>(?:(?:[A-Z][\w.'’-]*|van|de|der|den|ter|ten)\.? ?){1,6})"
 )
-_PLACE_DATE = re.compile(r"(?:Den Haag|'s-Gravenhage|’s-Gravenhage|Datum:?),? (" + _DATE + ")", re.I)
+_PLACE_DATE = re.compile(r"(?:Den Haag|'s-Gravenhage|’s-Gravenhage|Datum:?),? (" + DATE_PATTERN + ")", re.I)
 
 
 def _kamerbrief(head: str, tail: str) -> DerivedMeta | None:
@@ -337,7 +262,7 @@ _NOISE_LINE = re.compile(
 # An imprint or table of contents: a title would have come before it (here the cover had no text).
 _FRONT_MATTER = re.compile(r"^(?:Colofon|Inlichtingen|Inhoud(?:sopgave)?)\b|@|https?://|www\.|\.{5}", re.I)
 _TITLE_LINES = 5  # a title stands at the top: below that, a first line is body text, not a title
-_STANDALONE_DATE = re.compile(r"(?m)^\s*(?:\w+dag )?(" + _DATE + r")\s*$", re.I)
+_STANDALONE_DATE = re.compile(r"(?m)^\s*(?:\w+dag )?(" + DATE_PATTERN + r")\s*$", re.I)
 _TYPE_WORDS = (
     (re.compile(r"\b(?:programma)?begroting\b", re.I), BEGROTING),
     (re.compile(r"\bjaar(?:stukken|rekening|verslag)\b", re.I), JAARSTUKKEN),
@@ -358,7 +283,7 @@ def _generic(head: str, text: str) -> DerivedMeta:
 def _first_line(text: str) -> str | None:
     """The first of the top lines with a real word that is not a running header ('Pagina 1 van 3'),
     an imprint or a table of contents; None when the top has none (a cover page without text)."""
-    lines = [line for raw in text.split("\n") if (line := _tidy(raw.removeprefix("- ")))]
+    lines = [line for raw in text.split("\n") if (line := tidy(raw.removeprefix("- ")))]
     for line in lines[:_TITLE_LINES]:
         if _FRONT_MATTER.search(line):
             return None
@@ -400,7 +325,7 @@ def _letter_date(head: str) -> str | None:
 # --- text helpers ------------------------------------------------------------------------------------
 
 
-def _tidy(text: str) -> str:
+def tidy(text: str) -> str:
     """One line of text: PDF-split accents rejoined ('Kostic ́' -> 'Kostić'), whitespace collapsed."""
     joined = re.sub(r"\s+([\u0300-\u036f])", r"\1", text)
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", joined)).strip()
@@ -416,7 +341,7 @@ def _recase(heading: str) -> str:
 
 def _shorten(title: str) -> str:
     """At most TITLE_MAX_CHARS, cut at a word boundary with '…'."""
-    title = _tidy(title).rstrip(" .,;:")
+    title = tidy(title).rstrip(" .,;:")
     if len(title) <= TITLE_MAX_CHARS:
         return title
     return title[:TITLE_MAX_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"

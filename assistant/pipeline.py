@@ -138,7 +138,7 @@ class Assistant:
         An upload whose document id the corpus already uses is skipped with a reason; an
         upload cut off by a crash is undone first (`assistant.upload_journal.recover`).
         """
-        from assistant.loading import load_corpus
+        from assistant.corpus import load_corpus
         from assistant.upload_journal import recover
 
         ocr_language = self.settings.ocr_language if self.settings.ocr_enabled else None

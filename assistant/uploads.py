@@ -3,8 +3,9 @@
 Uploads live in a folder of their own (`Settings.uploads`, default `data/uploads/`,
 git-ignored) with its own `manifest.yaml`; the bundled corpus is read-only to the
 app, and the index is built from both. A bad upload must never land anywhere:
-every file is checked (type, size, content) before it is copied, rejected files
-get a Dutch reason the user can act on, and an upload never silently replaces a
+every file is checked (type, size, content; `assistant.upload_checks`) before it
+is copied, rejected files get a Dutch reason the user can act on, and an upload
+never silently replaces a
 different document (in either folder) that happens to have the same name or
 would share a document id with one. Stored files and the manifest get normal
 permissions (0644), not the 0600 of temporary files. Text saved as Windows-1252 or
@@ -19,22 +20,16 @@ import hashlib
 import os
 import re
 import tempfile
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from assistant.loading import MANIFEST_NAME, SUPPORTED_SUFFIXES, LoadError, doc_id_for, load_manifest
-from assistant.metadata import parse_date_input
+from assistant.dutch_dates import parse_date_input
+from assistant.loading import MANIFEST_NAME, LoadError, doc_id_for, load_manifest
+from assistant.upload_checks import ALLOWED_SUFFIXES, UploadRejected, check_upload, sanitise_filename
 
-ALLOWED_SUFFIXES = SUPPORTED_SUFFIXES
-MB = 1024 * 1024  # the loader's megabyte, so both limits are counted alike
-MAX_STEM_CHARS = 100
-PDF_MAGIC = b"%PDF-"
-PDF_HEADER_WINDOW = 1024  # the PDF spec allows the header anywhere in the first 1024 bytes
-ALLOWED_CONTROL = {"\t", "\n", "\r", "\f"}
 DOCUMENT_TYPES = ("kamerbrief", "nota", "interventie", "rapport", "overig")  # offered in the upload form
 FILE_MODE = 0o644  # stored uploads and the manifest: readable like any other file of the project
 _NEW_MANIFEST_HEADER = (
@@ -51,81 +46,6 @@ class UploadResult:
     message: str  # Dutch, shown next to the file name
     stored_as: Path | None = None  # the file in the corpus folder (also for an identical existing file)
     new: bool = False  # True when a file was added to the corpus folder
-
-
-class UploadRejected(Exception):
-    """A file failed a check; the message is the Dutch reason."""
-
-
-def sanitise_filename(name: str) -> str:
-    """A safe, readable file name: no folders, no hidden files, ASCII letters, digits, '.', '-', '_'.
-
-    Accents are folded ("financiën" -> "financien") rather than dropped so the name
-    stays recognisable; the suffix is lower-cased so the loader recognises it.
-    """
-    base = re.split(r"[\\/]", name)[-1]
-    stem, dot, suffix = base.rpartition(".")
-    if not dot:
-        stem, suffix = base, ""
-    folded = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", folded)
-    safe = re.sub(r"-{2,}", "-", safe).strip(".-_ ")[:MAX_STEM_CHARS].rstrip(".-_ ")
-    suffix = re.sub(r"[^a-z0-9]", "", suffix.lower())
-    return f"{safe or 'document'}.{suffix}" if suffix else safe or "document"
-
-
-def _dutch_mb(n_bytes: int) -> str:
-    return f"{n_bytes / MB:.1f}".replace(".", ",")
-
-
-def _check_text(data: bytes) -> bytes:
-    """Return the text as UTF-8 bytes, or raise with the reason it is not readable text."""
-    try:
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            text = data.decode("utf-16")
-        elif b"\x00" in data:
-            raise UploadRejected("Het bestand bevat binaire gegevens, geen leesbare tekst.")
-        else:
-            try:
-                text = data.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        raise UploadRejected(
-            "De tekst kan niet worden gelezen: sla het bestand op als UTF-8-tekst."
-        ) from None
-    control = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in ALLOWED_CONTROL)
-    if control > len(text) // 100:
-        raise UploadRejected("Het bestand bevat binaire gegevens, geen leesbare tekst.")
-    if not text.strip():
-        raise UploadRejected("Het bestand bevat geen tekst.")
-    return text.encode("utf-8")
-
-
-def check_upload(path: Path, max_mb: float) -> bytes:
-    """The bytes to store for an uploaded file, or `UploadRejected` with the Dutch reason."""
-    suffix = path.suffix.lower()
-    if suffix not in ALLOWED_SUFFIXES:
-        shown = suffix or "zonder extensie"
-        raise UploadRejected(
-            f"Bestandstype {shown} wordt niet ondersteund: "
-            "gebruik PDF (.pdf), tekst (.txt) of Markdown (.md)."
-        )
-    size = path.stat().st_size
-    if size > max_mb * MB:
-        limit = f"{max_mb:g}".replace(".", ",")
-        raise UploadRejected(f"Het bestand is te groot ({_dutch_mb(size)} MB; maximaal {limit} MB).")
-    if size == 0:
-        raise UploadRejected("Het bestand is leeg.")
-    data = path.read_bytes()
-    is_pdf = PDF_MAGIC in data[:PDF_HEADER_WINDOW]
-    if suffix == ".pdf":
-        if not is_pdf:
-            raise UploadRejected("Dit is geen geldig PDF-bestand (de inhoud is geen PDF).")
-        return data
-    if is_pdf:
-        raise UploadRejected("De inhoud is een PDF: geef het bestand de extensie .pdf.")
-    return _check_text(data)
 
 
 def _sha256(data: bytes) -> str:
@@ -195,6 +115,42 @@ def _store(
         os.unlink(tmp)
 
 
+@dataclass
+class _Occupied:
+    """What the uploads folder and the folders indexed with it already hold; an upload must not clash."""
+
+    corpus: Path  # the uploads folder, where new files go
+    known: dict[str, tuple[Path, Path]]  # sha256 of the content -> (folder, file)
+    taken: set[str]  # document ids in use
+    listed: set[str]  # file names (and relative paths) the manifests describe
+    names: set[str]  # relative paths of the existing files
+
+    @classmethod
+    def of(cls, corpus: Path, folders: Sequence[Path]) -> _Occupied:
+        existing = {folder: _corpus_files(folder) for folder in [corpus, *folders]}
+        return cls(
+            corpus=corpus,
+            known={_sha256(p.read_bytes()): (folder, p) for folder, paths in existing.items() for p in paths},
+            taken=set().union(*(_taken_doc_ids(folder, paths) for folder, paths in existing.items())),
+            listed=set().union(*(_listed_files(folder) for folder in existing)),
+            names={p.relative_to(folder).as_posix() for folder, paths in existing.items() for p in paths},
+        )
+
+    def usable(self, target: Path) -> bool:
+        """Whether a new file may be stored as `target` (in the uploads folder)."""
+        # The loader ignores README files and skips a second file with the same document id; a name
+        # the manifest lists (for a file that is gone) would give the upload someone else's metadata;
+        # a name the bundled corpus uses would make the two files hard to tell apart.
+        relative = target.relative_to(self.corpus).as_posix()
+        return (
+            target.stem.lower() != "readme"
+            and doc_id_for(target, None) not in self.taken
+            and target.name not in self.listed
+            and relative not in self.listed
+            and relative not in self.names
+        )
+
+
 def store_uploads(
     files: Sequence[str | Path],
     corpus: Path,
@@ -211,25 +167,7 @@ def store_uploads(
     corpus = Path(corpus)
     folders = [Path(o) for o in others if Path(o).is_dir() and Path(o).resolve() != corpus.resolve()]
     corpus.mkdir(parents=True, exist_ok=True)
-    existing = {folder: _corpus_files(folder) for folder in [corpus, *folders]}
-    known = {_sha256(p.read_bytes()): (folder, p) for folder, paths in existing.items() for p in paths}
-    taken = set().union(*(_taken_doc_ids(folder, paths) for folder, paths in existing.items()))
-    listed = set().union(*(_listed_files(folder) for folder in existing))
-    names = {p.relative_to(folder).as_posix() for folder, paths in existing.items() for p in paths}
-
-    def usable(target: Path) -> bool:
-        # The loader ignores README files and skips a second file with the same document id; a name
-        # the manifest lists (for a file that is gone) would give the upload someone else's metadata;
-        # a name the bundled corpus uses would make the two files hard to tell apart.
-        relative = target.relative_to(corpus).as_posix()
-        return (
-            target.stem.lower() != "readme"
-            and doc_id_for(target, None) not in taken
-            and target.name not in listed
-            and relative not in listed
-            and relative not in names
-        )
-
+    occupied = _Occupied.of(corpus, folders)
     results = []
     for file in files:
         path = Path(file)
@@ -240,16 +178,16 @@ def store_uploads(
             results.append(UploadResult(name, accepted=False, message=str(e)))
             continue
         digest = _sha256(data)
-        if digest in known:
-            folder, path = known[digest]
+        if digest in occupied.known:
+            folder, path = occupied.known[digest]
             same = path.relative_to(folder).as_posix()
             message = f"Staat al in de documenten als {same}; niet opnieuw toegevoegd."
             results.append(UploadResult(name, accepted=True, message=message, stored_as=path))
             continue
         wanted = sanitise_filename(name)
-        target = _store(data, corpus, wanted, usable, note)
-        known[digest] = (corpus, target)
-        taken.add(doc_id_for(target, None))
+        target = _store(data, corpus, wanted, occupied.usable, note)
+        occupied.known[digest] = (corpus, target)
+        occupied.taken.add(doc_id_for(target, None))
         if target.name == wanted:
             message = f"Toegevoegd als {target.name}."
         else:

@@ -19,8 +19,8 @@ from common import qa_questions
 from assistant.settings import Settings  # isort: split
 
 from assistant.chunking import chunk_document
+from assistant.corpus import load_corpus
 from assistant.embedding import embed_passages, embed_queries, load_embedder
-from assistant.loading import load_corpus
 
 
 def main() -> None:

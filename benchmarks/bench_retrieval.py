@@ -27,9 +27,9 @@ from common import percentile, qa_questions
 from sentence_transformers import SentenceTransformer
 
 from assistant.chunking import chunk_document
+from assistant.corpus import load_corpus
 from assistant.embedding import embed_queries, load_embedder
 from assistant.index import PassageIndex
-from assistant.loading import load_corpus
 from assistant.retrieval import HybridRetriever, KeywordIndex
 from assistant.settings import Settings
 from assistant.types import Filters, Passage, SourceDocument

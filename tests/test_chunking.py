@@ -10,7 +10,8 @@ import pytest
 from pdfs import make_pdf
 
 from assistant.chunking import chunk_document
-from assistant.loading import load_corpus, load_file
+from assistant.corpus import load_corpus
+from assistant.loading import load_file
 from assistant.types import DocumentMeta, Page, Passage, SourceDocument
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"

@@ -24,9 +24,9 @@ import pytest
 
 from assistant import index_format
 from assistant.chunking import chunk_document
+from assistant.corpus import load_corpus
 from assistant.embedding import embed_passages, embed_queries, open_embedder
 from assistant.index_format import FORMAT_VERSION, IndexIncompatible
-from assistant.loading import load_corpus
 from assistant.pipeline import Assistant
 from assistant.settings import Settings
 

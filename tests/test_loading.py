@@ -17,7 +17,8 @@ from pdfs import (
     make_truncated_pdf,
 )
 
-from assistant.loading import SUPPORTED_SUFFIXES, LoadError, doc_id_for, load_corpus, load_file, load_manifest
+from assistant.corpus import load_corpus
+from assistant.loading import SUPPORTED_SUFFIXES, LoadError, doc_id_for, load_file, load_manifest
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 

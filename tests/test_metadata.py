@@ -12,8 +12,11 @@ import pytest
 from pdfs import make_pdf, pdf_bytes
 from pypdf import PdfReader, PdfWriter
 
-from assistant.loading import load_corpus, load_file, load_manifest
-from assistant.metadata import derive_metadata, dutch_date, parse_dutch_date, pdf_info
+from assistant.corpus import load_corpus
+from assistant.dutch_dates import dutch_date, parse_dutch_date
+from assistant.loading import load_file, load_manifest
+from assistant.metadata import derive_metadata
+from assistant.pdf_docinfo import pdf_info
 from assistant.uploads import parse_metadata, record_metadata, store_uploads
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -24,7 +24,8 @@ from reportlab.pdfgen.canvas import Canvas
 import assistant.loading as loading
 import assistant.ocr as ocr
 from assistant.cli import _print_report as print_report
-from assistant.loading import load_corpus, load_file
+from assistant.corpus import load_corpus
+from assistant.loading import load_file
 from assistant.pipeline import Assistant
 from assistant.settings import Settings
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant import keyword_store, loading
+from assistant import corpus, keyword_store
 from assistant.embedding import embed_passages, embed_queries, load_embedder, open_embedder
 from assistant.engines import PackagedEmbedder
 from assistant.index import PassageIndex
@@ -180,8 +180,8 @@ def test_noop_ingest_parses_nothing_and_reports_the_same(small_index, monkeypatc
     settings, assistant = small_index
     first = assistant.ingest(progress=False)  # records already carry load keys
     calls = []
-    real = loading.load_file
-    monkeypatch.setattr(loading, "load_file", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
+    real = corpus.load_file
+    monkeypatch.setattr(corpus, "load_file", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
     again = assistant.ingest(progress=False)
     assert calls == []
     assert again.to_json() == first.to_json()

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from assistant.loading import load_corpus, load_manifest
+from assistant.corpus import load_corpus
+from assistant.loading import load_manifest
+from assistant.upload_checks import sanitise_filename
 from assistant.uploads import (
     MetadataError,
     forget_uploads,
     parse_metadata,
     record_metadata,
-    sanitise_filename,
     store_uploads,
 )
 
