@@ -113,11 +113,14 @@ def _bad_dates(args: argparse.Namespace) -> int:
 
 
 def _batch_item(assistant, number: int, line: str, filters: Filters) -> dict:
-    """The JSON object for one input line: its line number, question and answer, or an `error`."""
+    """The JSON object for one input line: its line number and question, then the answer object.
+
+    A blank line is answered like `ask --json ""` (the refused object with reason
+    "empty"); every line that is not a question also carries `error`, and a line
+    whose answering failed carries only `error`.
+    """
     question = line.strip()
     item: dict = {"line": number, "question": question}
-    if not question:
-        return {**item, "error": "empty"}
     try:
         answer = assistant.ask(question, filters=filters)
     except Exception as err:  # one bad line must not cost the answers to the others

@@ -125,8 +125,11 @@ def test_ask_reads_questions_from_stdin_as_jsonl(workspace: dict[str, Path]) -> 
     assert [item["line"] for item in lines] == [1, 2, 3, 4, 5, 6]
     assert lines[0]["question"] == "Hoeveel gemeenten kregen een decentrale uitkering?"
     assert lines[0]["refused"] is False and "7" in lines[0]["answer"] and "error" not in lines[0]
-    assert lines[1] == {"line": 2, "question": "", "error": "empty"}
-    assert lines[2] == {"line": 3, "question": "", "error": "empty"}
+    # A blank line gets the object `ask --json ""` prints, with its line, question and error.
+    single = json.loads(run_cli("ask", "--json", "", "--index", str(workspace["index"])).stdout)
+    assert single["refused"] is True and single["reason"] == "empty"
+    assert lines[1] == {"line": 2, "question": "", **single, "error": "empty"}
+    assert lines[2] == {"line": 3, "question": "", **single, "error": "empty"}
     assert lines[3]["question"] == "Wat is de hoofdstad van Frankrijk?" and lines[3]["refused"] is True
     assert lines[4]["error"] == "empty" and lines[4]["refused"] is True  # only punctuation: not a question
     assert lines[5]["question"] == "Wat doet de Maatschappelijke Raad?" and lines[5]["citations"]
@@ -134,10 +137,12 @@ def test_ask_reads_questions_from_stdin_as_jsonl(workspace: dict[str, Path]) -> 
 
 def test_ask_with_only_blank_lines_still_answers_each_line(workspace: dict[str, Path]) -> None:
     out = run_cli("ask", "-", "--json", "--index", str(workspace["index"]), stdin="\n\n").stdout
-    assert [json.loads(line) for line in out.splitlines()] == [
-        {"line": 1, "question": "", "error": "empty"},
-        {"line": 2, "question": "", "error": "empty"},
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [(item["line"], item["refused"], item["reason"], item["error"]) for item in lines] == [
+        (1, True, "empty", "empty"),
+        (2, True, "empty", "empty"),
     ]
+    assert all(item["answer"].startswith("Stel een vraag in woorden") for item in lines)
 
 
 def test_ask_json_with_a_bad_date_is_still_one_object(workspace: dict[str, Path]) -> None:
