@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from assistant.logs import configure as configure_logging
 from assistant.settings import Settings
 from assistant.types import Answer, Filters, Hit, IngestReport
 
@@ -254,6 +256,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    # Warnings only, and no other library's DEBUG/INFO lines (bm25s has its own logger at DEBUG).
+    configure_logging(logging.WARNING, "%(levelname)s %(name)s: %(message)s")
     if argv and argv[0] == "eval":
         from assistant import evaluation
 

@@ -214,3 +214,19 @@ def test_a_closed_output_pipe_ends_the_cli_quietly(workspace: dict[str, Path]) -
     assert proc.wait(timeout=300) == 141
     assert '"line": 1' in first
     assert "Traceback" not in proc.stderr.read()
+
+
+def test_search_and_ask_print_no_library_debug_lines(workspace: dict[str, Path]) -> None:
+    """bm25s puts its own logger at DEBUG; building the keyword index must not say so on stderr."""
+    run_cli("ingest", "--corpus", str(workspace["corpus"]), "--index", str(workspace["index"]), "--json")
+    for args in (
+        ("search", "Wat is de SPUK?"),
+        ("ask", "Wat is de SPUK?"),
+        ("ask", "--json", "Wat is de SPUK?"),
+    ):
+        for folder in workspace["index"].glob("keyword__*"):
+            shutil.rmtree(folder)  # so this process builds the keyword index with bm25s again
+        proc = run_cli(*args, "--index", str(workspace["index"]))
+        assert list(workspace["index"].glob("keyword__*/key.txt")), "the keyword index was not rebuilt"
+        assert "DEBUG" not in proc.stderr and "bm25s" not in proc.stderr, proc.stderr
+        assert "INFO" not in proc.stderr, proc.stderr  # the CLI shows warnings only
