@@ -152,12 +152,14 @@ def _ask_lines(assistant, lines, filters: Filters, as_json: bool) -> int:
 
 
 def _print_report(report: IngestReport) -> None:
+    from assistant.export import dutch_count
     from assistant.loading import printable  # file names may hold control characters
 
     if report.index_rebuilt:
         print(f"Index opnieuw opgebouwd: {report.index_rebuilt}")
     print(
-        f"{report.documents} documenten; passages: {report.passages_added} toegevoegd, "
+        f"{dutch_count(report.documents, 'document', 'documenten')}; "
+        f"passages: {report.passages_added} toegevoegd, "
         f"{report.passages_removed} verwijderd, {report.passages_unchanged} ongewijzigd; "
         f"{report.total_passages} in de index."
     )

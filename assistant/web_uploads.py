@@ -29,7 +29,7 @@ from assistant.uploads import (
     record_metadata,
     store_uploads,
 )
-from assistant.web_render import ingest_summary
+from assistant.web_render import ingest_summary, n_passages
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +141,7 @@ def _index_uploads(assistant: Assistant, results: Sequence[UploadResult]) -> tup
         if not r.accepted:
             lines.append(f'<li class="bad">✖ <strong>{name}</strong>: {html.escape(r.message)}</li>')
             continue
-        count = f" {passages[stored]} passages doorzoekbaar." if stored in passages else ""
+        count = f" {n_passages(passages[stored])} doorzoekbaar." if stored in passages else ""
         lines.append(f'<li class="ok">✔ <strong>{name}</strong>: {html.escape(r.message)}{count}</li>')
     summary = f'<p class="ingest-summary">{html.escape(ingest_summary(report))}</p>' if report else ""
     return f'<ul class="upload-results">{"".join(lines)}</ul>{summary}', True
