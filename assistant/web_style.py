@@ -45,7 +45,9 @@ details.turn > summary .turn-q { font-style: italic; }
   background: var(--background-fill-primary); transition: box-shadow 0.3s, border-color 0.3s; }
 .src-card > summary { list-style: none; cursor: pointer; display: flex; gap: 10px; padding: 10px 12px; }
 .src-card > summary::-webkit-details-marker { display: none; }
-.src-n { flex: none; width: 24px; height: 24px; border-radius: 12px; background: #154273; color: #fff;
+/* A circle for one footnote number, a pill that grows with its text for several ("1,2,3"). */
+.src-n { flex: none; min-width: 24px; height: 24px; padding: 0 7px; box-sizing: border-box;
+  white-space: nowrap; border-radius: 12px; background: #154273; color: #fff;
   font-weight: 600; font-size: 0.8rem; display: flex; align-items: center; justify-content: center; }
 .src-card.near .src-n { background: #94a3b8; }
 .src-title { font-weight: 600; line-height: 1.3; display: block; }

@@ -130,6 +130,18 @@ def clear_filters(page: Page) -> None:
     page.locator("#date-to input").fill("")
 
 
+# Whether an element shows all of its text: nothing scrolled away, the text's box inside its own.
+TEXT_FITS = """(el) => {
+  const box = el.getBoundingClientRect();
+  const range = document.createRange();
+  range.selectNodeContents(el);
+  const text = range.getBoundingClientRect();
+  return el.scrollWidth <= el.clientWidth && el.scrollHeight <= el.clientHeight
+    && text.left >= box.left - 0.5 && text.right <= box.right + 0.5
+    && text.top >= box.top - 0.5 && text.bottom <= box.bottom + 0.5;
+}"""
+
+
 def visible_text(page: Page) -> str:
     return page.locator("body").inner_text()
 
@@ -270,6 +282,7 @@ def test_one_card_per_passage_with_only_its_own_footnotes(view: tuple[str, Page]
     cards = page.locator("#turn-1 .src-card")
     expect(cards).to_have_count(1)
     expect(cards.locator(".src-n")).to_have_text("1,2,3")
+    assert cards.locator(".src-n").evaluate(TEXT_FITS), "the footnote badge clips '1,2,3'"
     expect(cards.locator("mark").first).to_be_visible()
     expect(cards).to_contain_text("Kaulingfreks")  # footnote 3: the quoted text points to it
     expect(cards).not_to_contain_text("Kamerstuk 30 995")  # footnote 2 belongs to another sentence
