@@ -18,9 +18,12 @@ from assistant.settings import Settings  # first: sets the privacy env defaults 
 
 # isort: split
 from assistant.corpus import printable
+from assistant.logs import configure as configure_logging
 from assistant.pipeline import Assistant
 from assistant.web import LAUNCH_STYLE, auth_credentials, build_app
 from assistant.web_guard import LoginRequired
+
+log = logging.getLogger("assistant.app")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -36,26 +39,26 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    # One line per event: the app's own notes (e.g. an input it did not accept) at INFO, others' warnings.
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.WARNING)
-    logging.getLogger("assistant").setLevel(logging.INFO)
+    # One English line per event: the app's own notes (e.g. an input it did not accept) at INFO,
+    # other libraries' from WARNING (assistant/logs.py). The page itself stays Dutch.
+    configure_logging()
     settings = Settings().with_overrides(host=args.host, port=args.port, index=args.index, corpus=args.corpus)
     assistant = Assistant(settings)
     report = assistant.ingest(progress=True)
     if report.index_rebuilt:  # built by another version, model or chunk setting (assistant/index_format.py)
-        print(f"Index opnieuw opgebouwd: {report.index_rebuilt}")
+        log.info("index rebuilt first; reason as users are told: %s", report.index_rebuilt)
     for skipped in report.skipped:
-        print(f"skipped {printable(skipped.path)}: {skipped.reason}")
-    print(f"index ready: {report.total_passages} passages from {report.documents} documents")
+        log.warning("skipped %s; reason as users are told: %s", printable(skipped.path), skipped.reason)
+    log.info("index ready: %d passages from %d documents", report.total_passages, report.documents)
     auth = auth_credentials(settings)
     if settings.host in ("127.0.0.1", "localhost", "::1"):
-        print(f"luistert op {settings.host}: alleen op deze computer bereikbaar (--host voor het netwerk)")
+        log.info("listening on %s: reachable from this computer only (--host for the network)", settings.host)
     else:
-        print(f"luistert op {settings.host}: bereikbaar vanaf het netwerk")
+        log.info("listening on %s: reachable from the network", settings.host)
         if auth is None:
-            print(f"warning: listening on {settings.host} without a login (set ASSISTANT_AUTH)")
+            log.warning("listening on %s without a login (set ASSISTANT_AUTH)", settings.host)
     demo = build_app(assistant)
-    print(f"web chat on http://{settings.host}:{settings.port}/ (stop with Ctrl+C)", flush=True)
+    log.info("web chat on http://%s:%s/ (stop with Ctrl+C)", settings.host, settings.port)
     demo.launch(
         server_name=settings.host,
         server_port=settings.port,

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from assistant.logs import configure as configure_logging
 from assistant.settings import Settings
 from assistant.types import Answer, Filters, Hit, IngestReport
 
@@ -113,11 +115,14 @@ def _bad_dates(args: argparse.Namespace) -> int:
 
 
 def _batch_item(assistant, number: int, line: str, filters: Filters) -> dict:
-    """The JSON object for one input line: its line number, question and answer, or an `error`."""
+    """The JSON object for one input line: its line number and question, then the answer object.
+
+    A blank line is answered like `ask --json ""` (the refused object with reason
+    "empty"); every line that is not a question also carries `error`, and a line
+    whose answering failed carries only `error`.
+    """
     question = line.strip()
     item: dict = {"line": number, "question": question}
-    if not question:
-        return {**item, "error": "empty"}
     try:
         answer = assistant.ask(question, filters=filters)
     except Exception as err:  # one bad line must not cost the answers to the others
@@ -148,11 +153,13 @@ def _ask_lines(assistant, lines, filters: Filters, as_json: bool) -> int:
 
 def _print_report(report: IngestReport) -> None:
     from assistant.corpus import printable  # file names may hold control characters
+    from assistant.export import dutch_count
 
     if report.index_rebuilt:
         print(f"Index opnieuw opgebouwd: {report.index_rebuilt}")
     print(
-        f"{report.documents} documenten; passages: {report.passages_added} toegevoegd, "
+        f"{dutch_count(report.documents, 'document', 'documenten')}; "
+        f"passages: {report.passages_added} toegevoegd, "
         f"{report.passages_removed} verwijderd, {report.passages_unchanged} ongewijzigd; "
         f"{report.total_passages} in de index."
     )
@@ -251,6 +258,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    # Warnings only, and no other library's DEBUG/INFO lines (bm25s has its own logger at DEBUG).
+    configure_logging(logging.WARNING, "%(levelname)s %(name)s: %(message)s")
     if argv and argv[0] == "eval":
         from assistant import evaluation
 

@@ -36,6 +36,11 @@ DUTCH_MONTHS = (
 DOCUMENT_TITLE = "Gesprek met de documentassistent Veerkrachtige & Weerbare Samenleving"
 
 
+def dutch_count(n: int, one: str, many: str) -> str:
+    """'1 document', '2 documenten', '0 documenten': a count with its noun in the right number."""
+    return f"{n} {one if n == 1 else many}"
+
+
 def dutch_date(iso: str | None) -> str | None:
     """'2024-11-26' -> '26 november 2024': how dates are written in Kamerstukken."""
     if not iso:

@@ -29,7 +29,6 @@ from assistant.dutch_dates import (
     DATE_PATTERN,
     DATE_RE,
     dutch_date,
-    parse_date_input,  # noqa: F401  (web_inputs.py still imports it from here)
     parse_dutch_date,
 )
 

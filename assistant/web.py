@@ -133,7 +133,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             check_question(question)
             make_filters(*filter_values)
         except InputProblem as problem:
-            log.info("input not accepted (%s): %s", problem.field, problem.message)
+            log.info("input not accepted (%s): %s", problem.field, problem.reason)
             return *input_feedback(problem), False
         return *input_feedback(None), True
 
@@ -262,7 +262,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         try:
             filters = make_filters(doc_types, doc_ids, date_from, date_to)
         except InputProblem as problem:
-            log.info("api input not accepted (%s): %s", problem.field, problem.message)
+            log.info("api input not accepted (%s): %s", problem.field, problem.reason)
             raise gr.Error(problem.message, title="Fout", print_exception=False) from None
         return assistant.ask(question, filters=filters).to_json()
 

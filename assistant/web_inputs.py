@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.dutch_dates import parse_date_input
 from assistant.export import dutch_date
-from assistant.metadata import parse_date_input
 from assistant.types import Filters
 
 DATE_FORMS = "schrijf bv. 26-11-2024, 26 november 2024 of 2024-11-26"
@@ -28,6 +28,7 @@ class InputProblem(Exception):
 
     field: str
     message: str  # Dutch, shown next to the field
+    reason: str = ""  # English, for the log line
 
     def __str__(self) -> str:
         return self.message
@@ -40,7 +41,8 @@ def parse_filter_date(value: str | None, field: str, label: str) -> str | None:
         return None
     iso = parse_date_input(raw)
     if iso is None:
-        raise InputProblem(field, f"{label}: '{raw}' is geen datum die de assistent kan lezen; {DATE_FORMS}.")
+        message = f"{label}: '{raw}' is geen datum die de assistent kan lezen; {DATE_FORMS}."
+        raise InputProblem(field, message, f"unreadable date {raw!r}")
     return iso
 
 
@@ -55,7 +57,9 @@ def make_filters(
     end = parse_filter_date(date_to, "date_to", "Datum tot en met")
     if start and end and start > end:
         raise InputProblem(
-            "date_to", f"De datum 'tot en met' ({dutch_date(end)}) ligt vóór 'vanaf' ({dutch_date(start)})."
+            "date_to",
+            f"De datum 'tot en met' ({dutch_date(end)}) ligt vóór 'vanaf' ({dutch_date(start)}).",
+            f"end date {end} before start date {start}",
         )
     return Filters(
         doc_types=tuple(doc_types or ()), doc_ids=tuple(doc_ids or ()), date_from=start, date_to=end
@@ -65,7 +69,7 @@ def make_filters(
 def check_question(question: str | None) -> None:
     """`InputProblem` for a question box with nothing in it."""
     if not (question or "").strip():
-        raise InputProblem("question", EMPTY_QUESTION)
+        raise InputProblem("question", EMPTY_QUESTION, "empty question")
 
 
 def describe_filters(filters: Filters, titles: Mapping[str, str] | None = None) -> str:

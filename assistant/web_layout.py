@@ -16,11 +16,13 @@ from assistant.web_inputs import DATE_INFO, DATE_PLACEHOLDER
 from assistant.web_render import CHAT_PLACEHOLDER, EMPTY_SOURCES_HTML, RETRY_LABEL, header_html
 
 EXPORT_LABEL = "Gesprek exporteren (.md)"
+# Offered on first open: Dutch like the rest of the page, each answered with citations from the
+# bundled corpus (tests/test_answering.py checks that).
 EXAMPLE_QUESTIONS = (
     "Hoeveel gemeenten kregen een decentrale uitkering?",
     "Hoeveel geld heeft JenV beschikbaar gesteld voor de Social Labs?",
     "Wat doet de Maatschappelijke Raad?",
-    "What is the SPUK Kansrijke Wijk?",
+    "Wat is de SPUK Kansrijke Wijk?",
 )
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.answering import REFUSAL as REFUSALS
-from assistant.export import dutch_date, replace_markers, source_details
+from assistant.export import dutch_count, dutch_date, replace_markers, source_details
 from assistant.loading import UNKNOWN_TYPE
 from assistant.sentences import SUPERSCRIPTS, footnotes_cited
 from assistant.types import Answer, Citation, Filters, IngestReport, Passage
@@ -69,12 +69,21 @@ class Turn:
     documents_left: int | None = None
 
 
+def n_documents(n: int) -> str:
+    return dutch_count(n, "document", "documenten")
+
+
+def n_passages(n: int) -> str:
+    return dutch_count(n, "passage", "passages")
+
+
 def header_html(documents: Sequence[dict[str, Any]] | None = None) -> str:
     """Title, what the assistant does (and does not), and how much it can search right now."""
     status = ""
     if documents is not None:
         passages = sum(d.get("passages", 0) for d in documents)
-        status = f'<p class="index-status">{len(documents)} documenten · {passages} passages doorzoekbaar</p>'
+        counts = f"{n_documents(len(documents))} · {n_passages(passages)}"
+        status = f'<p class="index-status">{counts} doorzoekbaar</p>'
     return f"""
 <div class="app-header">
   <div class="app-mark" aria-hidden="true"></div>
@@ -128,7 +137,9 @@ def answer_markdown(turn_no: int, answer: Answer, turn: Turn | None = None) -> s
         for phrase in REFUSALS.values():  # the title already says it
             detail = detail.removeprefix(phrase).strip()
         note = filters_note(turn) if turn is not None else ""
-        near = f"<br><em>De dichtstbijzijnde passages staan {RIGHT}.</em>" if answer.hits else ""
+        shown = len(_nearest(answer))
+        where = "De dichtstbijzijnde passage staat" if shown == 1 else "De dichtstbijzijnde passages staan"
+        near = f"<br><em>{where} {RIGHT}.</em>" if shown else ""
         body = (
             f'<div class="refusal"><span class="refusal-title">{REFUSAL}</span>'
             f"{html.escape(detail)}{near}"
@@ -270,17 +281,21 @@ def _turn_sources(turn_no: int, turn: Turn) -> str:
     if answer.refused:
         near = _near_cards(turn_no, answer)
         note = filters_note(turn)
+        if len(_nearest(answer)) == 1:
+            looks_like = " De passage hieronder lijkt er het meest op, maar is geen bron voor een antwoord."
+            near_head = "Dichtstbijzijnde passage"
+        else:
+            looks_like = (
+                " De passages hieronder lijken er het meest op, maar zijn geen bron voor een antwoord."
+            )
+            near_head = "Dichtstbijzijnde passages"
         return (
             f'<div class="refusal-panel"><strong>{REFUSAL}</strong>'
             "De assistent vond geen passage die deze vraag beantwoordt."
-            + (
-                " De passages hieronder lijken er het meest op, maar zijn geen bron voor een antwoord."
-                if near
-                else ""
-            )
+            + (looks_like if near else "")
             + (f'<div class="filters-note">{note}</div>' if note else "")
             + "</div>"
-            + ('<div class="near-head">Dichtstbijzijnde passages</div>' + near if near else "")
+            + (f'<div class="near-head">{near_head}</div>' + near if near else "")
         )
     if not answer.citations:
         return '<p class="sources-empty">Bij dit antwoord horen geen bronnen.</p>'
@@ -354,15 +369,16 @@ def ingest_summary(report: IngestReport) -> str:
     """What changed in the index, in one Dutch sentence."""
     changed = []
     if report.documents_added:
-        changed.append(f"{len(report.documents_added)} document(en) toegevoegd")
+        changed.append(f"{n_documents(len(report.documents_added))} toegevoegd")
     if report.documents_updated:
         changed.append(f"{len(report.documents_updated)} bijgewerkt")
     if report.documents_removed:
         changed.append(f"{len(report.documents_removed)} verwijderd")
     head = "Index bijgewerkt: " + ", ".join(changed) if changed else "De index was al bij"
     ocr = sum(report.ocr_pages.values())
+    scanned = dutch_count(ocr, "pagina", "pagina's")
     return (
-        f"{head}; {report.passages_added} passages toegevoegd. "
-        f"Doorzoekbaar: {report.total_passages} passages uit {report.documents} documenten."
-        + (f" Gescand en met OCR gelezen: {ocr} pagina('s)." if ocr else "")
+        f"{head}; {n_passages(report.passages_added)} toegevoegd. "
+        f"Doorzoekbaar: {n_passages(report.total_passages)} uit {n_documents(report.documents)}."
+        + (f" Gescand en met OCR gelezen: {scanned}." if ocr else "")
     )

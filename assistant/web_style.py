@@ -2,7 +2,9 @@
 
 Gradio chooses its widget language ("Drop File Here", "Error", "Settings") from
 the browser; `I18N` gives every language Gradio knows the Dutch texts, so the
-interface is Dutch whatever the browser's language.
+interface is Dutch whatever the browser's language. A few accessible names that
+Gradio hard-codes in English ("chatbot conversation", "Select example 1: …",
+"More tabs") are outside its dictionary; the script in `HEAD` renames them.
 """
 
 from __future__ import annotations
@@ -43,7 +45,9 @@ details.turn > summary .turn-q { font-style: italic; }
   background: var(--background-fill-primary); transition: box-shadow 0.3s, border-color 0.3s; }
 .src-card > summary { list-style: none; cursor: pointer; display: flex; gap: 10px; padding: 10px 12px; }
 .src-card > summary::-webkit-details-marker { display: none; }
-.src-n { flex: none; width: 24px; height: 24px; border-radius: 12px; background: #154273; color: #fff;
+/* A circle for one footnote number, a pill that grows with its text for several ("1,2,3"). */
+.src-n { flex: none; min-width: 24px; height: 24px; padding: 0 7px; box-sizing: border-box;
+  white-space: nowrap; border-radius: 12px; background: #154273; color: #fff;
   font-weight: 600; font-size: 0.8rem; display: flex; align-items: center; justify-content: center; }
 .src-card.near .src-n { background: #94a3b8; }
 .src-title { font-weight: 600; line-height: 1.3; display: block; }
@@ -123,7 +127,8 @@ details.turn > summary .turn-q { font-style: italic; }
 
 # Clicking a footnote marker in an answer opens and highlights its source card.
 # One delegated listener, so it keeps working as Gradio re-renders the chat.
-HEAD = """
+# Then Dutch accessible names for the few English ones Gradio hard-codes (see the comment inside).
+HEAD = r"""
 <script>
 document.addEventListener("click", (event) => {
   const link = event.target.closest && event.target.closest('a[href^="#src-"]');
@@ -140,6 +145,55 @@ document.addEventListener("click", (event) => {
   document.querySelectorAll(".src-card.flash").forEach((c) => c.classList.remove("flash"));
   card.classList.add("flash");
 }, true);
+
+// Gradio writes some accessible names in English whatever the language (not in its dictionary, so
+// I18N cannot reach them): the chat's "chatbot conversation", "user's message: …", the example
+// buttons' "Select example N: …", the tabs' "More tabs", the upload's "Click to upload or drop files".
+// Screen readers announce these; they are given Dutch names here, also when Gradio sets them again.
+(() => {
+  const exact = {
+    "chatbot conversation": "Gesprek",
+    "More tabs": "Meer tabbladen",
+    "Loading response": "Antwoord wordt geladen",
+    "Example attachments": "Bijlagen bij het voorbeeld",
+    "Click to upload or drop files": "Klik om bestanden te kiezen of sleep ze hierheen",
+    "File upload": "Bestanden kiezen",
+  };
+  const plain = (markup) =>
+    new DOMParser().parseFromString(markup, "text/html").body.textContent.replace(/\s+/g, " ").trim();
+  const patterns = [
+    [/^Select example (\d+): ([\s\S]*)$/, (m) => `Voorbeeldvraag ${m[1]}: ${m[2]}`],
+    [/^user's message: ([\s\S]*)$/, (m) => `Uw vraag: ${plain(m[1])}`],
+    [/^bot's message: ([\s\S]*)$/, (m) => `Antwoord: ${plain(m[1])}`],
+  ];
+  const dutch = (label) => {
+    if (Object.hasOwn(exact, label)) return exact[label];
+    for (const [pattern, name] of patterns) {
+      const match = pattern.exec(label);
+      if (match) return name(match);
+    }
+    return null;
+  };
+  const relabel = (el) => {
+    const label = el.getAttribute("aria-label");
+    const name = label && dutch(label);
+    if (name !== null && name !== label) el.setAttribute("aria-label", name);
+  };
+  const scan = (node) => {
+    if (node.nodeType !== Node.ELEMENT_NODE) return;
+    if (node.hasAttribute("aria-label")) relabel(node);
+    node.querySelectorAll("[aria-label]").forEach(relabel);
+  };
+  new MutationObserver((records) => {
+    for (const record of records) {
+      if (record.type === "attributes") relabel(record.target);
+      else record.addedNodes.forEach(scan);
+    }
+  }).observe(document.documentElement, {
+    subtree: true, childList: true, attributes: true, attributeFilter: ["aria-label"],
+  });
+  scan(document.documentElement);
+})();
 </script>
 """
 
@@ -173,6 +227,7 @@ DUTCH_WIDGETS: dict[str, str] = {
     "common.submit": "Versturen",
     "common.undo": "Ongedaan maken",
     "common.progress": "Voortgang",
+    "common.complete": "Klaar",  # announced to screen readers when an event has finished
     "common.language": "Taal",
     "common.display_theme": "Weergave",
     "upload_text.click_to_upload": "Klik om een bestand te kiezen",

@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from assistant.corpus import printable
 from assistant.crash_points import reached
 from assistant.loading import LoadError, load_file, load_manifest
 from assistant.pipeline import Assistant
@@ -29,13 +30,14 @@ from assistant.uploads import (
     record_metadata,
     store_uploads,
 )
-from assistant.web_render import ingest_summary
+from assistant.web_render import ingest_summary, n_passages
 
 log = logging.getLogger(__name__)
 
 
-def _problem(message: str) -> str:
-    log.info("upload not accepted: %s", message)
+def _problem(message: str, reason: str) -> str:
+    """The Dutch `message` as the result list; the English `reason` as one log line."""
+    log.info("upload not accepted: %s", reason)
     return f'<ul class="upload-results"><li class="bad">✖ {html.escape(message)}</li></ul>'
 
 
@@ -87,13 +89,13 @@ def add_documents(
     settings = assistant.settings
     folder = settings.uploads
     if folder is None:
-        return _problem("Toevoegen van documenten staat uit in deze installatie."), False
+        return _problem("Toevoegen van documenten staat uit in deze installatie.", "uploads are off"), False
     if not files:
-        return _problem("Kies eerst één of meer bestanden (PDF, TXT of Markdown)."), False
+        return _problem("Kies eerst één of meer bestanden (PDF, TXT of Markdown).", "no files chosen"), False
     try:
         meta = parse_metadata(doc_type, doc_date, title if len(files) == 1 else None, kamerstuk)
     except MetadataError as e:
-        return _problem(str(e)), False
+        return _problem(str(e), "metadata not valid"), False
     with upload_session(folder) as journal:
         results = store_uploads(
             files, folder, settings.upload_max_mb, others=[settings.corpus], note=journal.note
@@ -101,7 +103,7 @@ def add_documents(
         reached("upload")
         problem = _record(folder, results, meta)
         if problem:
-            return _problem(problem), False
+            return _problem(problem, "metadata not recorded; the new files were removed"), False
         journal.done()
         return _index_uploads(assistant, results)
 
@@ -119,7 +121,10 @@ def _index_uploads(assistant: Assistant, results: Sequence[UploadResult]) -> tup
             forget_uploads(
                 folder, [_relative(r.stored_as, [folder]) for r in results if r.new and r.stored_as]
             )
-            return _problem(f"De index kon niet worden bijgewerkt: {e.reason}"), False
+            message = f"De index kon niet worden bijgewerkt: {e.reason}"
+            return _problem(
+                message, f"index not updated ({printable(str(e.path))}); the new files were removed"
+            ), False
     skipped = {s.path: s.reason for s in report.skipped} if report else {}
     unreadable = [
         _relative(r.stored_as, [folder])
@@ -137,7 +142,7 @@ def _index_uploads(assistant: Assistant, results: Sequence[UploadResult]) -> tup
         if not r.accepted:
             lines.append(f'<li class="bad">✖ <strong>{name}</strong>: {html.escape(r.message)}</li>')
             continue
-        count = f" {passages[stored]} passages doorzoekbaar." if stored in passages else ""
+        count = f" {n_passages(passages[stored])} doorzoekbaar." if stored in passages else ""
         lines.append(f'<li class="ok">✔ <strong>{name}</strong>: {html.escape(r.message)}{count}</li>')
     summary = f'<p class="ingest-summary">{html.escape(ingest_summary(report))}</p>' if report else ""
     return f'<ul class="upload-results">{"".join(lines)}</ul>{summary}', True

@@ -54,7 +54,7 @@ def measure(url: str, users: int, upload_name: str, folder: Path, concurrency: i
     check = ChatSession(url)
     found = check.ask(f"Hoeveel geld is er beschikbaar voor de regeling {upload_name}?")
     check.close()
-    uploaded = "1 document(en) toegevoegd" in upload.get("result", "") and (
+    uploaded = "1 document toegevoegd" in upload.get("result", "") and (
         f"€ {scheme.amount} miljoen" in found.answer
     )
     during = sum(1 for a, b in result.spans if a < upload.get("end", 0) and b > upload.get("start", 0))

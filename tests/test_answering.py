@@ -26,6 +26,7 @@ from assistant.answering import (
 from assistant.pipeline import Assistant
 from assistant.settings import Settings
 from assistant.types import Answer
+from assistant.web_layout import EXAMPLE_QUESTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -251,6 +252,17 @@ def test_answers_quote_the_fact_and_every_marker_resolves(
     assert any(fact in c.quote for c in answer.citations)
     assert_citations_check_out(answer)
     assert answer.text.startswith(FRAMING["nl"])
+
+
+@pytest.mark.parametrize("question", EXAMPLE_QUESTIONS)
+def test_every_example_question_of_the_web_chat_gets_a_cited_dutch_answer(
+    assistant: Assistant, question: str
+) -> None:
+    answer = assistant.ask(question)
+    assert not answer.refused, answer.text
+    assert answer.citations
+    assert_citations_check_out(answer)
+    assert answer.text.startswith(FRAMING["nl"])  # a Dutch question, framed in Dutch
 
 
 def test_the_social_labs_amount_is_cited_with_its_sentence(assistant: Assistant) -> None:

@@ -17,6 +17,8 @@ from app_server import ROOT, AppServer, chromium, running_app
 from pdfs import make_pdf
 from playwright.sync_api import Browser, Locator, Page, expect
 
+from assistant.web_layout import EXAMPLE_QUESTIONS
+
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = ROOT / "artifacts"
@@ -109,7 +111,7 @@ def test_first_open_explains_the_assistant_and_offers_examples(
         re.compile(r"\d+ documenten · \d+ passages doorzoekbaar")
     )
     assert document_count(chat) >= 2  # the bundled Kamerbrief and nota at least
-    for example in ("Hoeveel gemeenten kregen een decentrale uitkering?", "What is the SPUK Kansrijke Wijk?"):
+    for example in EXAMPLE_QUESTIONS:  # all Dutch, like the rest of the page
         expect(chat.locator("#chat").get_by_role("button", name=example)).to_be_visible()
     expect(chat.locator("#export")).to_be_disabled()
     expect(chat.locator("#export")).to_have_text("Gesprek exporteren (.md)")
@@ -190,7 +192,7 @@ def test_uploaded_pdf_is_answerable_at_once(page: Page, app: AppServer, tmp_path
     expect(result.locator("li.ok")).to_contain_text(
         "Toegevoegd als Proefproject-Zonnebloem-test.pdf", timeout=ANSWER_TIMEOUT_MS
     )
-    expect(result).to_contain_text("1 document(en) toegevoegd")
+    expect(result).to_contain_text("1 document toegevoegd")
     expect(page.locator("#documents")).to_contain_text("Testdocument proefproject Zonnebloem")
     row = page.locator("#documents").get_by_role(
         "row", name=re.compile("Testdocument proefproject Zonnebloem")

@@ -8,6 +8,7 @@ anyway. Screenshots of the input mistakes go to artifacts/.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 from app_server import ROOT, AppServer, chromium, running_app
 from pdfs import make_pdf
 from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 pytestmark = pytest.mark.browser
 
@@ -24,6 +26,50 @@ TIMEOUT_MS = 90_000
 VIEWS = {"desktop": {"width": 1440, "height": 1000}, "mobile": {"width": 390, "height": 844}}
 SOCIAL_LABS = "Hoeveel geld heeft JenV beschikbaar gesteld voor de Social Labs?"
 ENGLISH = ("Drop File Here", "Click to Upload", "Use via API", "Settings", "Error", "Built with", "Textbox")
+# What Gradio says only to screen readers (accessible names, live announcements) in English.
+ENGLISH_FOR_SCREEN_READERS = (
+    "chatbot conversation",
+    "More tabs",
+    "Select example",
+    "'s message",
+    "Loading response",
+    "Example attachments",
+    "Click to upload",
+    "File upload",
+)
+# A key of Gradio's dictionary shown as is ("common.complete"): a text without a translation.
+I18N_KEY = re.compile(
+    r"\b(?:common|chatbot|chat_interface|upload_text|file|blocks|status|errors|login)\.[a-z_]+\b"
+)
+# Every text the screen-reader live regions announce, from the page's first moment on.
+RECORD_ANNOUNCEMENTS = """
+window.__announced = [];
+new MutationObserver((records) => {
+  for (const record of records) {
+    const node = record.target.nodeType === 1 ? record.target : record.target.parentElement;
+    const region = node && node.closest("[aria-live].sr-only, [aria-live].visually-hidden");
+    if (!region) continue;
+    // What is there now, and what was written but replaced again before this callback ran.
+    const written = [region.textContent, record.oldValue || ""];
+    written.push(...[...record.addedNodes].map((added) => added.textContent));
+    for (const text of written.map((t) => t.trim()).filter((t) => t)) window.__announced.push(text);
+  }
+}).observe(document, { subtree: true, childList: true, characterData: true, characterDataOldValue: true });
+"""
+# Accessible names and descriptions, and the texts that are there for screen readers only.
+ACCESSIBLE_TEXTS = """() => {
+  const texts = [];
+  for (const el of document.querySelectorAll("*")) {
+    for (const name of ["aria-label", "aria-description", "aria-roledescription", "title", "alt"]) {
+      const value = el.getAttribute(name);
+      if (value) texts.push(value);
+    }
+  }
+  for (const el of document.querySelectorAll(".sr-only, .visually-hidden, [aria-live]")) {
+    texts.push(el.textContent.trim());
+  }
+  return texts.filter((t) => t);
+}"""
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +87,7 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture(scope="module", params=list(VIEWS))
 def view(request: pytest.FixtureRequest, browser: Browser, app: AppServer) -> Iterator[tuple[str, Page]]:
     context = browser.new_context(locale="en-US", viewport=VIEWS[request.param])
+    context.add_init_script(RECORD_ANNOUNCEMENTS)
     page = context.new_page()
     page.goto(app.url)
     expect(page.locator("#header .index-status")).to_be_visible()
@@ -81,6 +128,18 @@ def clear_filters(page: Page) -> None:
         box.uncheck()
     page.locator("#date-from input").fill("")
     page.locator("#date-to input").fill("")
+
+
+# Whether an element shows all of its text: nothing scrolled away, the text's box inside its own.
+TEXT_FITS = """(el) => {
+  const box = el.getBoundingClientRect();
+  const range = document.createRange();
+  range.selectNodeContents(el);
+  const text = range.getBoundingClientRect();
+  return el.scrollWidth <= el.clientWidth && el.scrollHeight <= el.clientHeight
+    && text.left >= box.left - 0.5 && text.right <= box.right + 0.5
+    && text.top >= box.top - 0.5 && text.bottom <= box.bottom + 0.5;
+}"""
 
 
 def visible_text(page: Page) -> str:
@@ -127,8 +186,12 @@ def test_input_mistakes_are_answered_next_to_the_field(view: tuple[str, Page], a
     clear_filters(page)
 
     log = app.log()
-    assert "input not accepted (question)" in log and "input not accepted (date_from)" in log
+    assert "input not accepted (question): empty question" in log
+    assert "input not accepted (date_from): unreadable date '31-13-2024'" in log
     assert "Traceback" not in log
+    # The log is for operators: English lines (not the Dutch hints), no other library's DEBUG chatter.
+    assert "Typ eerst" not in log and "geen datum" not in log and "luistert" not in log
+    assert "DEBUG" not in log and "bm25s" not in log
 
 
 # --- 2. uploads in their own folder --------------------------------------------------------
@@ -223,6 +286,7 @@ def test_one_card_per_passage_with_only_its_own_footnotes(view: tuple[str, Page]
     cards = page.locator("#turn-1 .src-card")
     expect(cards).to_have_count(1)
     expect(cards.locator(".src-n")).to_have_text("1,2,3")
+    assert cards.locator(".src-n").evaluate(TEXT_FITS), "the footnote badge clips '1,2,3'"
     expect(cards.locator("mark").first).to_be_visible()
     expect(cards).to_contain_text("Kaulingfreks")  # footnote 3: the quoted text points to it
     expect(cards).not_to_contain_text("Kamerstuk 30 995")  # footnote 2 belongs to another sentence
@@ -258,6 +322,32 @@ def test_every_visible_string_is_dutch(view: tuple[str, Page], app: AppServer) -
     expect(page.locator("#upload")).to_contain_text("Sleep bestanden hierheen")
     expect(page.locator("footer")).to_have_count(0)
     assert "share=True" not in app.log()
+
+
+def test_what_screen_readers_announce_is_dutch(view: tuple[str, Page]) -> None:
+    """Accessible names ("Gesprek", "Voorbeeldvraag 1: …") and announcements ("Klaar") in Dutch too."""
+    _, page = view
+    fresh_chat(page)
+    example = page.locator("#chat").get_by_role("button", name="Wat doet de Maatschappelijke Raad?")
+    expect(example).to_have_attribute("aria-label", re.compile(r"^Voorbeeldvraag \d: Wat doet de"))
+    expect(page.locator("#chat [role=log]")).to_have_attribute("aria-label", "Gesprek")
+    texts = page.evaluate(ACCESSIBLE_TEXTS)
+    example.click()
+    answer(page, 0)
+    expect(page.locator("#chat [aria-label^='Antwoord: Volgens de documenten']")).to_have_count(1)
+    texts += page.evaluate(ACCESSIBLE_TEXTS)
+    page.get_by_role("tab", name="Documenten").click()
+    expect(page.locator("#upload")).to_be_visible()
+    texts += page.evaluate(ACCESSIBLE_TEXTS)
+    page.get_by_role("tab", name="Vragen stellen").click()
+    # An event finished: Gradio's common.complete, in Dutch. Gradio announces at most once per 5 s.
+    with contextlib.suppress(PlaywrightTimeoutError):
+        page.wait_for_function("window.__announced.includes('Klaar')", timeout=15_000)
+    announced = page.evaluate("window.__announced")
+    assert "Klaar" in announced, announced
+    for text in texts + announced:
+        assert not any(english in text for english in ENGLISH_FOR_SCREEN_READERS), text
+        assert not I18N_KEY.search(text), text
 
 
 # --- 6. layout at 390 px -------------------------------------------------------------------

@@ -125,8 +125,11 @@ def test_ask_reads_questions_from_stdin_as_jsonl(workspace: dict[str, Path]) -> 
     assert [item["line"] for item in lines] == [1, 2, 3, 4, 5, 6]
     assert lines[0]["question"] == "Hoeveel gemeenten kregen een decentrale uitkering?"
     assert lines[0]["refused"] is False and "7" in lines[0]["answer"] and "error" not in lines[0]
-    assert lines[1] == {"line": 2, "question": "", "error": "empty"}
-    assert lines[2] == {"line": 3, "question": "", "error": "empty"}
+    # A blank line gets the object `ask --json ""` prints, with its line, question and error.
+    single = json.loads(run_cli("ask", "--json", "", "--index", str(workspace["index"])).stdout)
+    assert single["refused"] is True and single["reason"] == "empty"
+    assert lines[1] == {"line": 2, "question": "", **single, "error": "empty"}
+    assert lines[2] == {"line": 3, "question": "", **single, "error": "empty"}
     assert lines[3]["question"] == "Wat is de hoofdstad van Frankrijk?" and lines[3]["refused"] is True
     assert lines[4]["error"] == "empty" and lines[4]["refused"] is True  # only punctuation: not a question
     assert lines[5]["question"] == "Wat doet de Maatschappelijke Raad?" and lines[5]["citations"]
@@ -134,10 +137,12 @@ def test_ask_reads_questions_from_stdin_as_jsonl(workspace: dict[str, Path]) -> 
 
 def test_ask_with_only_blank_lines_still_answers_each_line(workspace: dict[str, Path]) -> None:
     out = run_cli("ask", "-", "--json", "--index", str(workspace["index"]), stdin="\n\n").stdout
-    assert [json.loads(line) for line in out.splitlines()] == [
-        {"line": 1, "question": "", "error": "empty"},
-        {"line": 2, "question": "", "error": "empty"},
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [(item["line"], item["refused"], item["reason"], item["error"]) for item in lines] == [
+        (1, True, "empty", "empty"),
+        (2, True, "empty", "empty"),
     ]
+    assert all(item["answer"].startswith("Stel een vraag in woorden") for item in lines)
 
 
 def test_ask_json_with_a_bad_date_is_still_one_object(workspace: dict[str, Path]) -> None:
@@ -209,3 +214,19 @@ def test_a_closed_output_pipe_ends_the_cli_quietly(workspace: dict[str, Path]) -
     assert proc.wait(timeout=300) == 141
     assert '"line": 1' in first
     assert "Traceback" not in proc.stderr.read()
+
+
+def test_search_and_ask_print_no_library_debug_lines(workspace: dict[str, Path]) -> None:
+    """bm25s puts its own logger at DEBUG; building the keyword index must not say so on stderr."""
+    run_cli("ingest", "--corpus", str(workspace["corpus"]), "--index", str(workspace["index"]), "--json")
+    for args in (
+        ("search", "Wat is de SPUK?"),
+        ("ask", "Wat is de SPUK?"),
+        ("ask", "--json", "Wat is de SPUK?"),
+    ):
+        for folder in workspace["index"].glob("keyword__*"):
+            shutil.rmtree(folder)  # so this process builds the keyword index with bm25s again
+        proc = run_cli(*args, "--index", str(workspace["index"]))
+        assert list(workspace["index"].glob("keyword__*/key.txt")), "the keyword index was not rebuilt"
+        assert "DEBUG" not in proc.stderr and "bm25s" not in proc.stderr, proc.stderr
+        assert "INFO" not in proc.stderr, proc.stderr  # the CLI shows warnings only

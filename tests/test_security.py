@@ -180,7 +180,7 @@ def test_the_api_refuses_without_login(app: AppServer) -> None:
 def test_the_server_binds_to_loopback_and_says_so(app: AppServer) -> None:
     log = app.log()
     assert re.search(r"web chat on http://127\.0\.0\.1:\d+/", log)
-    assert "alleen op deze computer bereikbaar" in log
+    assert "reachable from this computer only" in log
 
 
 def test_secrets_never_reach_the_log_or_error_messages(app: AppServer, session) -> None:
