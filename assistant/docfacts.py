@@ -35,6 +35,12 @@ _SENDER = (
 _DATE = (
     rf"\b(?:gedateerd|dated)\b|\b(?:datum|date)\s+(?:\w+\s+){{0,3}}{_KIND}\b"
     r"|\bwanneer is de \w*brief (?:verstuurd|gestuurd|geschreven|verzonden)\b"
+    # "Van wanneer is de Kamerbrief?", "Wanneer is de nota geschreven?", "When was the letter sent?"
+    # (only the document itself: "Van wanneer is het rapport «X»?" names another one, by its title)
+    rf"|\bvan wanneer\s+(?:is|was|dateert)\s+(?:de|het|dit|deze)\s+{_KIND}\s*\??\s*$"
+    rf"|\bwanneer (?:is|werd) (?:de|het) {_KIND} (?:verstuurd|gestuurd|geschreven|verzonden|gepubliceerd|"
+    r"verschenen|gedateerd)\b"
+    rf"|\bwhen was the {_KIND} (?:sent|written|published|dated|issued)\b"
 )
 # A document named by what it says ("de brief waarin de minister ...", "the letter that explains"):
 # one the text refers to, whose date the sentences give, not the indexed document's own date.
@@ -120,6 +126,10 @@ def _match(
     elif fact == "kamerstuk" and p.kamerstuk:
         number = p.kamerstuk.split(",")[0].strip()
         if line.strip().startswith(number) or "kamerstuk" in line.lower() and number in line:
+            # The letter's number follows a line or two lower ("36 600 XV" ... "Nr. 32"): both are the number.
+            for c, d in lines[k + 1 : k + 4]:
+                if re.match(r"\s*Nr\.?\s*\d+\s*$", p.text[c:d], re.IGNORECASE):
+                    return a, d
             return a, b
     return None
 

@@ -38,7 +38,7 @@ from assistant.sentence_kinds import (
     is_record_line,
     is_source_reference,
 )
-from assistant.sentences import fold, one_line, split_sentences, tokens, wordset
+from assistant.sentences import ANAPHORIC_OPENERS, fold, one_line, split_sentences, tokens, wordset
 from assistant.terms import TextIndex, coverage, salient_terms, term_weights
 from assistant.types import Hit
 
@@ -328,6 +328,7 @@ def assess(
     # Ordinals and "new" place a thing, they do not say what it is ("the first congress").
     subject = [t for t in terms if not t.money and not t.values and fold(t.word) not in PLACING_WORDS]
     eligible: list[list[ScoredSentence]] = [[] for _ in question.parts]
+    why = any(p.kind == "why" for p in question.parts)
     about_record = asks_about_record(question.query)
     about_web = asks_about_source(question.query)
     for k, c in enumerate(found):
@@ -340,13 +341,24 @@ def assess(
         if subjects.elsewhere(c):
             continue  # a fact about another scheme is never an answer about the asked one
         overlap = coverage(terms, weights, c.index, prefix)
+        if why and _leans_back(c.text):
+            # A reason often follows the claim it explains: "... richt zich op de professionals.
+            # Zij hebben het beste inzicht ...". It is quoted with the sentence it points back to
+            # (sentences.with_context), so for a "waarom" question that sentence's words count as its
+            # own. (For other kinds this promoted side remarks: "Zij zijn onafhankelijk" for "how many".)
+            overlap = max(overlap, coverage(terms, weights, c.local, prefix))
         passage_cov = coverage(terms, weights, c.around, prefix)
         novelty = len(c.index.stems - query_stems) / max(1, len(c.index.stems))
         evidence = 1.0 - c.hit_index / len(hits)
         section = hits[c.hit_index].passage.section or ""
-        known = frozenset(set(tokens(question.query)) | set(tokens(section)) | common)
+        asked_words = set(tokens(question.query)) | common
+        known = frozenset(asked_words | set(tokens(section)))
         for j, part in enumerate(question.parts):
-            bonus = score_part(question, part, c, known, on_subject)
+            # The heading names what the passage is about, and that is often who does it: "De
+            # Maatschappelijke Raad geeft advies" under "Maatschappelijke Raad" answers "Wie geeft advies?".
+            bonus = score_part(
+                question, part, c, frozenset(asked_words) if part.kind == "who" else known, on_subject
+            )
             if bonus is None:
                 if (
                     j == 0
@@ -381,6 +393,12 @@ def _scored(
         part, c.hit_index, c.start, c.end, c.text, similarity, overlap, passage_cov, evidence, bonus,
         novelty, score,
     )  # fmt: skip
+
+
+def _leans_back(sentence: str) -> bool:
+    """Whether a sentence opens with a word that points back to the one before ("Zij", "Daarmee")."""
+    first = tokens(sentence[:30])
+    return bool(first) and first[0] in ANAPHORIC_OPENERS
 
 
 def _names_asked(question: Question, c: Candidate) -> bool:

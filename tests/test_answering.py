@@ -362,6 +362,9 @@ def test_the_authors_in_a_footnote_reach_the_answer(assistant: Assistant) -> Non
         ("When was the letter dated?", "26 november 2024"),
         ("Aan wie is de Kamerbrief gericht?", "Aan de Voorzitter van de Tweede Kamer der Staten-Generaal"),
         ("Wat is het Kamerstuknummer van de brief?", "36 600 XV"),
+        ("Welk Kamerstuk is de brief?", "Nr. 32"),  # the letter's number, a few lines below the dossier's
+        ("Van wanneer is de Kamerbrief?", "26 november 2024"),
+        ("When was the letter sent?", "26 november 2024"),
         ("Wie stuurde de Kamerbrief?", "BRIEF VAN DE STAATSSECRETARIS VAN SOCIALE ZAKEN EN WERKGELEGENHEID"),
     ],
 )
@@ -376,7 +379,15 @@ def test_document_facts_are_quoted_from_letterhead_and_signature(
 
 
 @pytest.mark.parametrize(
-    "question", ["Tot wanneer loopt de Agenda?", "Wanneer loopt de Agenda af?", "Wanneer eindigt de Agenda?"]
+    "question",
+    [
+        "Tot wanneer loopt de Agenda?",
+        "Wanneer loopt de Agenda af?",
+        "Wanneer eindigt de Agenda?",
+        "Wanneer stopt de Agenda?",
+        "Hoe lang loopt de Agenda?",
+        "How long does the Agenda run?",
+    ],
 )
 def test_an_end_date_is_found_however_the_end_is_asked(assistant: Assistant, question: str) -> None:
     # Found by a fresh user: only the first wording was answered; the particle "af" counted as a
@@ -438,3 +449,26 @@ def test_a_quote_that_points_back_brings_the_sentence_it_points_to(opener: str) 
     split = text.replace(". " + opener, ".\n\n" + opener)
     s = split.index(opener)
     assert with_context(split, s, len(split), "date") == (s, len(split))
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        # the doer named in its own section heading ("Maatschappelijke Raad") is still the answer
+        ("Wie geeft advies over de uitvoering van de Agenda?", "De Maatschappelijke Raad geeft"),
+        # a reason that follows the claim it explains, opening with a word that points back ("Zij")
+        ("Waarom richt de Agenda zich op professionals in plaats van op burgers?", "beste inzicht"),
+        ("Hoe vaak wordt de Kamer over de voortgang geïnformeerd?", "jaarlijks"),
+    ],
+)
+def test_rephrased_who_why_and_how_often_questions(assistant: Assistant, question: str, fact: str) -> None:
+    answer = assistant.ask(question)
+    assert not answer.refused, answer.text
+    assert fact in " ".join(c.quote for c in answer.citations), answer.text
+    assert_citations_check_out(answer)
+
+
+def test_a_figure_of_no_stated_year_does_not_answer_a_question_about_a_year(assistant: Assistant) -> None:
+    # "De investering vanuit de Agenda ... bedraagt € 6,3 miljoen" names no year; 2026 is not covered.
+    answer = assistant.ask("Hoeveel geld krijgt de Agenda in 2026?")
+    assert answer.refused, answer.text
