@@ -31,6 +31,8 @@ _RECIPIENT = r"\b(?:aan wie|gericht aan|geadresseerd\w*|ontvanger|to whom|addres
 _SENDER = (
     r"\b(?:afzender|wie stuurde|gestuurd door|verstuurd door|who sent|sender|from whom)\b"
     r"|\bwie (?:heeft|had) \w+ \w+ (?:gestuurd|verstuurd|geschreven)"
+    rf"|\b(?:van welk ministerie|van wie|van welke bewindspersoon|from which ministry|from whom)\s+"
+    rf"(?:is|was|komt|kwam)\s+(?:de|het|dit|deze|the)\s+{_KIND}\b"
 )
 _DATE = (
     rf"\b(?:gedateerd|dated)\b|\b(?:datum|date)\s+(?:\w+\s+){{0,3}}{_KIND}\b"

@@ -16,6 +16,7 @@ from functools import lru_cache
 import simplemma
 
 from assistant.conversation import STOP_WORDS
+from assistant.initialisms import capitals_in, expansion_words
 from assistant.numbers import money_values, quantities, word_value, years
 from assistant.question import (
     QuestionType,
@@ -25,6 +26,7 @@ from assistant.question import (
 )
 from assistant.retrieval import analyze
 from assistant.sentences import REASON, fold, tokens, wordset
+from assistant.terms import PEOPLE_NOUNS
 
 _NUMBER = re.compile(r"(?<![\w])\d+(?:[.,]\d+)*")
 _YEAR = re.compile(r"(?<![\w.,])(?:19|20)\d{2}(?![\w]|[.,]\d)")
@@ -108,6 +110,12 @@ _FREQUENCY = re.compile(
     re.IGNORECASE,
 )
 _YEAR_RANGE = re.compile(r"\b(?:19|20)\d\d\s?[-–]\s?(?:19|20)?\d\d\b")  # "2023–2025"
+# A place: a locative preposition before a capitalised name ("in Eindhoven", "te Den Haag"), or a
+# word that is one ("online", "op de website", "in de wijk").
+_PLACE = re.compile(
+    r"\b(?:in|te|op|bij|naar|vanuit|uit|at|in)\s+(?:de\s+|het\s+)?[A-Z][\w'-]+"
+    r"|\b(?:online|website|locatie|adres|digitaal|wijk|wijken|gemeente|stad|provincie|regio)\b",
+)
 _HOW_OFTEN = re.compile(r"\b(?:hoe vaak|hoe dikwijls|how often|how frequently)\b", re.IGNORECASE)
 _HOW_LONG = re.compile(r"\b(?:hoe lang|how long)\b", re.IGNORECASE)
 
@@ -214,8 +222,9 @@ _COUNT_OF = re.compile(r"\b(?:aantal|number of)\s+(?:\w+\s+)?(\w+)\b(.*)", re.IG
 
 def _counts(sentence: str, noun: str) -> bool:
     """Whether a number in the sentence counts `noun` ("7 gemeenten", "drie wijken",
-    "het aantal gemeenten groeit naar 16")."""
-    stems = set(analyze(noun))
+    "het aantal gemeenten groeit naar 16"); people count as people ("7 personen" for "leden")."""
+    people = PEOPLE_NOUNS if fold(noun) in PEOPLE_NOUNS else frozenset()
+    stems = {s for n in {noun, *people} for s in analyze(n)}
     words = tokens(sentence)
     for i, token in enumerate(words):
         if token.isdigit() or token in NUMBER_WORDS or word_value(token) is not None:
@@ -246,6 +255,8 @@ def type_bonus(qtype: QuestionType, sentence: str, known: frozenset[str], part: 
         return 1.0 if noun is None or _counts(sentence, noun) else 0.6
     if qtype == "date":
         return date_bonus(part, sentence)
+    if qtype == "where":
+        return 1.0 if _PLACE.search(sentence) else 0.0
     if qtype == "abbreviation":
         word = abbreviation_asked(part) or ""
         return 1.0 if re.search(rf"\(\s*{re.escape(word)}\s*\)|\b{re.escape(word)}\s*\(", sentence) else 0.0
@@ -258,7 +269,8 @@ def type_bonus(qtype: QuestionType, sentence: str, known: frozenset[str], part: 
     if qtype == "what":
         return 0.0
     named = _ADDRESSEE.sub(" ", sentence)  # "uw Kamer" is who a letter speaks to, not an answer
-    names = {fold(n) for n in names_in(named)} - known
+    # A name the question gives by its initials is no answer either: "DU" names "Decentrale Uitkering".
+    names = {fold(n) for n in names_in(named)} - known - expansion_words(named, capitals_in(part))
     orgs = (set(tokens(named)) & _ORG_WORDS) - known
     if qtype == "who":
         return who_bonus(sentence, names, orgs, part)
@@ -372,7 +384,7 @@ def sentence_years(text: str) -> set[int]:
 
 
 # Kinds of question whose answer is one kind of fact: a further quote must carry it too.
-FACT_KINDS = frozenset({"money", "amount", "date", "who", "abbreviation"})
+FACT_KINDS = frozenset({"money", "amount", "date", "who", "where", "abbreviation"})
 
 
 def requires_fact(qtype: QuestionType, part: str) -> bool:
@@ -382,6 +394,6 @@ def requires_fact(qtype: QuestionType, part: str) -> bool:
     sentence; a "welke" question only when it asks to enumerate a counted set
     ("Welke 7 gemeenten", "In welke drie wijken").
     """
-    if qtype in ("money", "amount", "date", "who", "abbreviation"):
+    if qtype in FACT_KINDS:
         return True
     return qtype == "which" and enumerated_noun(part) is not None

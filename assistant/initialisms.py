@@ -66,6 +66,24 @@ def text_initialisms(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def expansion_words(text: str, initials: frozenset[str]) -> frozenset[str]:
+    """The folded words of the capitalised names in `text` written out from one of `initials`:
+    with {"du"}, "een Decentrale Uitkering (DU)" gives {"decentrale", "uitkering"}. A question
+    that says "DU" already names them, so they are no answer to it."""
+    found: set[str] = set()
+    for run in _runs(text):
+        for k in range(len(run) - 1):
+            if _initials(run[k:]) in initials:
+                found |= {fold(w) for w in run[k:]}
+                break
+    return frozenset(found)
+
+
+def capitals_in(text: str) -> frozenset[str]:
+    """The all-capitals words of a text, folded ("Welke gemeenten kregen een DU?" -> {"du"})."""
+    return frozenset(fold(m.group(0)) for m in _ALL_CAPS.finditer(text))
+
+
 def question_initialisms(question: str) -> dict[str, str]:
     """Folded question word -> the initials it may be written as.
 

@@ -37,7 +37,9 @@ from assistant.sentences import wordset
 # "Hoe lang"); "who" a person, organisation or group; "which" a choice or a list;
 # "why" a reason or aim; "abbreviation" the expansion of one; "yesno" a check
 # ("Klopt het dat ...?"); "what" a definition or anything else.
-QuestionType = Literal["amount", "money", "date", "who", "which", "why", "abbreviation", "yesno", "what"]
+QuestionType = Literal[
+    "amount", "money", "date", "who", "where", "which", "why", "abbreviation", "yesno", "what"
+]
 Problem = Literal["empty", "too_long"]
 
 # Longer input is not a question but a pasted text: its last question is what is asked.
@@ -238,6 +240,8 @@ def question_type(question: str) -> QuestionType:
         return changed
     if re.search(r" (wanneer|when|until when) |in welk jaar|welke datum|what date|which year", q):
         return "date"
+    if _asks_place(q):
+        return "where"
     if re.search(r" (wie|who|whom|whose) ", q) or re.search(
         r" (welke?|which) (staatssecretaris|minister|ministeries?|organisaties?|personen|persoon|"
         r"bewindspersoon|stichting|instantie|partij|uitvoerder|"
@@ -252,6 +256,20 @@ def question_type(question: str) -> QuestionType:
     ) or _opens_with_verb(q):
         return "yesno"
     return "what"
+
+
+# "Waar ... aan / op / naar ...?" asks what something goes to, not where it is.
+_STRANDED = wordset("aan op naar van vandaan voor over mee in uit door bij tegen toe om tussen onder achter")
+
+
+def _asks_place(q: str) -> bool:
+    """Whether a question asks where ("Waar vond het congres plaats?", "Where was it held?"): "waar"
+    or "where" opens it and no preposition belongs to "waar" ("Waar wordt het geld aan besteed?"
+    asks what for; "Waar staat SPUK voor?" is an abbreviation, typed before)."""
+    words = q.split()
+    if not words or words[0] not in ("waar", "where"):
+        return False
+    return words[0] == "where" or not any(w in _STRANDED for w in words[1:])
 
 
 def _opens_with_verb(q: str) -> bool:

@@ -26,7 +26,15 @@ import numpy as np
 
 from assistant.conversation import Language, named_things
 from assistant.embedding import embed_passages, embed_queries
-from assistant.facts import amount_match, asked_role, count_match, requires_fact, type_bonus, year_conflict
+from assistant.facts import (
+    FACT_KINDS,
+    amount_match,
+    asked_role,
+    count_match,
+    requires_fact,
+    type_bonus,
+    year_conflict,
+)
 from assistant.numbers import years
 from assistant.question import Question, QuestionPart, enumerated_noun
 from assistant.retrieval import analyze
@@ -153,6 +161,7 @@ class Candidate:
     doc_id: str
     record: bool = False  # a Kamervragen record line (who asked/answered, when): see assistant.sentence_kinds
     web: bool = False  # holds a web address: a source reference ("1 NRC, 1 maart 2024, «…», https://…")
+    doc_year: int | None = None  # the year of the document's date: a present-tense figure is of that year
 
 
 def candidates(hits: Sequence[Hit], passage_index: Sequence[TextIndex], min_words: int) -> list[Candidate]:
@@ -182,9 +191,9 @@ def candidates(hits: Sequence[Hit], passage_index: Sequence[TextIndex], min_word
             frame = f"{hit.passage.title}\n{hit.passage.section or ''}"
             doc_id, record = hit.passage.doc_id, is_record_line(sentence)
             web = is_source_reference(sentence)
-            found.append(
-                Candidate(i, a, b, sentence, index, local, around, local_text, frame, doc_id, record, web)
-            )
+            year = int(hit.passage.date[:4]) if (hit.passage.date or "")[:4].isdigit() else None
+            parts = (sentence, index, local, around, local_text, frame, doc_id, record, web, year)
+            found.append(Candidate(i, a, b, *parts))
     return found
 
 
@@ -275,15 +284,27 @@ class Subjects:
 
 
 def score_part(
-    question: Question, part: QuestionPart, c: Candidate, known: frozenset[str], on_subject: bool
+    question: Question,
+    part: QuestionPart,
+    c: Candidate,
+    known: frozenset[str],
+    on_subject: bool,
+    year_covered: bool = True,
 ) -> float | None:
     """The type bonus of sentence `c` for one question part, or None when it may not answer it.
 
     A sentence is not an answer when the part needs a fact the sentence lacks or
     names for another subject, when it speaks only of another year than the asked
     one, or when the question names a sum and the sentence names other sums only.
+    `year_covered` is False when the question names a year and no retrieved sentence, passage
+    or document date is of it: then no figure answers it, however undated.
     """
     bonus = type_bonus(part.kind, c.text, known, part.text)
+    if bonus < FACT_MINIMUM and part.kind in FACT_KINDS and _leans_back(c.text):
+        # "Hiermee wordt de pilotfase afgesloten." is quoted with the sentence it points back to
+        # ("Ook zal in 2025 een tweede congres plaatsvinden ..."), which may hold the fact.
+        earlier = c.local_text.split("\n", 1)[-1]
+        bonus = max(bonus, type_bonus(part.kind, earlier, known, part.text))
     if part.kind == "who" and question.names and asked_role(part.text) and not _names_asked(question, c):
         return None  # "Wie is de voorzitter van de Raad?": a chair named elsewhere is not the Raad's
     # A year in a date question is context ("Tot wanneer loopt de subsidie die in 2023 is
@@ -292,8 +313,8 @@ def score_part(
         said = years(c.text) or years(c.local_text)
         if year_conflict(said, question.years):
             return None
-        if question.years and part.kind in ("money", "amount") and not _dated_in(question.years, c):
-            return None  # "Hoeveel geld krijgt de Agenda in 2026?": a figure of no stated year is no answer
+        if not year_covered and part.kind in ("money", "amount"):
+            return None  # "Hoeveel geld krijgt de Agenda in 2026?": no document speaks of 2026
     matched = amount_match(c.text, question.amounts)
     if matched is False and c.index.money:
         return None
@@ -329,6 +350,10 @@ def assess(
     subject = [t for t in terms if not t.money and not t.values and fold(t.word) not in PLACING_WORDS]
     eligible: list[list[ScoredSentence]] = [[] for _ in question.parts]
     why = any(p.kind == "why" for p in question.parts)
+    # A figure of no stated year answers a question about a year only when some retrieved text is of
+    # that year (a letter of 2023 saying "het budget is verhoogd" answers "in 2023"; the timeline then
+    # shows what held when). Otherwise the documents do not speak of that year at all.
+    year_covered = not question.years or any(_dated_in(question.years, c) for c in found)
     about_record = asks_about_record(question.query)
     about_web = asks_about_source(question.query)
     for k, c in enumerate(found):
@@ -356,9 +381,8 @@ def assess(
         for j, part in enumerate(question.parts):
             # The heading names what the passage is about, and that is often who does it: "De
             # Maatschappelijke Raad geeft advies" under "Maatschappelijke Raad" answers "Wie geeft advies?".
-            bonus = score_part(
-                question, part, c, frozenset(asked_words) if part.kind == "who" else known, on_subject
-            )
+            part_known = frozenset(asked_words) if part.kind == "who" else known
+            bonus = score_part(question, part, c, part_known, on_subject, year_covered)
             if bonus is None:
                 if (
                     j == 0
@@ -408,7 +432,10 @@ def _names_asked(question: Question, c: Candidate) -> bool:
 
 
 def _dated_in(asked: frozenset[int], c: Candidate) -> bool:
-    """Whether the sentence, the one before it or its passage speaks of an asked year."""
+    """Whether the sentence, the one before it, its passage or its document's date is of an asked
+    year ("Wat was het budget in 2023?" is answered by a letter of 2023 that says "het budget is")."""
+    if c.doc_year in asked:
+        return True
     return bool(years(c.local_text) & asked) or any(str(y) in c.around.words for y in asked)
 
 

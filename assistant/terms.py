@@ -107,6 +107,9 @@ def salient_terms(question: Question) -> list[Term]:
         whole = tuple(w for verb, w in question.verb_forms if verb == word)
         if question.language == "nl":  # "verlaagd" is also covered by "verlagen" (lemma_stems)
             whole += tuple(lemma_stems(fold(word)))
+        if fold(word) in PEOPLE_NOUNS and question.kind == "amount":
+            # "Hoeveel leden ...?" is answered by "7 personen"; "Wie zijn de leden?" is not.
+            whole += tuple(sorted(PEOPLE_NOUNS - {fold(word)}))
         terms.append(
             Term(
                 word,
@@ -125,6 +128,11 @@ def salient_terms(question: Question) -> list[Term]:
         if stems and not any(t.stems[:1] == stems[:1] for t in terms if t.stems):
             terms.append(Term(word, stems, bool(MONEY_WORDS.match(word)), False))
     return terms
+
+
+# Nouns that count people of a body or group: a text counting one counts the other ("De
+# adviescommissie bestaat uit 7 personen" answers "Hoeveel leden heeft de Raad?").
+PEOPLE_NOUNS = frozenset({"leden", "lid", "personen", "persoon", "mensen", "members", "people", "persons"})
 
 
 def _english_word(word: str) -> bool:

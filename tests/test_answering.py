@@ -105,6 +105,10 @@ def test_citation_markers_stay_with_the_sentence_they_close() -> None:
         ("How much does the Agenda invest in the SPUK?", "money"),
         ("Hoeveel gemeenten kregen een DU?", "amount"),
         ("How many members does the council have?", "amount"),
+        ("Waar vond het eerste congres plaats?", "where"),
+        ("Where was the congress held?", "where"),
+        ("Waar wordt het geld aan besteed?", "what"),  # "waar ... aan": what for, not where
+        ("Waar komt het geld vandaan?", "what"),
         ("Voor hoe lang zijn de leden benoemd?", "date"),  # a length: "voor 2 jaar"
         ("Hoe lang loopt de Agenda?", "date"),
         ("Wanneer werd het eerste congres gehouden?", "date"),
@@ -471,4 +475,32 @@ def test_rephrased_who_why_and_how_often_questions(assistant: Assistant, questio
 def test_a_figure_of_no_stated_year_does_not_answer_a_question_about_a_year(assistant: Assistant) -> None:
     # "De investering vanuit de Agenda ... bedraagt € 6,3 miljoen" names no year; 2026 is not covered.
     answer = assistant.ask("Hoeveel geld krijgt de Agenda in 2026?")
+    assert answer.refused, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("Hoeveel leden heeft de Maatschappelijke Raad?", "7 personen"),  # people count as people
+        ("Wanneer wordt de pilotfase afgesloten?", "in 2025"),  # "Hiermee ..." takes its date along
+        ("Van welk ministerie is de brief?", "SOCIALE ZAKEN EN WERKGELEGENHEID"),  # the letterhead
+    ],
+)
+def test_facts_a_new_user_asks_for_in_other_words(assistant: Assistant, question: str, fact: str) -> None:
+    answer = assistant.ask(question)
+    assert not answer.refused, answer.text
+    assert fact in " ".join(c.quote for c in answer.citations), answer.text
+    assert_citations_check_out(answer)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Waar vond het eerste congres plaats?",  # a month is given, no place
+        "Wie is de voorzitter van de Maatschappelijke Raad?",
+        "Wie zitten er in de Maatschappelijke Raad?",  # counted and described, never named
+    ],
+)
+def test_a_place_or_name_the_documents_do_not_give_is_refused(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
     assert answer.refused, answer.text
