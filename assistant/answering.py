@@ -32,7 +32,8 @@ from assistant.conversation import Language
 from assistant.eligible_first import assess_eligible_first
 from assistant.facts import FACT_KINDS, names_in, type_bonus
 from assistant.numbers import quantities
-from assistant.question import Question, parse_question, question_parts, question_type
+from assistant.question import Question, parse_question, question_parts
+from assistant.question_kinds import question_type
 from assistant.retrieval import analyze
 from assistant.scoring import (
     FACT_MINIMUM,

@@ -18,7 +18,7 @@ import simplemma
 from assistant.conversation import STOP_WORDS
 from assistant.initialisms import capitals_in, expansion_words
 from assistant.numbers import money_values, quantities, word_value, years
-from assistant.question import (
+from assistant.question_kinds import (
     QuestionType,
     abbreviation_asked,
     counted_noun,

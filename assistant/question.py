@@ -18,8 +18,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-import simplemma
-
 from assistant.asked_time import CHANGE_VERB, TimeAsk, time_asked, without_time_words
 from assistant.cleaning import normalise_characters
 from assistant.conversation import (
@@ -30,16 +28,9 @@ from assistant.conversation import (
     salient_words,
 )
 from assistant.numbers import Quantity, money_values, quantities, years
+from assistant.question_kinds import ENGLISH_TO_DUTCH, QuestionType, answer_noun, question_type
 from assistant.sentences import wordset
 
-# The kind of fact a question asks for. "money" is a sum of money ("Hoeveel geld",
-# "How much does X cost"), "amount" any other count or quantity ("Hoeveel gemeenten",
-# "Hoe lang"); "who" a person, organisation or group; "which" a choice or a list;
-# "why" a reason or aim; "abbreviation" the expansion of one; "yesno" a check
-# ("Klopt het dat ...?"); "what" a definition or anything else.
-QuestionType = Literal[
-    "amount", "money", "date", "who", "where", "which", "why", "abbreviation", "yesno", "what"
-]
 Problem = Literal["empty", "too_long"]
 
 # Longer input is not a question but a pasted text: its last question is what is asked.
@@ -55,51 +46,6 @@ _PREPOSITION = r"(?:in|op|uit|van|vanuit|voor|tot|met|over|aan|naar|bij|door|at|
 _SECOND_QUESTION = re.compile(
     rf"(?:,\s*|\s+)(?:en|and)\s+(?=(?:{_PREPOSITION}\s+)?{_QUESTION_WORD}\b)", re.IGNORECASE
 )
-# Words of a question that are about money: an amount in the sentence answers them.
-MONEY_WORDS = re.compile(
-    r"^(?:geld|euro|bedra|budget|kost|gekost|invest|geïnvest|geinvest|financ|middel|uitga|uitgegeven|"
-    r"besteed|subsid|potje|fonds|bijdrage|rijksbijdrage|betaal|betaald|money|cost|fund|spen|paid|pay|grant|\w+budget)",
-    re.IGNORECASE,
-)
-# Words that follow "hoeveel" when the question counts nothing ("Hoeveel heeft ...").
-VERBISH = wordset(
-    """
-    heeft hebben is zijn was waren wordt worden werd bedraagt bedragen bedroeg kost kostte kosten
-    gaat ging krijgt kregen krijgen ontvangt ontvangen er does did do is are was were has have will
-    """
-)
-NUMBER_WORDS = wordset(
-    """
-    twee drie vier vijf zes zeven acht negen tien elf twaalf twintig dertig veertig vijftig honderd
-    duizend tientallen honderden tweetal drietal two three four five six seven eight nine ten twenty
-    hundred thousand dozens
-    """
-)
-
-# English words that decide which Dutch sentence holds the asked fact, with their Dutch
-# renderings: the counted nouns of "how many" questions and the verbs of who/when questions.
-# The documents are Dutch; the embedding model bridges most of the gap, these words bridge
-# the exact checks (what a number counts, which words the keyword index must find).
-ENGLISH_TO_DUTCH = {
-    "municipalities": "gemeenten", "municipality": "gemeente", "libraries": "bibliotheken",
-    "library": "bibliotheek", "schools": "scholen", "school": "school", "people": "mensen personen",
-    "persons": "personen", "members": "leden", "member": "lid", "neighbourhoods": "wijken",
-    "neighborhoods": "wijken", "districts": "wijken gebieden", "areas": "gebieden", "regions": "regio's",
-    "volunteers": "vrijwilligers", "participants": "deelnemers", "organisations": "organisaties",
-    "organizations": "organisaties", "projects": "projecten", "young": "jongeren", "youth": "jongeren",
-    "children": "kinderen", "families": "gezinnen", "residents": "bewoners", "elderly": "ouderen",
-    "adults": "volwassenen", "ministries": "ministeries", "ministry": "ministerie",
-    "meetings": "bijeenkomsten",
-    "years": "jaar jaren", "months": "maanden", "weeks": "weken", "days": "dagen", "round": "ronde",
-    "first": "eerste", "second": "tweede", "start": "start begint", "starts": "start begint",
-    "end": "eindigt loopt", "ends": "eindigt loopt", "carries": "uitvoering uitgevoerd",
-    "implements": "uitvoering uitgevoerd", "executes": "uitvoering uitgevoerd", "runs": "uitvoering loopt",
-    "budget": "budget beschikbaar", "available": "beschikbaar", "reserved": "gereserveerd",
-    "applications": "aanvragen", "evaluation": "evaluatie", "report": "rapport rapporteert",
-    "municipal": "gemeentelijke", "take": "doen", "part": "mee", "signed": "ondertekend",
-    "letter": "brief kamerbrief", "aim": "doel", "goal": "doel", "purpose": "doel",
-}  # fmt: skip
-
 # Dutch separable verbs: "Wie voert Buurtkracht uit?" asks about "uitvoeren"; the
 # particle at the end joined to the verb finds "uitvoering", "uitgevoerd", "uitvoerder".
 _PARTICLES = wordset("uit op aan af in mee toe door voor over terug bij samen vast na voort weg deel plaats")
@@ -178,155 +124,6 @@ def question_parts(question: str) -> list[str]:
     """A question that asks two things ("Hoeveel ..., en welk deel ...?") as its separate parts."""
     parts = [p.strip(" ,") for p in _SECOND_QUESTION.split(question)]
     return [p for p in parts if p] or [question]
-
-
-def _quantity_type(q: str) -> QuestionType | None:
-    """ "money" or "amount" for a quantity question ("hoeveel", "how much", "welk bedrag"), else None."""
-    quantity = re.search(
-        r" (hoeveel|how much|how many|hoe groot|hoe lang|how long|hoe oud|how old|hoe vaak|how often|"
-        r"welk bedrag|what amount|wat kost|wat kostte|what does \w+ cost) ",
-        q,
-    )
-    if not quantity:
-        # "Wat is het budget van X?", "What is the budget for X?": a sum of money by its name.
-        named = re.match(r" (?:wat (?:is|was|zijn|waren)|what (?:is|was|are|were)) (?:het|de|the) (\w+) ", q)
-        return "money" if named and MONEY_WORDS.match(named.group(1)) else None
-    word = quantity.group(1)
-    after = q[quantity.end() :].split()
-    money_word = any(MONEY_WORDS.match(w) for w in q.split())
-    counted = bool(after) and not MONEY_WORDS.match(after[0]) and after[0] not in VERBISH
-    if word in ("welk bedrag", "what amount", "wat kost", "wat kostte") or (money_word and not counted):
-        return "money"
-    if word == "how much" and not counted:
-        return "money"
-    return "amount"
-
-
-def _changed_type(q: str) -> QuestionType | None:
-    """ "money" or "amount" for a question about how a figure changed ("Hoe is het budget
-    veranderd?", "How has the number of municipalities changed?"), else None."""
-    m = re.search(
-        r" (?:hoe (?:is|zijn|heeft|hebben)|how (?:has|have|did)) (?:het |de |the )?(.*) "
-        r"(?:veranderd|gewijzigd|ontwikkeld|gegroeid|gestegen|gedaald|toegenomen|afgenomen|"
-        r"chang\w*|develop\w*|grow\w*|grown|evolv\w*|increas\w*|decreas\w*) ",
-        q,
-    )
-    if not m:
-        return None
-    words = m.group(1).split()
-    if words and MONEY_WORDS.match(words[0]):
-        return "money"
-    if words and words[0] in ("aantal", "number"):
-        return "amount"
-    return None
-
-
-def question_type(question: str) -> QuestionType:
-    """The kind of fact a question asks for, in Dutch or English (see `QuestionType`)."""
-    q = " " + re.sub(r"[^\w\s]", " ", question.lower()) + " "
-    if abbreviation_asked(question):
-        return "abbreviation"
-    if re.search(
-        r" (waarom|waartoe|hoezo|why) |met welk doel|wat is het doel|what is the (aim|goal|purpose)", q
-    ):
-        return "why"
-    if re.search(r" (hoe lang|how long|voor hoe lang) ", q):
-        return "date"  # "Hoe lang loopt X?": an end date ("tot eind 2025") or a duration ("voor 2 jaar")
-    quantity = _quantity_type(q)
-    if quantity:
-        return quantity
-    changed = _changed_type(q)
-    if changed:
-        return changed
-    if re.search(r" (wanneer|when|until when) |in welk jaar|welke datum|what date|which year", q):
-        return "date"
-    if _asks_place(q):
-        return "where"
-    if re.search(r" (wie|who|whom|whose) ", q) or re.search(
-        r" (welke?|which) (staatssecretaris|minister|ministeries?|organisaties?|personen|persoon|"
-        r"bewindspersoon|stichting|instantie|partij|uitvoerder|"
-        r"ministry|ministries|organisations?|organizations?|person|people) ",
-        q,
-    ):
-        return "who"
-    if re.search(r" (welke|welk|which) ", q):
-        return "which"
-    if re.match(
-        r" (klopt het|is het zo|is het waar|does|do|is|are|did|kan|mag|heeft|hebben|krijgt|krijgen) ", q
-    ) or _opens_with_verb(q):
-        return "yesno"
-    return "what"
-
-
-# "Waar ... aan / op / naar ...?" asks what something goes to, not where it is.
-_STRANDED = wordset("aan op naar van vandaan voor over mee in uit door bij tegen toe om tussen onder achter")
-
-
-def _asks_place(q: str) -> bool:
-    """Whether a question asks where ("Waar vond het congres plaats?", "Where was it held?"): "waar"
-    or "where" opens it and no preposition belongs to "waar" ("Waar wordt het geld aan besteed?"
-    asks what for; "Waar staat SPUK voor?" is an abbreviation, typed before)."""
-    words = q.split()
-    if not words or words[0] not in ("waar", "where"):
-        return False
-    return words[0] == "where" or not any(w in _STRANDED for w in words[1:])
-
-
-def _opens_with_verb(q: str) -> bool:
-    """Whether a Dutch question opens with a finite verb ("Concurreert X met Y?", "Geldt dit ook
-    voor ...?"): a yes/no question. The verb is a word ending in -t whose lemma (simplemma)
-    is an infinitive (a question word such as "wat" is its own lemma)."""
-    first = q.split()[0] if q.split() else ""
-    if len(first) < 4 or not first.endswith("t"):
-        return False
-    if first in ("staat", "gaat", "bestaat", "ontstaat"):  # lemmas simplemma leaves as they are
-        return True
-    lemma = simplemma.lemmatize(first, lang="nl")
-    return lemma != first and lemma.endswith(("en", "an"))
-
-
-_ABBREVIATION_QUESTION = re.compile(
-    r"(?:waar staat|wat betekent|wat is) (?:de afkorting |het acroniem )?([A-Z][\w-]*[A-Z])\b(?: voor)?"
-    r"|what (?:does|do) ([A-Z][\w-]*[A-Z]) (?:stand for|mean)",
-    re.IGNORECASE,
-)
-
-
-def abbreviation_asked(question: str) -> str | None:
-    """The abbreviation in "Waar staat SPUK voor?" / "What does DU stand for?", if that is the question."""
-    m = _ABBREVIATION_QUESTION.search(question)
-    if not m:
-        return None
-    word = m.group(1) or m.group(2)
-    if sum(c.isupper() for c in word) < 2 or (
-        "voor" not in question.lower() and "stand" not in question.lower()
-    ):
-        return None
-    return word
-
-
-def counted_noun(part: str) -> str | None:
-    """What a "hoeveel" question counts: "Hoeveel gemeenten kregen ..." -> "gemeenten";
-    "How many municipalities ..." -> "gemeenten" (its Dutch rendering)."""
-    m = re.search(r"\b(?:hoeveel|how many)\s+(\w+)", part.lower())
-    if m and m.group(1) not in VERBISH and not MONEY_WORDS.match(m.group(1)):
-        noun = m.group(1)
-        return ENGLISH_TO_DUTCH.get(noun, noun).split()[0]
-    return None
-
-
-def enumerated_noun(part: str) -> str | None:
-    """The counted noun of an enumeration question: "Welke 7 gemeenten ..." -> "gemeenten"."""
-    m = re.search(r"\b(?:welke|welk|which)\s+(\w+)\s+(\w+)", part.lower())
-    if m and (m.group(1).isdigit() or m.group(1) in NUMBER_WORDS):
-        return m.group(2)
-    return None
-
-
-def answer_noun(query: str) -> str | None:
-    """The noun after "welke"/"which": what the answer names, not what it is about."""
-    m = re.search(r"\b(?:welke|welk|which)\s+(\w+)", query.lower())
-    return m.group(1) if m and not m.group(1).isdigit() else None
 
 
 def _without_numbers(text: str, found: Sequence[Quantity]) -> str:

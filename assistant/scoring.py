@@ -15,7 +15,6 @@ scheme or document than the one asked about.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -24,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant.conversation import Language, named_things
+from assistant.conversation import Language
 from assistant.embedding import embed_passages, embed_queries
 from assistant.facts import (
     FACT_KINDS,
@@ -36,7 +35,8 @@ from assistant.facts import (
     year_conflict,
 )
 from assistant.numbers import years
-from assistant.question import Question, QuestionPart, enumerated_noun
+from assistant.question import Question, QuestionPart
+from assistant.question_kinds import enumerated_noun
 from assistant.retrieval import analyze
 from assistant.sentence_kinds import (
     PLACING_WORDS,
@@ -46,7 +46,8 @@ from assistant.sentence_kinds import (
     is_record_line,
     is_source_reference,
 )
-from assistant.sentences import ANAPHORIC_OPENERS, fold, one_line, split_sentences, tokens, wordset
+from assistant.sentences import ANAPHORIC_OPENERS, fold, one_line, split_sentences, tokens
+from assistant.subjects import Subjects, mentions, name_words
 from assistant.terms import TextIndex, coverage, salient_terms, term_weights
 from assistant.types import Hit
 
@@ -75,11 +76,6 @@ SCORE_WEIGHTS = {
 # The type bonus at which a sentence counts as carrying the fact a question requires
 # (a bare year for "wanneer", an organisation for "wie"; not a year for "op welke datum").
 FACT_MINIMUM = 0.5
-
-# Words of a title or heading that name the kind of document, not its subject.
-_GENERIC = wordset(
-    "kamerbrief brief nota overzicht regeling bijlage rapport verslag notitie memo het de een van voor"
-)
 
 
 @dataclass(frozen=True)
@@ -195,92 +191,6 @@ def candidates(hits: Sequence[Hit], passage_index: Sequence[TextIndex], min_word
             parts = (sentence, index, local, around, local_text, frame, doc_id, record, web, year)
             found.append(Candidate(i, a, b, *parts))
     return found
-
-
-def _name_words(name: str) -> frozenset[str]:
-    """The distinctive words of a name, folded: abbreviations ("DU") count, "Kamerbrief" does not."""
-    raw = re.findall(r"\w+", name)
-    keep = [w for w in raw if (len(w) >= 3 or (len(w) >= 2 and w.isupper())) and not w.isdigit()]
-    words = {t for w in keep for t in tokens(w) if t not in _GENERIC}
-    capitals = [w for w in raw if w[:1].isupper() and fold(w) not in _GENERIC]
-    if len(capitals) >= 2:  # "Decentrale Uitkering" is also written "DU"
-        words.add("=" + "".join(fold(w[0]) for w in capitals))
-    return frozenset(words)
-
-
-def _mentions(name: frozenset[str], text_words: set[str]) -> bool:
-    """A name is mentioned when most of its distinctive words, or its initials, are in the text."""
-    plain = {w for w in name if not w.startswith("=")}
-    initials = [w[1:] for w in name if w.startswith("=")]
-    if any(i in text_words for i in initials):
-        return True
-    return bool(plain) and sum(w in text_words for w in plain) * 2 > len(plain)
-
-
-def _names_fully(name: frozenset[str], text: str) -> bool:
-    """Whether `text` names `name` as a name: every distinctive word present and capitalised."""
-    capitalised = {fold(w) for w in re.findall(r"\w+", text) if w[:1].isupper()}
-    plain = {w for w in name if not w.startswith("=")}
-    return bool(plain) and plain <= capitalised
-
-
-@dataclass(frozen=True)
-class Subjects:
-    """The named things asked about, and the other named things the retrieved documents are about.
-
-    `others` come from the titles and section headings of the hits ("Taalhuis Plus",
-    "Mantelzorg Ontlast"): schemes a sentence can name instead of the asked one
-    (not the subject in the title of a document that is on the asked subject).
-    `foreign` are the documents none of whose retrieved passages mention the asked
-    subject while their title names another one that the documents on the asked
-    subject never mention: a sibling scheme, not an umbrella (so "Er doen 20
-    bibliotheken mee" in the Taalhuis Plus letter does not answer about Buurtkracht).
-    """
-
-    asked: tuple[frozenset[str], ...]
-    others: tuple[frozenset[str], ...]
-    foreign: frozenset[str]
-
-    @classmethod
-    def of(cls, question: Question, hits: Sequence[Hit]) -> Subjects:
-        """The subjects for one question over its retrieved hits."""
-        asked = tuple(n for n in map(_name_words, question.names) if n)
-        heads = {h.passage.title for h in hits} | {h.passage.section or "" for h in hits}
-        others = {_name_words(n) for head in heads for n in named_things(head)}
-        others = {o for o in others if o and not any(o & a for a in asked)}
-        texts = {h.passage.doc_id: "" for h in hits}
-        for h in hits:
-            texts[h.passage.doc_id] += f"\n{h.passage.title}\n{h.passage.embedding_text()}"
-        on_subject = {d for d, t in texts.items() if any(_mentions(a, set(tokens(t))) for a in asked)}
-        titles = {h.passage.doc_id: h.passage.title for h in hits}
-        # The subject of a document on the asked subject is an umbrella, not a rival.
-        umbrella = {o for o in others if any(_mentions(o, set(tokens(titles[d]))) for d in on_subject)}
-        rivals = others - umbrella
-        foreign = {
-            d for d in texts if d not in on_subject and any(_names_fully(o, titles[d]) for o in rivals)
-        }
-        return cls(
-            asked, tuple(sorted(rivals, key=sorted)), frozenset(foreign) if on_subject else frozenset()
-        )
-
-    def elsewhere(self, c: Candidate) -> bool:
-        """Whether the sentence is about another named thing and not about the asked one.
-
-        A sentence that names the asked subject is about it. One that names another
-        scheme by its proper name ("Aan Mantelzorg Ontlast doen 40 gemeenten mee")
-        is about that one, whatever the sentence before it says; one naming neither
-        is about the other when it stands in a `foreign` document.
-        """
-        if not self.asked:
-            return False
-        own = set(tokens(c.text))
-        if any(_mentions(a, own) for a in self.asked):
-            return False
-        if any(_names_fully(o, c.text) for o in self.others):
-            return True
-        if any(_mentions(a, set(tokens(c.local_text))) for a in self.asked):
-            return False
-        return c.doc_id in self.foreign
 
 
 def score_part(
@@ -428,7 +338,7 @@ def _leans_back(sentence: str) -> bool:
 def _names_asked(question: Question, c: Candidate) -> bool:
     """Whether the sentence or the one before it names one of the question's named things."""
     words = set(tokens(c.local_text))
-    return any(_mentions(n, words) for n in map(_name_words, question.names) if n)
+    return any(mentions(n, words) for n in map(name_words, question.names) if n)
 
 
 def _dated_in(asked: frozenset[int], c: Candidate) -> bool:

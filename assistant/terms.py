@@ -17,7 +17,8 @@ import simplemma
 
 from assistant.initialisms import question_initialisms, text_initialisms
 from assistant.numbers import money_values, quantities
-from assistant.question import MONEY_WORDS, Question
+from assistant.question import Question
+from assistant.question_kinds import MONEY_WORDS
 from assistant.retrieval import analyze
 from assistant.sentences import fold, tokens, wordset
 

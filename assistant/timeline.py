@@ -38,7 +38,8 @@ from assistant.asked_time import MONTHS
 from assistant.conversation import Language
 from assistant.export import dutch_date
 from assistant.numbers import Quantity, quantities, years
-from assistant.question import Question, counted_noun
+from assistant.question import Question
+from assistant.question_kinds import counted_noun
 from assistant.retrieval import analyze
 from assistant.scoring import Assessment, ScoredSentence
 from assistant.sentences import one_line, with_context
