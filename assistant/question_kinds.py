@@ -72,6 +72,13 @@ ENGLISH_TO_DUTCH = {
 }  # fmt: skip
 
 
+# "welke hoeveelheid", "welk percentage", "what percentage": a quantity by the name of its measure.
+_MEASURE_ASKED = re.compile(
+    r" (?:welke?|what|which) (?:hoeveelheid|aantal|percentage|omvang|afstand|leeftijd|duur|capaciteit|"
+    r"gewicht|hoogte|maximum|minimum|quantity|number|percentage|share|distance|age) "
+)
+
+
 def _quantity_type(q: str) -> QuestionType | None:
     """ "money" or "amount" for a quantity question ("hoeveel", "how much", "welk bedrag"), else None."""
     quantity = re.search(
@@ -79,6 +86,8 @@ def _quantity_type(q: str) -> QuestionType | None:
         r"welk bedrag|what amount|wat kost|wat kostte|what does \w+ cost) ",
         q,
     )
+    if not quantity and _MEASURE_ASKED.search(q):
+        return "amount"  # "Vanaf welke hoeveelheid ...?", "Tot welk percentage ...?": a quantity
     if not quantity:
         # "Wat is het budget van X?", "What is the budget for X?": a sum of money by its name.
         named = re.match(r" (?:wat (?:is|was|zijn|waren)|what (?:is|was|are|were)) (?:het|de|the) (\w+) ", q)

@@ -240,7 +240,25 @@ class TextIndex:
                 w.startswith(start) or (w.startswith("ge") and w[2:].startswith(start)) for w in self.words
             ):
                 return True
+        if not parts and any(tail in self.words for tail in compound_heads(word)):
+            return True  # "omgevingsvergunning" by "vergunning", "consumentenvuurwerk" by "vuurwerk"
         return term.money and self.money
+
+
+@lru_cache(maxsize=50_000)
+def compound_heads(word: str) -> tuple[str, ...]:
+    """The heads of a Dutch compound that are words of their own, longest first:
+    "omgevingsvergunning" -> ("vergunning",). A text that has just used the full compound
+    names it by its head ("een omgevingsvergunning ... die vergunning"); Dutch compounds
+    put the head last. Heads of 6 letters or more after a part of 4 or more, known to
+    simplemma's Dutch lexicon, so "staatssecretaris" does not become "secretaris" by chance
+    of spelling alone but only when "secretaris" is a word (it is: then it counts)."""
+    if len(word) < 10 or not word.isalpha():
+        return ()
+    # The longest known head is the compound's own ("vergunning", not "gunning"); a head that is
+    # itself a compound gives its head too ("kredietverzekeringen" -> "verzekeringen").
+    head = next((word[k:] for k in range(4, len(word) - 5) if simplemma.is_known(word[k:], lang="nl")), None)
+    return (head, *compound_heads(head)) if head else ()
 
 
 def term_weights(terms: Sequence[Term], passages: Sequence[TextIndex], prefix: int) -> list[float]:

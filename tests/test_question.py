@@ -57,6 +57,12 @@ def test_year_ranges_cover_the_years_between() -> None:
         ("Concurreert de waterstofleiding met het transportnet van Gasunie?", "yesno"),
         ("Bestaat er een regeling voor gemeenten?", "yesno"),
         ("Wat doet de Maatschappelijke Raad?", "what"),
+        ("Vanaf welke hoeveelheid vuurwerk is een vergunning nodig?", "amount"),  # a measure by name
+        ("Tot welk percentage wordt de vergoeding verhoogd?", "amount"),
+        ("Hoe lang loopt Buurtkracht?", "date"),  # an end or a length of time
+        ("Hoe vaak rapporteert de stichting?", "amount"),
+        ("Waar vond het congres plaats?", "where"),
+        ("Wie betaalt de Social Labs?", "who"),
     ],
 )
 def test_the_kind_of_fact_asked(question: str, kind: str) -> None:
@@ -159,6 +165,11 @@ def test_a_symbol_in_the_text_covers_the_word_in_the_question(question: str, tex
             "Welke voorzieningen moet een opslag tenminste hebben?",
             "Een opslag moet ten minste voorzieningen hebben.",
         ),
+        # A compound by its head: the text has just named the whole ("die vergunning").
+        (
+            "Is een omgevingsvergunning nodig voor consumentenvuurwerk?",
+            "Voor de opslag van vuurwerk is een vergunning nodig.",
+        ),
     ],
 )
 def test_other_spellings_and_forms_of_a_word_cover_it(question: str, text: str) -> None:
@@ -203,6 +214,17 @@ def test_the_frame_of_a_question_is_not_what_a_sentence_must_say(question: str, 
     hard = {t.word for t in salient_terms(parse_question(question)) if t.hard}
     assert not hard & frame, hard & frame
     assert hard  # the subject stays
+
+
+def test_a_compound_is_covered_by_its_own_head_only() -> None:
+    from assistant.terms import compound_heads
+
+    assert compound_heads("omgevingsvergunning") == ("vergunning",)  # not "gunning"
+    assert compound_heads("consumentenvuurwerk") == ("vuurwerk",)  # not "uurwerk"
+    assert compound_heads("gemeenten") == ()  # short words are no compounds
+    # A hyphenated compound keeps needing all its parts (TextIndex.covers), not its head.
+    term = [t for t in salient_terms(parse_question("Wie is de minister-president?")) if t.hard][0]
+    assert not TextIndex.of("De president sprak.").covers(term, 6)
 
 
 def test_english_name_words_are_soft_only_beside_a_dutch_name() -> None:
