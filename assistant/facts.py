@@ -116,6 +116,18 @@ _PLACE = re.compile(
     r"\b(?:in|te|op|bij|naar|vanuit|uit|at|in)\s+(?:de\s+|het\s+)?[A-Z][\w'-]+"
     r"|\b(?:online|website|locatie|adres|digitaal|wijk|wijken|gemeente|stad|provincie|regio)\b",
 )
+# "Wanneer kan / mag / moet ...?" asks under which condition as often as at what time; the text
+# answers with "indien", "zodra", "mits", "alleen als" ("De rapporten kunnen worden gedeeld zodra ...").
+_CONDITION_ASKED = re.compile(
+    r"\b(?:wanneer|in welke gevallen|onder welke voorwaarden?)\s+(?:kan|kunnen|mag|mogen|moet|moeten|dient|"
+    r"dienen|is|zijn)\b",
+    re.IGNORECASE,
+)
+_CONDITION = re.compile(
+    r"\b(?:indien|zodra|mits|op voorwaarde|alleen als|alleen wanneer|alleen mogelijk|in geval van|"
+    r"voorwaarde|voorwaarden)\b",
+    re.IGNORECASE,
+)
 _HOW_OFTEN = re.compile(r"\b(?:hoe vaak|hoe dikwijls|how often|how frequently)\b", re.IGNORECASE)
 _HOW_LONG = re.compile(r"\b(?:hoe lang|how long)\b", re.IGNORECASE)
 
@@ -145,6 +157,8 @@ def date_bonus(part: str, sentence: str) -> float:
     day = bool(_DAY_MONTH.search(sentence))
     month = bool(words & _DATE_WORDS) or bool(_RELATIVE_TIME.search(sentence))
     year = bool(_YEAR.search(sentence))
+    if _CONDITION_ASKED.search(asked) and _CONDITION.search(sentence):
+        return 1.0  # "Wanneer kan een polis worden ingetrokken?" -> "alleen ... indien sprake is van fraude"
     if _HOW_LONG.search(asked):
         # "Hoe lang zijn de leden benoemd?" -> "voor 2 jaar"; "Hoe lang loopt X?" -> "tot eind 2025".
         # A date that ends nothing ("In de zomer van 2023 ...") says nothing about a length.

@@ -504,3 +504,17 @@ def test_facts_a_new_user_asks_for_in_other_words(assistant: Assistant, question
 def test_a_place_or_name_the_documents_do_not_give_is_refused(assistant: Assistant, question: str) -> None:
     answer = assistant.ask(question)
     assert answer.refused, answer.text
+
+
+def test_wanneer_with_a_modal_verb_is_answered_by_a_condition() -> None:
+    from assistant.facts import date_bonus
+
+    # "Wanneer kan X?" asks under which condition as often as at what time.
+    condition = "Het intrekken van polissen is alleen mogelijk indien sprake is van fraude."
+    assert date_bonus("Wanneer kan een polis worden ingetrokken?", condition) == 1.0
+    assert (
+        date_bonus("Wanneer kunnen de rapporten worden gedeeld?", "Ze worden gedeeld zodra het land dat wil.")
+        == 1.0
+    )
+    # A plain "wanneer" still wants a time.
+    assert date_bonus("Wanneer start de regeling?", condition) == 0.0
