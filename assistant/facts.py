@@ -128,6 +128,13 @@ _CONDITION = re.compile(
     r"voorwaarde|voorwaarden)\b",
     re.IGNORECASE,
 )
+# The way to do something: where or through what it goes, or who may do it how.
+_WAY = re.compile(
+    r"\b(?:via|bij (?:de|het|een)|door (?:een|het|de|te)|formulier|loket|website|aanvraag (?:in|indienen)|"
+    r"kunt u|kun je|kunnen \w+ (?:aanvragen|indienen|aanmelden)|moet u|dient u|aanmelden|melden bij|"
+    r"through|by (?:filling|applying|contacting|sending)|online|digitaal)\b",
+    re.IGNORECASE,
+)
 _HOW_OFTEN = re.compile(r"\b(?:hoe vaak|hoe dikwijls|how often|how frequently)\b", re.IGNORECASE)
 _HOW_LONG = re.compile(r"\b(?:hoe lang|how long)\b", re.IGNORECASE)
 
@@ -271,6 +278,8 @@ def type_bonus(qtype: QuestionType, sentence: str, known: frozenset[str], part: 
         return date_bonus(part, sentence)
     if qtype == "where":
         return 1.0 if _PLACE.search(sentence) else 0.0
+    if qtype == "how":  # "Er zullen mensen zijn die een paspoort aanvragen" says no way to do it
+        return 1.0 if _WAY.search(sentence) else 0.0
     if qtype == "abbreviation":
         word = abbreviation_asked(part) or ""
         return 1.0 if re.search(rf"\(\s*{re.escape(word)}\s*\)|\b{re.escape(word)}\s*\(", sentence) else 0.0
@@ -398,7 +407,7 @@ def sentence_years(text: str) -> set[int]:
 
 
 # Kinds of question whose answer is one kind of fact: a further quote must carry it too.
-FACT_KINDS = frozenset({"money", "amount", "date", "who", "where", "abbreviation"})
+FACT_KINDS = frozenset({"money", "amount", "date", "who", "where", "how", "abbreviation"})
 
 
 def requires_fact(qtype: QuestionType, part: str) -> bool:

@@ -19,12 +19,18 @@ from assistant.sentences import wordset
 # The kind of fact a question asks for. "money" is a sum of money ("Hoeveel geld",
 # "How much does X cost"), "amount" any other count or quantity ("Hoeveel gemeenten",
 # "Hoe vaak"); "date" a moment, an end or a length of time ("Wanneer", "Hoe lang loopt X");
-# "who" a person, organisation or group; "where" a place ("Waar vond X plaats?"); "which" a
+# "who" a person, organisation or group; "where" a place ("Waar vond X plaats?"); "how" a
+# procedure ("Hoe vraag ik X aan?"); "which" a
 # choice or a list; "why" a reason or aim; "abbreviation" the expansion of one; "yesno" a
 # check ("Klopt het dat ...?"); "what" a definition or anything else.
 QuestionType = Literal[
-    "amount", "money", "date", "who", "where", "which", "why", "abbreviation", "yesno", "what"
+    "amount", "money", "date", "who", "where", "how", "which", "why", "abbreviation", "yesno", "what"
 ]
+# "Hoe vraag ik X aan?", "How can I apply?": a procedure, answered by the way to do it.
+_PROCEDURE = re.compile(
+    r"^ (?:hoe|how) (?:vraag|kan|kun|moet|meld|regel|krijg|dien|do|can|should|would|must) "
+    r"(?:ik|je|jij|u|men|we|wij|i|you|one) "
+)
 
 # Words of a question that are about money: an amount in the sentence answers them.
 MONEY_WORDS = re.compile(
@@ -143,6 +149,8 @@ def question_type(question: str) -> QuestionType:
         return "date"
     if _asks_place(q):
         return "where"
+    if _PROCEDURE.search(q):
+        return "how"
     if re.search(r" (wie|who|whom|whose) ", q) or re.search(
         r" (welke?|which) (staatssecretaris|minister|ministeries?|organisaties?|personen|persoon|"
         r"bewindspersoon|stichting|instantie|partij|uitvoerder|"

@@ -518,3 +518,13 @@ def test_wanneer_with_a_modal_verb_is_answered_by_a_condition() -> None:
     )
     # A plain "wanneer" still wants a time.
     assert date_bonus("Wanneer start de regeling?", condition) == 0.0
+
+
+def test_a_procedure_question_needs_a_sentence_that_gives_the_way() -> None:
+    assert question_type("Hoe vraag ik een nieuw paspoort aan?") == "how"
+    assert question_type("How can I apply for Buurtkracht?") == "how"
+    assert question_type("Hoe wordt het programma zichtbaar gemaakt?") == "what"  # no one asks to act
+    way = "U kunt de bijdrage aanvragen via het digitale loket van de gemeente."
+    mention = "Er zullen ongetwijfeld mensen zijn die een Iers paspoort aanvragen."
+    assert type_bonus("how", way, frozenset(), "Hoe vraag ik een bijdrage aan?") == 1.0
+    assert type_bonus("how", mention, frozenset(), "Hoe vraag ik een nieuw paspoort aan?") == 0.0
