@@ -3,7 +3,8 @@
 Such facts stand in a letterhead ("Den Haag, 26 november 2024", "Aan de Voorzitter
 van de Tweede Kamer ..."), a signature ("De Staatssecretaris van ..., / J.N.J. Nobel")
 or a number line ("36 600 XV" / "Nr. 32"), which are not sentences the scoring
-prefers. `asked_document_fact` recognises such a question; `answer_document_fact`
+prefers. `asked_document_fact` recognises such a question (`document_part` the first part
+of a double question); `answer_document_fact`
 finds the line in the document's own passages (guided by its metadata: the date
 and Kamerstuk number of the passage) and quotes it verbatim, cited to the page
 where it stands. When the line is not found the normal answerer takes over.
@@ -13,10 +14,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Literal
 
 from assistant.export import DUTCH_MONTHS
-from assistant.question import Question
+from assistant.question import Question, parse_question
 from assistant.types import Answer, Citation, Hit, Passage
 
 DocumentFact = Literal["date", "signer", "sender", "recipient", "kamerstuk"]
@@ -136,6 +138,12 @@ def _match(
     return None
 
 
+def named_kind(question: Question) -> str | None:
+    """The kind of document the question names first, lowercased ("kamerbrief", "nota"), or None."""
+    match = _DOCUMENT.search(question.query)
+    return match.group(0).lower() if match else None
+
+
 def _named_first(question: Question, hits: Sequence[Hit]) -> list[str]:
     """The hits' doc_ids in rank order; when some are of the kind the question names first, only
     those ("Aan wie is de nota over ... de Kamerbrief gericht?": the nota, never the letter's
@@ -177,3 +185,35 @@ def answer_document_fact(
             standalone_query=question.query,
         )
     return None
+
+
+def document_part(question: Question) -> tuple[DocumentFact, Question, Question] | None:
+    """For a double question whose first part asks a document fact ("Welke datum staat op de
+    Kamerbrief, en op welke datum vindt het debat plaats?"): the fact, that part as a question,
+    and the rest as a question. None for any other question."""
+    if len(question.parts) < 2:
+        return None
+    first = parse_question(question.parts[0].text)
+    fact = asked_document_fact(first)
+    if fact is None:
+        return None
+    rest = parse_question(" en ".join(p.text for p in question.parts[1:]))
+    return fact, first, rest
+
+
+def join_answers(question: Question, first: Answer, second: Answer) -> Answer:
+    """One answer quoting `first` (a document fact) and then `second` (the sentence answer),
+    the second's citation markers renumbered after the first's: [1] then [2], [3] ..."""
+    shift = len(first.citations)
+    body = re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + shift}]", second.text)
+    framing = FRAMING[question.language]
+    body = body[len(framing) :].strip() if body.startswith(framing) else body
+    citations = first.citations + [replace(c, n=c.n + shift) for c in second.citations]
+    return Answer(
+        question=question.text,
+        text=f"{first.text} {body}",
+        refused=False,
+        citations=citations,
+        hits=first.hits + [h for h in second.hits if h not in first.hits],
+        standalone_query=question.query,
+    )

@@ -8,12 +8,20 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant import index_format
 from assistant.answering import ExtractiveAnswerer
-from assistant.docfacts import DocumentFact, answer_document_fact, asked_document_fact
+from assistant.docfacts import (
+    DocumentFact,
+    answer_document_fact,
+    asked_document_fact,
+    document_part,
+    join_answers,
+    named_kind,
+)
 from assistant.embedding import open_embedder
 from assistant.index import PassageIndex
 from assistant.question import Question, parse_question
@@ -211,7 +219,11 @@ class Assistant:
             typed = parse_question(question, turns)
             hits = self.retriever.search(typed, filters=filters)
             fact = asked_document_fact(typed) if typed.problem is None else None
-            answer = self._document_fact(typed, fact, hits) if fact else None
+            answer = (
+                self._document_fact(typed, fact, hits, filters)
+                if fact
+                else self._with_document_part(typed, hits, filters)
+            )
             if answer is not None:
                 yield from text_chunks(answer.text)
                 yield answer
@@ -229,14 +241,43 @@ class Assistant:
         hits = self.retriever.search(typed, filters=filters)
         yield from llm.stream(question, hits, query=typed.query)
 
-    def _document_fact(self, question: Question, fact: DocumentFact, hits: list[Hit]) -> Answer | None:
-        """The date, signer, sender, recipient or Kamerstuk of the best-ranked document that states it."""
+    def _document_fact(
+        self, question: Question, fact: DocumentFact, hits: list[Hit], filters: Filters | None = None
+    ) -> Answer | None:
+        """The date, signer, sender, recipient or Kamerstuk of the best-ranked document that states it.
+
+        When the question names a kind of document ("de Kamerbrief") that none of `hits` is, the
+        documents of that kind are searched for it: among many other documents the letter itself
+        may rank below them ("Welke datum staat op de Kamerbrief, en ...?").
+        """
+        kind = named_kind(question)
+        allowed = kind is not None and (filters is None or not filters.doc_types or kind in filters.doc_types)
+        if allowed and not any(h.passage.doc_type.lower() == kind for h in hits):
+            narrowed = replace(filters or Filters(), doc_types=(kind,))
+            hits = self.retriever.search(question, filters=narrowed) or hits
         wanted = {h.passage.doc_id for h in hits}
         passages_of: dict[str, list] = {}
         for p in self.retriever.keyword_index().passages:
             if p.doc_id in wanted:
                 passages_of.setdefault(p.doc_id, []).append(p)
         return answer_document_fact(question, fact, hits, passages_of)
+
+    def _with_document_part(
+        self, question: Question, hits: list[Hit], filters: Filters | None
+    ) -> Answer | None:
+        """A double question whose first part asks a document fact: that fact from the letterhead or
+        signature of the documents the whole question finds (`hits`: the rest of the question says
+        which letter), then the rest answered from sentences. None when it is no such question or
+        either part finds no answer (the whole is then answered as usual)."""
+        split = document_part(question)
+        if split is None:
+            return None
+        fact, first, rest = split
+        fact_answer = self._document_fact(question, fact, hits, filters)
+        if fact_answer is None:
+            return None
+        rest_answer = self.answerer.answer(rest, self.retriever.search(rest, filters=filters))
+        return None if rest_answer.refused else join_answers(question, fact_answer, rest_answer)
 
     def _llm_answerer(self) -> LLMAnswerer | None:
         """The chat-model answerer, built on first use (None when llm_provider is 'none')."""

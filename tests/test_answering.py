@@ -528,3 +528,27 @@ def test_a_procedure_question_needs_a_sentence_that_gives_the_way() -> None:
     mention = "Er zullen ongetwijfeld mensen zijn die een Iers paspoort aanvragen."
     assert type_bonus("how", way, frozenset(), "Hoe vraag ik een bijdrage aan?") == 1.0
     assert type_bonus("how", mention, frozenset(), "Hoe vraag ik een nieuw paspoort aan?") == 0.0
+
+
+@pytest.mark.parametrize(
+    ("question", "facts"),
+    [
+        (
+            "Wie heeft de Kamerbrief ondertekend, en hoeveel gemeenten kregen een DU?",
+            ["Nobel", "7 gemeenten"],
+        ),
+        (
+            "Op welke datum is de Kamerbrief gedateerd en wanneer was het eerste congres?",
+            ["26 november 2024", "mei 2024"],
+        ),
+    ],
+)
+def test_a_double_question_with_a_document_fact_answers_both_parts(
+    assistant: Assistant, question: str, facts: list[str]
+) -> None:
+    answer = assistant.ask(question)
+    assert not answer.refused, answer.text
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    for fact in facts:
+        assert fact in answer.text, answer.text
+    assert_citations_check_out(answer)
