@@ -75,24 +75,6 @@ ENGLISH_TO_DUTCH = {
     "applications": "aanvragen", "evaluation": "evaluatie", "report": "rapport rapporteert",
     "municipal": "gemeentelijke", "take": "doen", "part": "mee", "signed": "ondertekend",
     "letter": "brief kamerbrief", "aim": "doel", "goal": "doel", "purpose": "doel",
-    # Policy words an English question uses for what the Dutch text says: they count when found
-    # (soft terms), never against a sentence, and let the keyword index find the Dutch passage.
-    "advice": "advies", "advises": "adviseert advies", "implementation": "uitvoering",
-    "parliament": "kamer", "progress": "voortgang", "informed": "geïnformeerd informeren",
-    "council": "raad", "committee": "commissie", "minister": "minister", "ministers": "ministers",
-    "policy": "beleid", "rules": "regels", "law": "wet", "bill": "wetsvoorstel", "debate": "debat",
-    "research": "onderzoek", "study": "onderzoek", "investigation": "onderzoek", "costs": "kosten",
-    "subsidy": "subsidie", "grant": "subsidie bijdrage", "contribution": "bijdrage", "age": "leeftijd",
-    "old": "oud leeftijd", "network": "netwerk", "storage": "opslag", "fireworks": "vuurwerk",
-    "hydrogen": "waterstof", "safety": "veiligheid", "security": "veiligheid", "health": "gezondheid",
-    "care": "zorg", "housing": "wonen woningen", "education": "onderwijs", "police": "politie",
-    "climate": "klimaat", "energy": "energie", "nature": "natuur", "nitrogen": "stikstof",
-    "reduction": "reductie", "target": "doel doelstelling", "agreement": "akkoord",
-    "coalition": "coalitie", "cabinet": "kabinet", "government": "kabinet regering", "example": "voorbeeld",
-    "decision": "besluit", "decided": "besloten", "meeting": "vergadering",
-    "published": "gepubliceerd", "announced": "aangekondigd", "platform": "platform", "online": "online",
-    "neighbourhood": "wijk", "neighborhood": "wijk", "interventions": "interventies",
-    "intervention": "interventie", "workshops": "werkplaatsen", "congress": "congres",
 }  # fmt: skip
 
 
