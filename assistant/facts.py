@@ -116,6 +116,8 @@ _PLACE = re.compile(
     r"\b(?:in|te|op|bij|naar|vanuit|uit|at|in)\s+(?:de\s+|het\s+)?[A-Z][\w'-]+"
     r"|\b(?:online|website|locatie|adres|digitaal|wijk|wijken|gemeente|stad|provincie|regio)\b",
 )
+# A time of day: "aanvang 17.00 uur", "om 9 uur", "at 10:30".
+_CLOCK = re.compile(r"\b\d{1,2}[.:]\d{2}\s*(?:uur|u\b|h\b)|\b\d{1,2}\s*uur\b|\bat \d{1,2}[.:]\d{2}\b")
 # "Wanneer kan / mag / moet ...?" asks under which condition as often as at what time; the text
 # answers with "indien", "zodra", "mits", "alleen als" ("De rapporten kunnen worden gedeeld zodra ...").
 _CONDITION_ASKED = re.compile(
@@ -164,6 +166,8 @@ def date_bonus(part: str, sentence: str) -> float:
     day = bool(_DAY_MONTH.search(sentence))
     month = bool(words & _DATE_WORDS) or bool(_RELATIVE_TIME.search(sentence))
     year = bool(_YEAR.search(sentence))
+    if re.search(r"\b(?:hoe laat|what time)\b", asked):
+        return 1.0 if _CLOCK.search(sentence) else 0.0
     if _CONDITION_ASKED.search(asked) and _CONDITION.search(sentence):
         return 1.0  # "Wanneer kan een polis worden ingetrokken?" -> "alleen ... indien sprake is van fraude"
     if _HOW_LONG.search(asked):

@@ -137,6 +137,8 @@ def question_type(question: str) -> QuestionType:
         r" (waarom|waartoe|hoezo|why) |met welk doel|wat is het doel|what is the (aim|goal|purpose)", q
     ):
         return "why"
+    if re.search(r" (hoe laat|what time|at what time) ", q):
+        return "date"  # "Hoe laat begon de vergadering?": a clock time ("aanvang 17.00 uur")
     if re.search(r" (hoe lang|how long|voor hoe lang) ", q):
         return "date"  # "Hoe lang loopt X?": an end date ("tot eind 2025") or a duration ("voor 2 jaar")
     quantity = _quantity_type(q)

@@ -552,3 +552,11 @@ def test_a_double_question_with_a_document_fact_answers_both_parts(
     for fact in facts:
         assert fact in answer.text, answer.text
     assert_citations_check_out(answer)
+
+
+def test_hoe_laat_is_answered_by_a_clock_time() -> None:
+    from assistant.facts import date_bonus
+
+    assert question_type("Hoe laat begint de vergadering?") == "date"
+    assert date_bonus("Hoe laat begint de vergadering?", "De vergadering begint om 17.00 uur.") == 1.0
+    assert date_bonus("Hoe laat begint de vergadering?", "De vergadering is op 29 juni 2015.") == 0.0
