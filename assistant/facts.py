@@ -355,6 +355,17 @@ _ROLE_ASKED = re.compile(
 )
 
 
+def _holder_named(role: str, sentence: str) -> bool:
+    """Whether the sentence names the holder of the office: the office word followed by a name
+    ("Burgemeester Schuiling", "minister De Jonge") or a person by initials in the same sentence
+    ("De Staatssecretaris van ..., J.N.J. Nobel")."""
+    office = re.search(rf"\b{re.escape(role)}(?:s|en|sen)?\b", sentence, re.IGNORECASE)
+    if office is None:
+        return False
+    after = sentence[office.end() : office.end() + 40]
+    return bool(_INITIALS.search(sentence) or re.match(r",?\s+(?:(?:de|van|der|den)\s+)*[A-Z][a-z]", after))
+
+
 def asked_role(part: str) -> str | None:
     """The office a "wie" question asks for ("Wie is de voorzitter van X?" -> "voorzitter"), else None."""
     m = _ROLE_ASKED.search(part)
@@ -370,8 +381,10 @@ def who_bonus(sentence: str, names: set[str], orgs: set[str], part: str) -> floa
     organisations the question does not already contain count; groups count less.
     """
     role = asked_role(part)
-    if role and not re.search(rf"\b{fold(role)}(?:s|en|sen)?\b", fold(sentence)):
-        return 0.0  # "Wie is de minister van X?" is not answered by the foundation that runs X
+    if role and not _holder_named(role, sentence):
+        # "Wie is de minister van X?" is not answered by the foundation that runs X, nor "Wie is de
+        # burgemeester?" by "het college van burgemeester en wethouders": the office with its holder.
+        return 0.0
     groups = bool(set(tokens(sentence)) & _GROUP_WORDS)
     if _BENEFICIARY_ASKED.search(part):
         return 1.0 if groups else (0.5 if names or orgs else 0.0)

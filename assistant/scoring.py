@@ -336,8 +336,9 @@ def _leans_back(sentence: str) -> bool:
 
 
 def _names_asked(question: Question, c: Candidate) -> bool:
-    """Whether the sentence or the one before it names one of the question's named things."""
-    words = set(tokens(c.local_text))
+    """Whether the sentence or the one before it names one of the question's named things, also by
+    initials ("SZW" in "De Staatssecretaris van Sociale Zaken en Werkgelegenheid")."""
+    words = set(tokens(c.local_text)) | c.local.initialisms
     return any(mentions(n, words) for n in map(name_words, question.names) if n)
 
 

@@ -560,3 +560,19 @@ def test_hoe_laat_is_answered_by_a_clock_time() -> None:
     assert question_type("Hoe laat begint de vergadering?") == "date"
     assert date_bonus("Hoe laat begint de vergadering?", "De vergadering begint om 17.00 uur.") == 1.0
     assert date_bonus("Hoe laat begint de vergadering?", "De vergadering is op 29 juni 2015.") == 0.0
+
+
+@pytest.mark.parametrize(
+    ("question", "refused"),
+    [
+        ("Wie is de staatssecretaris van SZW?", False),  # the signature names the office and its holder
+        ("Wie is de minister van SZW?", True),  # no minister is named
+    ],
+)
+def test_an_office_is_answered_only_with_its_holder(
+    assistant: Assistant, question: str, refused: bool
+) -> None:
+    answer = assistant.ask(question)
+    assert answer.refused is refused, answer.text
+    if not refused:
+        assert "Nobel" in answer.text
