@@ -308,12 +308,30 @@ def type_bonus(qtype: QuestionType, sentence: str, known: frozenset[str], part: 
             sentence.count(",") >= 2 or ":" in sentence or " zoals " in sentence.lower() or len(names) >= 2
         )
         return 1.0 if has_noun and enumerates else 0.0
-    if _is_list(sentence) or names or _measure_of(part, sentence):
+    if _measure_of(part, sentence):
         return 1.0
+    if _is_list(sentence) or names:
+        # "Welke verordening ...?" is answered by a sentence that names a verordening; one naming
+        # only other things ("de heer G.J. Braas") is a weaker answer.
+        return 1.0 if _names_kind(part, sentence) else 0.6
     return 0.5 if orgs else 0.0
 
 
 _WHICH_NOUN = re.compile(r"\b(?:welke|welk|which)\s+(\w+)(?:\s+(\w+))?", re.IGNORECASE)
+
+
+def _names_kind(part: str, sentence: str) -> bool:
+    """Whether the sentence says the noun of a "welke" question ("Welke fracties ...?" -> "fracties"),
+    by stem or first six letters; True when the question has no such noun."""
+    match = _WHICH_NOUN.search(part)
+    if match is None or match.group(1).isdigit():
+        return True
+    noun = fold(match.group(1))
+    stems = set(analyze(noun))
+    words = tokens(sentence)
+    return bool(stems & set(analyze(sentence))) or any(
+        w.startswith(noun[:6]) for w in words if len(noun) >= 6
+    )
 
 
 def _measure_of(part: str, sentence: str) -> bool:

@@ -147,7 +147,11 @@ def question_type(question: str) -> QuestionType:
     changed = _changed_type(q)
     if changed:
         return changed
-    if re.search(r" (wanneer|when|until when) |in welk jaar|welke datum|what date|which year", q):
+    if re.search(
+        r" (wanneer|when|until when) |in welk jaar|welke datum|welke dag|welke maand|what date|which year|"
+        r"what day|which day|which month",
+        q,
+    ):
         return "date"
     if _asks_place(q):
         return "where"

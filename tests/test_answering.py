@@ -576,3 +576,11 @@ def test_an_office_is_answered_only_with_its_holder(
     assert answer.refused is refused, answer.text
     if not refused:
         assert "Nobel" in answer.text
+
+
+def test_a_welke_question_prefers_a_sentence_that_names_its_kind() -> None:
+    part = "Welke verordening heeft de raad vastgesteld?"
+    named = "De raad stelt de Verordening op de kamerverhuurpanden 2015 vast."
+    other = "De heer G.J. Braas wordt herbenoemd als lid van de Rekenkamercommissie."
+    assert type_bonus("which", named, frozenset(), part) > type_bonus("which", other, frozenset(), part)
+    assert question_type("Op welke dag is over de wet gestemd?") == "date"

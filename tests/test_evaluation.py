@@ -428,10 +428,13 @@ def test_load_qa_rejects_an_unknown_split(tmp_path: Path) -> None:
 
 
 def test_every_set_has_a_fixed_dev_and_test_split() -> None:
-    assert list(SETS) == ["bundled", "kamervragen", "rijksoverheid", "mixed", "rephrased"]
-    # "rephrased" was written while fixing the kinds it probes: development only, never a test number.
-    assert {i.split for i in load_qa(SETS["rephrased"].qa)} == {"dev"}
-    for name, eval_set in ((n, s) for n, s in SETS.items() if n != "rephrased"):
+    assert list(SETS) == ["bundled", "kamervragen", "rijksoverheid", "mixed", "rephrased", "gemeente"]
+    # "rephrased" and "gemeente" were written while fixing the kinds they probe: development only,
+    # never a test number.
+    probes = ("rephrased", "gemeente")
+    for name in probes:
+        assert {i.split for i in load_qa(SETS[name].qa)} == {"dev"}, name
+    for name, eval_set in ((n, s) for n, s in SETS.items() if n not in probes):
         items = load_qa(eval_set.qa)
         assert {i.split for i in items} == {"dev", "test"}, name
         for split in ("dev", "test"):
