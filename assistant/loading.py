@@ -24,6 +24,7 @@ from pypdf import PageObject, PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError
 
 from assistant.cleaning import assemble_pages, strip_repeated_lines
+from assistant.lost_glyphs import f_is_lost, restore_f
 from assistant.markdown_text import markdown_to_text
 from assistant.metadata import derive_metadata
 from assistant.ocr import (
@@ -167,6 +168,17 @@ def _text_pages(data: bytes, path: Path) -> list[RawPage]:
     return [(n, part, [], ()) for n, part in enumerate(strip_repeated_lines(parts), start=1)]
 
 
+def _with_lost_f_restored(pages: list[RawPage]) -> list[RawPage]:
+    """The pages with the "f" put back when the PDF's text layer lost it (`assistant.lost_glyphs`)."""
+    texts = [t for _, body, footnotes, _ in pages for t in (body, *footnotes)]
+    if not f_is_lost(texts):
+        return pages
+    return [
+        (number, restore_f(body), [restore_f(f) for f in footnotes], furniture)
+        for number, body, footnotes, furniture in pages
+    ]
+
+
 def _pdf_pages(data: bytes, path: Path, limits: PdfLimits | None = None) -> tuple[list[RawPage], int]:
     """`_read_pdf_pages` in the PDF worker (`assistant.pdf_guard`) when `limits` are given: a bomb
     costs bounded time and memory. Without limits the PDF is parsed in this process (a caller
@@ -290,6 +302,7 @@ def load_file(
     ocr_pages: set[int | None] = set()
     if suffix == ".pdf":
         raw_pages, ocr_pages = _ocr_missing_pages(data, raw_pages, ocr_language)
+        raw_pages = _with_lost_f_restored(raw_pages)
     # Markdown is rendered straight into the cleaned shape; the cleaner's reflow would only damage it.
     assemble = _markdown_pages if suffix == ".md" else assemble_pages
     pages = [replace(page, ocr=page.number in ocr_pages) for page in assemble(raw_pages)]

@@ -130,3 +130,21 @@ def test_an_accent_drawn_as_its_own_glyph_is_put_back_on_its_letter() -> None:
     assert "coöperatie" in clean_text("Een coöperatie.")
     # No precomposed letter exists: the text stays as it was, nothing is lost.
     assert "x \u0301" in clean_text("Het symbool x \u0301 blijft.")
+
+
+def test_a_lost_f_is_put_back_only_where_one_word_fits() -> None:
+    from assistant.lost_glyphs import f_is_lost, restore_f, restored
+
+    assert restored("steekproe") == "steekproef"
+    assert restored("Unctie") == "Functie"
+    assert restored("hee") == "heeft"  # the "ft" glyph
+    assert restored("amilie") == "familie"
+    assert restored("lat") is None  # a known word stays, even where "flat" was printed
+    assert restored("WAI") is None  # an abbreviation
+    assert restored("gemeente") is None  # a known word is never touched
+    # Ordinary text keeps its f and is never repaired, however many unknown words it has.
+    ordinary = "De gemeente heeft de functie van de steekproef beschreven. " * 100
+    assert not f_is_lost([ordinary])
+    broken = ordinary.replace("f", "").replace("hee ", "hee ")
+    assert f_is_lost([broken + " ocus ysieke unctie steekproe beschrij vana " * 3])
+    assert restore_f("De steekproe en de unctie.") == "De steekproef en de functie."

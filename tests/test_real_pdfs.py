@@ -143,3 +143,36 @@ def test_kamervragen_keep_every_word_of_the_text_layer(results: list[dict]) -> N
     assert len(kamervragen) == 21
     missing = {r["path"].name: r["missing_words"] for r in kamervragen if r["missing_words"]}
     assert missing == {}
+
+
+# The two VWS accessibility audits draw "f" with glyphs that map to no character: every extractor
+# reads "steekproe", "unctie", "hee" (assistant/lost_glyphs.py). A reader sees the f.
+VWS_AUDITS = sorted((CORPORA / "pdf" / "rijksoverheid").glob("vws-*toegankelijkheidsonderzoek*.pdf"))
+
+
+@pytest.mark.parametrize("path", VWS_AUDITS, ids=lambda p: p.name[:40])
+def test_a_text_layer_that_lost_its_f_reads_as_the_page_shows(path: Path) -> None:
+    text = "\n".join(p.text for p in load_file(path).pages)
+    words = set(WORD.findall(text))
+    for restored in ("steekproef", "functie", "heeft", "fysieke"):
+        assert restored in words, restored
+    for lost in ("steekproe", "unctie", "hee", "ysieke"):
+        assert lost not in words, lost
+
+
+@pytest.mark.parametrize(
+    "relative",
+    [
+        "rijksoverheid/coalitieakkoord-2021-2025.pdf",
+        "kamervragen/kv-00fe7edd-24c8-4857-98da-774ed3b06836.pdf",
+        "tweedekamer-besluitenlijsten/tk-besluitenlijst-example1.pdf",
+        "rijksoverheid/vws-2025-06-04-toegankelijkheidsonderzoek-open.minvws.nl.pdf",
+    ],
+)
+def test_only_a_text_layer_without_its_f_is_repaired(relative: str) -> None:
+    from pypdf import PdfReader
+
+    from assistant.lost_glyphs import f_is_lost
+
+    pages = [page.extract_text() for page in PdfReader(CORPORA / "pdf" / relative).pages]
+    assert f_is_lost(pages) is relative.startswith("rijksoverheid/vws-")
