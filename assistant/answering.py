@@ -28,9 +28,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant.conversation import Language
+from assistant.conversation import Language, named_things
 from assistant.eligible_first import assess_eligible_first
 from assistant.facts import FACT_KINDS, names_in, type_bonus
+from assistant.initialisms import text_initialisms
 from assistant.numbers import quantities
 from assistant.question import Question, parse_question, question_parts
 from assistant.question_kinds import question_type
@@ -43,8 +44,18 @@ from assistant.scoring import (
     ScoredSentence,
     candidates,
 )
-from assistant.sentences import footnotes_cited, one_line, split_sentences, text_chunks, with_context
+from assistant.sentences import (
+    footnotes_cited,
+    one_line,
+    same_paragraph,
+    split_sentences,
+    text_chunks,
+    tokens,
+    with_context,
+)
 from assistant.settings import Settings
+from assistant.subjects import Subjects, mentions, name_words
+from assistant.tables import ROW_LABEL_SEPARATOR
 from assistant.terms import TextIndex
 from assistant.timeline import timeline_answer
 from assistant.types import Answer, Citation, Hit, Passage
@@ -184,7 +195,7 @@ class ExtractiveAnswerer:
         if dated is not None:
             dated.hits = list(hits)
             return dated
-        quotes = self._compose(assessment, [h.passage for h in hits_used])
+        quotes = self._compose(assessment, [h.passage for h in hits_used], Subjects.of(q, hits_used))
         citations = [Citation(n, hits_used[i].passage, a, b) for n, (i, a, b) in enumerate(quotes, start=1)]
         body = " ".join(f"{one_line(c.quote)} [{c.n}]" for c in citations)
         return Answer(
@@ -197,14 +208,19 @@ class ExtractiveAnswerer:
             answerer=self.name,
         )
 
-    def _compose(self, assessment: Assessment, passages: list[Passage]) -> list[tuple[int, int, int]]:
+    def _compose(
+        self, assessment: Assessment, passages: list[Passage], subjects: Subjects | None = None
+    ) -> list[tuple[int, int, int]]:
         """The quotes of the answer as (hit index, start, end), in answer order.
 
         First the best sentence of each question part (a different one per part),
         then runners-up within `answer_companion_margin` of the best that add a
         fact the question asks for (for amount, date and person questions: a
         sentence that carries that kind of fact and says something new; else a
-        number or three new words), preferring other passages; at most
+        number or three new words) and that do not stray to another subject (`subjects`: a
+        sentence under another scheme's heading, "Voor 2025 is € 3,1 miljoen beschikbaar" in the
+        Buurtkracht column of a letter asked about the Jeugdfonds, or another table row, "Zwolle —
+        Bijdrage 2025: ..." after "Deventer — ..."), preferring other passages; at most
         `answer_max_sentences` quotes and `answer_max_words` words. A quote is
         widened where a sentence cannot stand alone: see `sentences.with_context`.
         """
@@ -223,6 +239,8 @@ class ExtractiveAnswerer:
                 break
             if kind in FACT_KINDS and x.type_bonus < max(FACT_MINIMUM, best.type_bonus):
                 continue  # no fact of the asked kind, or a weaker one ("€ 1,8 miljoen" for a count)
+            if subjects is not None and _strays(x, best, passages[x.hit_index], subjects):
+                continue  # a neighbouring row or column about another thing ("Zwolle — Bijdrage ...")
             if all(_distinct(x, c) for c in chosen) and _adds_facts(x, chosen, assessment.parts[0][0]):
                 chosen.append(x)
         return self._quotes(chosen, assessment, passages)
@@ -256,6 +274,32 @@ class ExtractiveAnswerer:
         answer = self.answer(question, hits, query)
         yield from text_chunks(answer.text)
         yield answer
+
+
+def _strays(x: ScoredSentence, best: ScoredSentence, passage: Passage, subjects: Subjects) -> bool:
+    """Whether a further quote is about another subject than the answer: another row of the table
+    than the best quote's ("Zwolle — ..." after "Deventer — ..."), or a sentence led in by a heading
+    or a sentence of its paragraph that names another thing and not the asked one ("De regeling
+    Buurtkracht ondersteunt ... Voor 2025 is € 3,1 miljoen beschikbaar" asked about the Jeugdfonds)."""
+    label, best_label = _row_label(x.text), _row_label(best.text)
+    if label and best_label and label != best_label:
+        return True
+    if not subjects.asked:
+        return False
+    text = passage.text
+    before = [(a, b) for a, b in split_sentences(text) if b <= x.start and same_paragraph(text, b, x.start)]
+    lead = f"{passage.section or ''}\n{text[before[-1][0] : before[-1][1]] if before else ''}"
+    own = set(tokens(f"{lead}\n{x.text}")) | text_initialisms(f"{lead}\n{x.text}")
+    if any(mentions(n, own) for n in subjects.asked):
+        return False
+    rivals = [name_words(n) for n in named_things(lead)]
+    return any(r and not any(r & a for a in subjects.asked) for r in rivals)
+
+
+def _row_label(sentence: str) -> str | None:
+    """The label of a table row as `assistant.tables` writes it ("Deventer — Bijdrage: ..."), else None."""
+    label, sep, rest = sentence.partition(ROW_LABEL_SEPARATOR)
+    return label.strip() if sep and ":" in rest and len(label.split()) <= 6 else None
 
 
 def _distinct(a: ScoredSentence, b: ScoredSentence) -> bool:

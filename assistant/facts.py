@@ -141,11 +141,18 @@ _HOW_OFTEN = re.compile(r"\b(?:hoe vaak|hoe dikwijls|how often|how frequently)\b
 _HOW_LONG = re.compile(r"\b(?:hoe lang|how long)\b", re.IGNORECASE)
 
 
+# "WCAG 2.2", "versie 1.1", "paragraaf 3.4.1": a dot before one or two digits is no Dutch thousands
+# separator (those take three) nor a Dutch decimal (a comma): a version or section number, no quantity.
+_VERSION = re.compile(r"\d+(?:\.\d{1,2})+")
+
+
 def has_quantity(text: str) -> bool:
-    """A count or quantity that is not a date: "7 gemeenten", "drie wijken", "30 mins", not "26 november"."""
+    """A count or quantity that is not a date or a version: "7 gemeenten", "drie wijken", "30 mins",
+    not "26 november" or "WCAG 2.2"."""
     for m in _NUMBER.finditer(text):
         if (
             _YEAR.fullmatch(m.group())
+            or _VERSION.fullmatch(m.group())
             or _DAY_MONTH.match(text, m.start())
             or _REFERENCE.search(text[: m.start()])
         ):

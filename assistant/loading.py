@@ -24,7 +24,7 @@ from pypdf import PageObject, PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError
 
 from assistant.cleaning import assemble_pages, strip_repeated_lines
-from assistant.lost_glyphs import f_is_lost, restore_f
+from assistant.lost_glyphs import ligature_map, restore_ligatures
 from assistant.markdown_text import markdown_to_text
 from assistant.metadata import derive_metadata
 from assistant.ocr import (
@@ -168,13 +168,19 @@ def _text_pages(data: bytes, path: Path) -> list[RawPage]:
     return [(n, part, [], ()) for n, part in enumerate(strip_repeated_lines(parts), start=1)]
 
 
-def _with_lost_f_restored(pages: list[RawPage]) -> list[RawPage]:
-    """The pages with the "f" put back when the PDF's text layer lost it (`assistant.lost_glyphs`)."""
-    texts = [t for _, body, footnotes, _ in pages for t in (body, *footnotes)]
-    if not f_is_lost(texts):
+def _with_ligatures_read(pages: list[RawPage]) -> list[RawPage]:
+    """The pages with ligature glyphs that the PDF maps to private-use characters read as the
+    letters they show ("hee\ue01et" -> "heeft"; `assistant.lost_glyphs`)."""
+    mapping = ligature_map([t for _, body, footnotes, _ in pages for t in (body, *footnotes)])
+    if not mapping:
         return pages
     return [
-        (number, restore_f(body), [restore_f(f) for f in footnotes], furniture)
+        (
+            number,
+            restore_ligatures(body, mapping),
+            [restore_ligatures(f, mapping) for f in footnotes],
+            furniture,
+        )
         for number, body, footnotes, furniture in pages
     ]
 
@@ -302,7 +308,7 @@ def load_file(
     ocr_pages: set[int | None] = set()
     if suffix == ".pdf":
         raw_pages, ocr_pages = _ocr_missing_pages(data, raw_pages, ocr_language)
-        raw_pages = _with_lost_f_restored(raw_pages)
+        raw_pages = _with_ligatures_read(raw_pages)
     # Markdown is rendered straight into the cleaned shape; the cleaner's reflow would only damage it.
     assemble = _markdown_pages if suffix == ".md" else assemble_pages
     pages = [replace(page, ocr=page.number in ocr_pages) for page in assemble(raw_pages)]

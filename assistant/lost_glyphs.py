@@ -1,22 +1,22 @@
-"""Letters a PDF's text layer lost: put back the "f" of a font whose f-glyphs map to nothing.
+"""Ligatures a PDF maps to private-use characters: read them as the letters the page shows.
 
-Some PDFs draw "f" (and its ligatures "ft", "fi", "fy", ...) with glyphs that have
-no Unicode mapping, so every text extractor (pypdf here, poppler's `pdftotext`
-alike) reads "steekproe" for "steekproef", "unctie" for "functie", "hee" for
-"heeft", "ysieke" for "fysieke". A reader sees the letters; the text layer does
-not hold them, so search and quotes miss every word with an f. Measured on the
-two VWS accessibility audits in ../shared/corpora/pdf/rijksoverheid: "f" is 0.11%
-and 0.15% of their letters, against 0.74% in the coalitieakkoord and about 0.8%
-in Dutch prose.
+Some fonts draw "f", "fi" and friends with glyphs whose Unicode mapping points into
+the Private Use Area, so every extractor (pypdf here, poppler's `pdftotext` alike)
+reads "hee\\ue01et" for "heeft", "\\ue035nancieel" for "financieel" and
+"voora\\ue01b" for "vooraf". A reader sees the letters; search, quotes and the
+lexicon see a word broken in two. Measured on the two VWS accessibility audits in
+../shared/corpora/pdf/rijksoverheid: U+E01E stands for "f" (311 times in one),
+U+E01B for "f", U+E035 for "fi"; the coalitieakkoord's U+F0B7 is a bullet, in no
+word.
 
-The repair is deliberately narrow. It runs only on a document whose letters
-are mostly there but whose "f" is missing (`f_is_lost`), and it changes only a
-word that simplemma's Dutch and English lexicons do not know and that becomes a
-known word by exactly one insertion of "f" (else of "ft": "hee" -> "heeft").
-Ambiguous words ("gra": "graf" or "graff") and words with inner capitals
-("WAI", "oIn") stay as they are. OCR of such a document would be the library
-route, but it costs seconds per page and brings its own errors into text whose
-every other letter is right; the text layer plus a lexicon is the better source here.
+What a private-use character stands for differs per font, so it is learned per
+document by a vote of the lexicon (`ligature_map`): each candidate reading
+(`CANDIDATES`) is put in every word that holds the character, and the reading that
+turns the most of those words into words simplemma's Dutch or English lexicon
+knows wins, if it makes at least two words and half of them known. A character in
+no word (a bullet, a symbol) is left alone. OCR would be the library route, but
+it costs seconds per page and brings its own errors into text whose every other
+letter is right.
 """
 
 from __future__ import annotations
@@ -27,62 +27,75 @@ from functools import lru_cache
 
 import simplemma
 
-# Below this share of "f" among the letters the glyph is taken as lost. Dutch prose has about
-# 0.8%, English about 2%; the two defective audits have 0.11% and 0.15% (module docstring).
-LOST_F_SHARE = 0.003
-# Too little text says nothing about letter shares.
-MIN_LETTERS = 3000
-# A document is repaired only when at least this many distinct words show the defect.
-MIN_EVIDENCE = 5
-
-_WORD = re.compile(r"[^\W\d_]+")
+# Readings a ligature glyph can have, the common ones first (a tie goes to the earlier one).
+CANDIDATES = ("f", "fi", "fl", "ff", "ft", "ffi", "ffl", "fj", "fb", "fh", "fk", "tt", "Th", "st", "ct")
+_PRIVATE = re.compile("[\ue000-\uf8ff]")
+_WORD_WITH_PRIVATE = re.compile(
+    r"[^\W\d_]*[\ue000-\uf8ff][^\W\d_\ue000-\uf8ff]*(?:[\ue000-\uf8ff][^\W\d_]*)*"
+)
 
 
 @lru_cache(maxsize=100_000)
 def _known(word: str) -> bool:
-    return simplemma.is_known(word, lang="nl") or simplemma.is_known(word, lang="en")
-
-
-@lru_cache(maxsize=100_000)
-def restored(word: str) -> str | None:
-    """The word with its lost "f" (or "ft") put back, or None when there is no single such word.
-
-    "steekproe" -> "steekproef", "Unctie" -> "Functie", "hee" -> "heeft", "gra" -> None
-    (graf or graff), "Braas" -> None (no insertion makes a known word).
-    """
     lower = word.lower()
-    if len(lower) < 3 or _known(lower) or any(c.isupper() for c in word[1:]):
-        return None
-    for insert in ("f", "ft"):
-        found = {lower[:i] + insert + lower[i:] for i in range(len(lower) + 1)}
-        known = [w for w in found if _known(w)]
-        if len(known) == 1:
-            fixed = known[0]
-            return fixed[0].upper() + fixed[1:] if word[0].isupper() else fixed
-        if known:
-            return None
+    return simplemma.is_known(lower, lang="nl") or simplemma.is_known(lower, lang="en")
+
+
+def _read(word: str, char: str, reading: str) -> str | None:
+    """`word` with `char` read as `reading`, when that gives known words: the word itself
+    ("hee\ue01et" -> "heeft"), or two words where the glyph also swallowed the space next to it,
+    as the layout of such fonts often does ("steekproe\ue01egemaakt" -> "steekproef gemaakt",
+    "een\ue01eunctiebeperking" -> "een functiebeperking")."""
+    joined = word.replace(char, reading)
+    if _known(joined):
+        return joined
+    parts = word.split(char)
+    if len(parts) == 2 and parts[0] and parts[1]:
+        before, after = parts
+        if _known(before + reading) and _known(after):
+            return f"{before + reading} {after}"
+        if _known(before) and _known(reading + after):  # the space before it: "een\ue01eunctie"
+            return f"{before} {reading + after}"
     return None
 
 
-def f_is_lost(texts: Sequence[str]) -> bool:
-    """Whether a document's text lost its "f": enough letters, too few of them "f", and at least
-    `MIN_EVIDENCE` distinct unknown words that one inserted "f" makes known."""
-    letters = sum(sum(c.isalpha() for c in t) for t in texts)
-    if letters < MIN_LETTERS:
-        return False
-    f_share = sum(t.lower().count("f") for t in texts) / letters
-    if f_share >= LOST_F_SHARE:
-        return False
-    words = {w for t in texts for w in _WORD.findall(t)}
-    evidence = 0
-    for word in words:
-        if restored(word) is not None:
-            evidence += 1
-            if evidence >= MIN_EVIDENCE:
-                return True
-    return False
+def ligature_map(texts: Sequence[str]) -> dict[str, str]:
+    """Private-use character -> the letters it stands for, voted by the lexicon over `texts`.
+
+    Shape: {"\ue01e": "f", "\ue035": "fi"}; empty when the texts hold no such character
+    in a word, or no reading makes enough of its words known.
+    """
+    words_of: dict[str, set[str]] = {}
+    for text in texts:
+        for word in _WORD_WITH_PRIVATE.findall(text):
+            chars = set(_PRIVATE.findall(word))
+            if len(chars) == 1 and any(c.isalpha() and not _PRIVATE.match(c) for c in word):
+                words_of.setdefault(chars.pop(), set()).add(word)
+    mapping: dict[str, str] = {}
+    for char, words in words_of.items():
+        best, best_known = None, 0
+        for reading in CANDIDATES:
+            known = sum(_read(w, char, reading) is not None for w in words)
+            if known > best_known:
+                best, best_known = reading, known
+        if best is not None and best_known >= 2 and best_known * 2 >= len(words):
+            mapping[char] = best
+    return mapping
 
 
-def restore_f(text: str) -> str:
-    """`text` with every word repaired that `restored` repairs (call only when `f_is_lost`)."""
-    return _WORD.sub(lambda m: restored(m.group()) or m.group(), text)
+def restore_ligatures(text: str, mapping: dict[str, str]) -> str:
+    """`text` with each mapped private-use character read as its letters; where the glyph also
+    swallowed a space and the two halves are known words, the space comes back."""
+    if not mapping:
+        return text
+
+    def word(m: re.Match[str]) -> str:
+        found = m.group()
+        chars = set(_PRIVATE.findall(found))
+        if len(chars) == 1 and (char := chars.pop()) in mapping:
+            read = _read(found, char, mapping[char])
+            if read is not None:
+                return read
+        return _PRIVATE.sub(lambda c: mapping.get(c.group(), c.group()), found)
+
+    return _WORD_WITH_PRIVATE.sub(word, text)

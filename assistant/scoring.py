@@ -15,6 +15,7 @@ scheme or document than the one asked about.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -209,6 +210,8 @@ def score_part(
     `year_covered` is False when the question names a year and no retrieved sentence, passage
     or document date is of it: then no figure answers it, however undated.
     """
+    if part.kind == "yesno" and not re.search(r"[.!?;:»”\")]\s*$", c.text):
+        return None  # a title or heading line ("Aanvraag regeling X, gemeente Y") says neither yes nor no
     bonus = type_bonus(part.kind, c.text, known, part.text)
     if bonus < FACT_MINIMUM and part.kind in FACT_KINDS and _leans_back(c.text):
         # "Hiermee wordt de pilotfase afgesloten." is quoted with the sentence it points back to

@@ -50,6 +50,7 @@ _SOFT_WORDS = wordset(
     bedoeld bestemd gericht
     zogenoemde zogenaamde zogeheten binnen buiten gedurende tijdens vanaf sinds vooral eerst precies
     ongeveer momenteel inmiddels
+    verantwoordelijk
     """
 )
 # (The last line: the frame of a purpose question, "Voor wie is X bedoeld/bestemd/gericht?",

@@ -212,6 +212,7 @@ def test_12_a_refusal_for_a_missing_year_says_which_years_the_documents_give(buu
         ("Door wie wordt Buurtkracht uitgevoerd?", "Stichting Wijkwerk Nederland"),
         ("Welke organisatie voert Buurtkracht uit?", "Stichting Wijkwerk Nederland"),
         ("Wie is verantwoordelijk voor de uitvoering van Taalhuis Plus?", "Stichting Lezen Samen"),
+        ("Welke organisatie is verantwoordelijk voor Buurtkracht?", "Stichting Wijkwerk Nederland"),
         ("Voor wie is het Jeugdfonds Thuisbasis bedoeld?", "jongeren die thuis geen plek hebben"),
     ],
 )

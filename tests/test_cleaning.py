@@ -132,19 +132,20 @@ def test_an_accent_drawn_as_its_own_glyph_is_put_back_on_its_letter() -> None:
     assert "x \u0301" in clean_text("Het symbool x \u0301 blijft.")
 
 
-def test_a_lost_f_is_put_back_only_where_one_word_fits() -> None:
-    from assistant.lost_glyphs import f_is_lost, restore_f, restored
+def test_ligatures_mapped_to_private_use_characters_are_read_by_a_lexicon_vote() -> None:
+    from assistant.lost_glyphs import ligature_map, restore_ligatures
 
-    assert restored("steekproe") == "steekproef"
-    assert restored("Unctie") == "Functie"
-    assert restored("hee") == "heeft"  # the "ft" glyph
-    assert restored("amilie") == "familie"
-    assert restored("lat") is None  # a known word stays, even where "flat" was printed
-    assert restored("WAI") is None  # an abbreviation
-    assert restored("gemeente") is None  # a known word is never touched
-    # Ordinary text keeps its f and is never repaired, however many unknown words it has.
-    ordinary = "De gemeente heeft de functie van de steekproef beschreven. " * 100
-    assert not f_is_lost([ordinary])
-    broken = ordinary.replace("f", "").replace("hee ", "hee ")
-    assert f_is_lost([broken + " ocus ysieke unctie steekproe beschrij vana " * 3])
-    assert restore_f("De steekproe en de unctie.") == "De steekproef en de functie."
+    # The VWS audits' font maps "f" to U+E01E and "fi" to U+E035 (assistant/lost_glyphs.py).
+    text = (
+        "De onderzoeker hee\ue01et de steekproe\ue01e bepaald. Het \ue035nancieel overzicht is "
+        "vooraf gemaakt; de steekproe\ue01egemaakt in juni. Een \ue035jn resultaat met \ue01eocus. "
+        "\uf0b7 Een opsomming blijft een opsomming."
+    )
+    mapping = ligature_map([text])
+    assert mapping == {"\ue01e": "f", "\ue035": "fi"}  # the bullet U+F0B7 stands in no word
+    read = restore_ligatures(text, mapping)
+    for word in ("heeft", "steekproef", "financieel", "fijn", "focus", "steekproef gemaakt"):
+        assert word in read, word
+    assert "\uf0b7" in read  # left for the bullet handling
+    # Ordinary text has nothing to learn and is never changed.
+    assert ligature_map(["De gemeente heeft de functie van de steekproef beschreven."]) == {}

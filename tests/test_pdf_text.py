@@ -226,3 +226,32 @@ def test_case_17_a_row_question_is_answered_with_that_row(
     answer = case_assistant.ask(question)
     assert not answer.refused
     assert row in quoted(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("Met hoeveel geld wordt het Jeugdfonds Thuisbasis ondersteund?", "1,2 miljoen"),
+        ("In hoeveel gemeenten start het Jeugdfonds Thuisbasis?", "vijf gemeenten"),
+    ],
+)
+def test_case_03_the_other_columns_scheme_is_never_added(
+    case_assistant: Assistant, question: str, fact: str
+) -> None:
+    # Found by a fresh user: the Buurtkracht column's "Voor 2025 is € 3,1 miljoen beschikbaar voor
+    # negen gemeenten." came along as a further quote; its paragraph names Buurtkracht.
+    answer = case_assistant.ask(question)
+    assert not answer.refused, answer.text
+    assert fact in answer.text and "3,1 miljoen" not in answer.text, answer.text
+
+
+def test_case_17_other_rows_never_come_along(case_assistant: Assistant) -> None:
+    answer = case_assistant.ask("Hoeveel bijdrage krijgt Deventer in 2025?")
+    assert "€ 180.000" in answer.text
+    assert not any(city in answer.text for city in ("Zwolle", "Enschede", "Apeldoorn")), answer.text
+
+
+def test_case_08_a_title_line_says_neither_yes_nor_no(case_assistant: Assistant) -> None:
+    # "Aanvraag regeling Buurtkracht, gemeente Voorbeeldstad" was quoted as the answer.
+    answer = case_assistant.ask("Is de aanvraag van gemeente Voorbeeldstad al toegekend?")
+    assert answer.refused, answer.text
