@@ -327,6 +327,15 @@ def type_bonus(qtype: QuestionType, sentence: str, known: frozenset[str], part: 
 _WHICH_NOUN = re.compile(r"\b(?:welke|welk|which)\s+(\w+)(?:\s+(\w+))?", re.IGNORECASE)
 
 
+# Kinds of thing a text names by its own name, without the kind word: "Gupta", "Movisie".
+_NAMED_BY_NAME = wordset(
+    """
+    bureau bureaus organisatie organisaties instantie instanties instelling instellingen bedrijf bedrijven
+    partij partijen stichting stichtingen persoon personen ministerie ministeries kennisinstituut land landen
+    """
+)
+
+
 def _names_kind(part: str, sentence: str) -> bool:
     """Whether the sentence says the noun of a "welke" question ("Welke fracties ...?" -> "fracties"),
     by stem or first six letters; True when the question has no such noun."""
@@ -334,6 +343,10 @@ def _names_kind(part: str, sentence: str) -> bool:
     if match is None or match.group(1).isdigit():
         return True
     noun = fold(match.group(1))
+    if noun in _NAMED_BY_NAME:
+        return True  # "Welk bureau analyseerde ...?" -> "Gupta heeft ... een analyse uitgevoerd."
+    if simplemma.is_known(noun, lang="en") and not simplemma.is_known(noun, lang="nl"):
+        return True  # "Which letter ...?": an English noun is not in the Dutch text
     stems = set(analyze(noun))
     words = tokens(sentence)
     return bool(stems & set(analyze(sentence))) or any(

@@ -190,7 +190,8 @@ def test_type_bonus_prefers_the_fact_that_was_asked_for() -> None:
     assert type_bonus("which", measure, known, "Welke minimale afstandseis geldt voor een opslagplaats?") == 1
     # Three things joined by "en" are a list.
     kit = "Een opslagplaats moet tenminste een sprinklerinstallatie en brandwerende muren en deuren hebben."
-    assert type_bonus("which", kit, known, "Welke voorzieningen moet een opslagplaats hebben?") == 1
+    # A list answers, more weakly when it does not say the asked noun.
+    assert type_bonus("which", kit, known, "Welke voorzieningen moet een opslagplaats hebben?") >= 0.6
 
 
 def test_text_chunks_cut_after_markers_and_join_back() -> None:
