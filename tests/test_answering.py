@@ -508,7 +508,7 @@ def test_a_place_or_name_the_documents_do_not_give_is_refused(assistant: Assista
 
 
 def test_wanneer_with_a_modal_verb_is_answered_by_a_condition() -> None:
-    from assistant.facts import date_bonus
+    from assistant.when_facts import date_bonus
 
     # "Wanneer kan X?" asks under which condition as often as at what time.
     condition = "Het intrekken van polissen is alleen mogelijk indien sprake is van fraude."
@@ -556,7 +556,7 @@ def test_a_double_question_with_a_document_fact_answers_both_parts(
 
 
 def test_hoe_laat_is_answered_by_a_clock_time() -> None:
-    from assistant.facts import date_bonus
+    from assistant.when_facts import date_bonus
 
     assert question_type("Hoe laat begint de vergadering?") == "date"
     assert date_bonus("Hoe laat begint de vergadering?", "De vergadering begint om 17.00 uur.") == 1.0
