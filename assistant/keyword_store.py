@@ -73,6 +73,9 @@ def load(folder: Path, key: str) -> tuple[list[Passage], bm25s.BM25] | None:
 
     Any unreadable or inconsistent folder reads as None (the caller rebuilds), never raises.
     """
+    if not (folder / KEY_FILE).is_file():
+        log.info("No saved keyword index in %s yet; building it.", folder)
+        return None
     try:
         if (folder / KEY_FILE).read_text(encoding="utf-8").strip() != key:
             return None

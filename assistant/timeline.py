@@ -185,7 +185,7 @@ def collect(
 
 
 def roles(question: Question, values: Sequence[Dated]) -> tuple[list[str], str | None]:
-    """The role of each value ("newest", "as_of", "same_date", "earlier", "undated") and
+    """The role of each value ("newest", "as_of", "same_date", "earlier", "later", "undated") and
     where the asked moment lies outside what the documents cover: "before" (earlier than
     every dated value: the oldest is shown, marked), "after" (a later year than the newest
     document: the newest is shown, marked), else None."""
@@ -209,6 +209,9 @@ def roles(question: Question, values: Sequence[Dated]) -> tuple[list[str], str |
         result[dated[-1]] = "as_of"
         return result, "before"
     result[held[0]] = "as_of"
+    for i in dated:  # a value stated after the one that held then came later, not earlier
+        if result[i] == "earlier" and str(values[i].date) > str(values[held[0]].date):
+            result[i] = "later"
     return result, "after" if moment[:4] > newest[:4] else None
 
 

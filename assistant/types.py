@@ -220,8 +220,8 @@ class TimelineEntry:
     of the document that states it (None: unknown); `citation` the number of the citation
     that quotes it; `year_in_text` the year the sentence itself gives its figure ("in 2023
     is ... verstrekt"), else None; `role` "newest", "earlier", "same_date" (documents of
-    one date that disagree: none is newest), "undated" (date unknown, never newest), or
-    "as_of" (the value that held at the asked moment).
+    one date that disagree: none is newest), "undated" (date unknown, never newest),
+    "as_of" (the value that held at the asked moment) or "later" (stated after that one).
     """
 
     value: str

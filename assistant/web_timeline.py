@@ -13,6 +13,7 @@ _TIMELINE_ROLES = {
     "same_date": "zelfde datum, verschilt",
     "undated": "datum onbekend",
     "earlier": "",
+    "later": "later",
 }
 
 

@@ -369,3 +369,12 @@ def test_questions_without_time_words_have_no_time_and_time_words_are_not_terms(
     assert parse_question("Hoe is het budget van Buurtkracht veranderd?").kind == "money"
     assert parse_question("Wat was het budget op 1 januari 2024?").years == frozenset({2024})
     assert without_time_words("What is the current budget?") == "What is the budget?"
+
+
+def test_values_stated_after_the_one_that_held_then_are_later(letters: Assistant) -> None:
+    # Found by a fresh user: the JSON called the 2025 figure "earlier" than the 2023 one.
+    answer = letters.ask("Wat was het budget van Wijkpeloton in 2023?")
+    roles = {date: role for _, date, role in timeline(answer)}
+    assert roles["2023-09-20"] == "as_of"
+    assert roles.get("2025-02-01") in (None, "later") and roles.get("2022-05-10") in (None, "earlier")
+    assert "later" in roles.values() or "earlier" in roles.values()
