@@ -61,9 +61,9 @@ _REFERENCE = re.compile(
     r"\b(?:bijlage|nr|nummer|artikel|art|hoofdstuk|paragraaf|kamerstuk|pagina|blz|p)\.?\s*$", re.I
 )
 # A place: a locative preposition before a capitalised name ("in Eindhoven", "te Den Haag"), or a
-# word that is one ("online", "op de website", "in de wijk").
+# word that is one ("online", "op de website", "in de wijk"); "naar de Tweede Kamer" is an addressee.
 _PLACE = re.compile(
-    r"\b(?:in|te|op|bij|naar|vanuit|uit|at|in)\s+(?:de\s+|het\s+)?[A-Z][\w'-]+"
+    r"\b(?:in|te|op|bij|at)\s+(?:de\s+|het\s+)?(?!Tweede\b|Eerste\b|Kamer\b)[A-Z][\w'-]+"
     r"|\b(?:online|website|locatie|adres|digitaal|wijk|wijken|gemeente|stad|provincie|regio)\b",
 )
 # The way to do something: where or through what it goes, or who may do it how.

@@ -585,3 +585,10 @@ def test_a_welke_question_prefers_a_sentence_that_names_its_kind() -> None:
     other = "De heer G.J. Braas wordt herbenoemd als lid van de Rekenkamercommissie."
     assert type_bonus("which", named, frozenset(), part) > type_bonus("which", other, frozenset(), part)
     assert question_type("Op welke dag is over de wet gestemd?") == "date"
+
+
+def test_an_addressee_is_no_place() -> None:
+    where = "Waar vond het eerste congres plaats?"
+    sent = "In de zomer van 2023 is de Agenda naar de Tweede Kamer verzonden."
+    assert type_bonus("where", sent, frozenset(), where) == 0.0
+    assert type_bonus("where", "Het congres werd gehouden in Utrecht.", frozenset(), where) == 1.0
