@@ -54,7 +54,7 @@ from assistant.sentences import (
     with_context,
 )
 from assistant.settings import Settings
-from assistant.subjects import Subjects, mentions, name_words
+from assistant.subjects import Subjects, name_words
 from assistant.tables import ROW_LABEL_SEPARATOR
 from assistant.terms import TextIndex
 from assistant.timeline import timeline_answer
@@ -290,7 +290,7 @@ def _strays(x: ScoredSentence, best: ScoredSentence, passage: Passage, subjects:
     before = [(a, b) for a, b in split_sentences(text) if b <= x.start and same_paragraph(text, b, x.start)]
     lead = f"{passage.section or ''}\n{text[before[-1][0] : before[-1][1]] if before else ''}"
     own = set(tokens(f"{lead}\n{x.text}")) | text_initialisms(f"{lead}\n{x.text}")
-    if any(mentions(n, own) for n in subjects.asked):
+    if subjects.names_asked(own):
         return False
     rivals = [name_words(n) for n in named_things(lead)]
     return any(r and not any(r & a for a in subjects.asked) for r in rivals)

@@ -144,20 +144,21 @@ def named_kind(question: Question) -> str | None:
     return match.group(0).lower() if match else None
 
 
+def of_kind(passage: Passage, kind: str) -> bool:
+    """Whether the passage's document is of the named kind: its type holds it ("brief" in
+    "kamerbrief") or its title opens with it ("Nota ...")."""
+    return kind in passage.doc_type.lower() or kind in passage.title.lower().split()[:1]
+
+
 def _named_first(question: Question, hits: Sequence[Hit]) -> list[str]:
     """The hits' doc_ids in rank order; when some are of the kind the question names first, only
     those ("Aan wie is de nota over ... de Kamerbrief gericht?": the nota, never the letter's
     addressee; "Wie heeft de nota ondertekend?" is not answered by the letter's signature)."""
     ranked = list(dict.fromkeys(h.passage.doc_id for h in hits))
-    match = _DOCUMENT.search(question.query)
-    if match is None:
+    kind = named_kind(question)
+    if kind is None:
         return ranked
-    kind = match.group(0).lower()
-    named = {
-        h.passage.doc_id
-        for h in hits
-        if kind in h.passage.doc_type.lower() or kind in h.passage.title.lower().split()[:1]
-    }
+    named = {h.passage.doc_id for h in hits if of_kind(h.passage, kind)}
     return [d for d in ranked if d in named] or ranked
 
 

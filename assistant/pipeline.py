@@ -21,6 +21,7 @@ from assistant.docfacts import (
     document_part,
     join_answers,
     named_kind,
+    of_kind,
 )
 from assistant.embedding import open_embedder
 from assistant.index import PassageIndex
@@ -252,7 +253,7 @@ class Assistant:
         """
         kind = named_kind(question)
         allowed = kind is not None and (filters is None or not filters.doc_types or kind in filters.doc_types)
-        if allowed and not any(h.passage.doc_type.lower() == kind for h in hits):
+        if allowed and not any(of_kind(h.passage, kind) for h in hits):
             narrowed = replace(filters or Filters(), doc_types=(kind,))
             hits = self.retriever.search(question, filters=narrowed) or hits
         wanted = {h.passage.doc_id for h in hits}

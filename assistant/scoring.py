@@ -47,7 +47,7 @@ from assistant.sentence_kinds import (
     is_record_line,
     is_source_reference,
 )
-from assistant.sentences import ANAPHORIC_OPENERS, fold, one_line, split_sentences, tokens
+from assistant.sentences import fold, one_line, points_back, split_sentences, tokens
 from assistant.subjects import Subjects, mentions, name_words
 from assistant.terms import TextIndex, coverage, salient_terms, term_weights
 from assistant.types import Hit
@@ -213,7 +213,7 @@ def score_part(
     if part.kind == "yesno" and not re.search(r"[.!?;:»”\")]\s*$", c.text):
         return None  # a title or heading line ("Aanvraag regeling X, gemeente Y") says neither yes nor no
     bonus = type_bonus(part.kind, c.text, known, part.text)
-    if bonus < FACT_MINIMUM and part.kind in FACT_KINDS and _leans_back(c.text):
+    if bonus < FACT_MINIMUM and part.kind in FACT_KINDS and points_back(c.text):
         # "Hiermee wordt de pilotfase afgesloten." is quoted with the sentence it points back to
         # ("Ook zal in 2025 een tweede congres plaatsvinden ..."), which may hold the fact.
         earlier = c.local_text.split("\n", 1)[-1]
@@ -279,7 +279,7 @@ def assess(
         if subjects.elsewhere(c):
             continue  # a fact about another scheme is never an answer about the asked one
         overlap = coverage(terms, weights, c.index, prefix)
-        if why and _leans_back(c.text):
+        if why and points_back(c.text):
             # A reason often follows the claim it explains: "... richt zich op de professionals.
             # Zij hebben het beste inzicht ...". It is quoted with the sentence it points back to
             # (sentences.with_context), so for a "waarom" question that sentence's words count as its
@@ -330,12 +330,6 @@ def _scored(
         part, c.hit_index, c.start, c.end, c.text, similarity, overlap, passage_cov, evidence, bonus,
         novelty, score,
     )  # fmt: skip
-
-
-def _leans_back(sentence: str) -> bool:
-    """Whether a sentence opens with a word that points back to the one before ("Zij", "Daarmee")."""
-    first = tokens(sentence[:30])
-    return bool(first) and first[0] in ANAPHORIC_OPENERS
 
 
 def _names_asked(question: Question, c: Candidate) -> bool:

@@ -162,6 +162,12 @@ def footnotes_cited(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
+def points_back(sentence: str) -> bool:
+    """Whether a sentence opens with a word that leans on the sentence before ("Hiermee ...", "Zij ...")."""
+    first = tokens(sentence)[:1]
+    return bool(first) and first[0] in ANAPHORIC_OPENERS
+
+
 def with_context(text: str, start: int, end: int, qtype: str) -> tuple[int, int]:
     """Widen a sentence span where it cannot stand alone (within its paragraph).
 
@@ -174,8 +180,7 @@ def with_context(text: str, start: int, end: int, qtype: str) -> tuple[int, int]
     k = next((n for n, (a, _) in enumerate(spans) if a == start), None)
     if k is None:
         return start, end
-    first = tokens(text[start:end])[:1]
-    if first and first[0] in ANAPHORIC_OPENERS and k > 0 and same_paragraph(text, spans[k - 1][1], start):
+    if points_back(text[start:end]) and k > 0 and same_paragraph(text, spans[k - 1][1], start):
         start = spans[k - 1][0]
     if text[start:end].rstrip().endswith(":"):
         for a, b in spans[k + 1 :]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from assistant.conversation import named_things
@@ -29,6 +30,7 @@ _GENERIC = wordset(
 )
 
 
+@lru_cache(maxsize=10_000)
 def name_words(name: str) -> frozenset[str]:
     """The distinctive words of a name, folded: abbreviations ("DU") count, "Kamerbrief" does not."""
     raw = re.findall(r"\w+", name)
@@ -95,6 +97,10 @@ class Subjects:
             asked, tuple(sorted(rivals, key=sorted)), frozenset(foreign) if on_subject else frozenset()
         )
 
+    def names_asked(self, words: set[str]) -> bool:
+        """Whether text with these folded words (and initials) mentions an asked subject."""
+        return any(mentions(a, words) for a in self.asked)
+
     def elsewhere(self, c: Candidate) -> bool:
         """Whether the sentence is about another named thing and not about the asked one.
 
@@ -106,10 +112,10 @@ class Subjects:
         if not self.asked:
             return False
         own = set(tokens(c.text))
-        if any(mentions(a, own) for a in self.asked):
+        if self.names_asked(own):
             return False
         if any(_names_fully(o, c.text) for o in self.others):
             return True
-        if any(mentions(a, set(tokens(c.local_text))) for a in self.asked):
+        if self.names_asked(set(tokens(c.local_text))):
             return False
         return c.doc_id in self.foreign
