@@ -46,8 +46,25 @@ _ORG_WORDS = wordset(
     ministerie ministeries minister staatssecretaris kabinet gemeente gemeenten raad kamer commissie
     adviescommissie professionals organisaties experts wetenschappers personen onderzoekers stichting
     platform vereniging bureau instituut netwerk partners uitvoerder organisatie
+    reclassering politie inspectie dienst autoriteit agentschap rechtbank rechter toezichthouder
+    omroep bank ombudsman
     """
 )
+
+
+def _org_words(words: set[str]) -> set[str]:
+    """The words that name an organisation: an organisation word itself or a compound ending in
+    one ("jeugdreclassering", "belastingdienst", "adviesraad"). Dutch compounds put the head
+    last; simplemma's lexicon lacks many of these heads ("reclassering"), so the suffix decides."""
+    return {
+        w for w in words if w in _ORG_WORDS or (len(w) >= 7 and _ORG_HEAD.search(w) and w not in _NOT_ORGS)
+    }
+
+
+_NOT_ORGS = wordset("voorraad voorraden")  # "voor" + "raad": a stock, not a council
+
+
+_ORG_HEAD = re.compile(rf"\w{{3}}(?:{'|'.join(sorted(_ORG_WORDS, key=len, reverse=True))})$")
 # Groups of people a scheme is for ("Voor wie is het fonds bedoeld?" -> "voor jongeren die ...").
 _GROUP_WORDS = wordset(
     """
@@ -199,7 +216,7 @@ def type_bonus(qtype: QuestionType, sentence: str, known: frozenset[str], part: 
     named = _ADDRESSEE.sub(" ", sentence)  # "uw Kamer" is who a letter speaks to, not an answer
     # A name the question gives by its initials is no answer either: "DU" names "Decentrale Uitkering".
     names = {fold(n) for n in names_in(named)} - known - expansion_words(named, capitals_in(part))
-    orgs = (set(tokens(named)) & _ORG_WORDS) - known
+    orgs = _org_words(set(tokens(named))) - known
     if qtype == "who":
         return who_bonus(sentence, names, orgs, part)
     noun = enumerated_noun(part)

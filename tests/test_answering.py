@@ -178,6 +178,10 @@ def test_type_bonus_prefers_the_fact_that_was_asked_for() -> None:
     agency = "De jongeren worden dan begeleid door de Raad voor de Kinderbescherming."
     asked = "Welke instantie zou de jongeren begeleiden?"
     assert type_bonus("who", privacy, known, asked) < 0.8 <= type_bonus("who", agency, known, asked)
+    # An organisation may be written as one lower-case compound ending in an organisation word.
+    reclassering = "Er zou sprake kunnen zijn van begeleiding door de jeugdreclassering."
+    assert type_bonus("who", reclassering, known, asked) > 0
+    assert type_bonus("who", "De voorraad is groot genoeg voor twee maanden.", known, asked) == 0
     # A name may open the sentence; a pronominal adverb there is no name.
     gupta = "Gupta heeft in 2015 in opdracht van mijn ambtsvoorganger een analyse uitgevoerd."
     assert type_bonus("which", gupta, known, "Welk bureau analyseerde in 2015 de haalbaarheid?") == 1
