@@ -24,17 +24,19 @@ for existing callers.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from assistant.conversation import Language, named_things
+from assistant.crosslingual import dutch_renderings, passage_words
 from assistant.eligible_first import assess_eligible_first
 from assistant.facts import FACT_KINDS, names_in, type_bonus
 from assistant.initialisms import text_initialisms
 from assistant.numbers import quantities
 from assistant.question import Question, parse_question, question_parts
-from assistant.question_kinds import question_type
+from assistant.question_kinds import MONEY_WORDS, question_type
 from assistant.retrieval import analyze
 from assistant.scoring import (
     FACT_MINIMUM,
@@ -45,6 +47,7 @@ from assistant.scoring import (
     candidates,
 )
 from assistant.sentences import (
+    fold,
     footnotes_cited,
     one_line,
     same_paragraph,
@@ -120,6 +123,7 @@ class ExtractiveAnswerer:
         `query` the standalone rewrite of a follow-up (kept for older callers).
         """
         q = question if isinstance(question, Question) else parse_question(question, standalone=query)
+        q = self._with_renderings(q, hits[: self.settings.answer_passages])
         parts = [(p.text, p.kind) for p in q.parts]
         dense = [h.dense_score for h in hits if h.dense_score is not None]
         best_dense = max(dense) if dense else None
@@ -161,6 +165,21 @@ class ExtractiveAnswerer:
         ):
             return f"question terms not covered ({best.passage_coverage:.2f} < {s.refuse_min_coverage})"
         return None
+
+    def _with_renderings(self, q: Question, hits: Sequence[Hit]) -> Question:
+        """An English question with the passage words that render its words as Dutch terms
+        (`assistant.crosslingual`); any other question as it is."""
+        if q.language != "en" or self.embedder is None or not hits:
+            return q
+        names = {fold(w) for name in q.names for w in name.split()}
+        # Money words are covered by any amount already ("money" by "€ 6,3 miljoen").
+        english = [w for w in q.terms if fold(w) not in names and w.isalpha() and not MONEY_WORDS.match(w)]
+        dutch = passage_words(h.passage.text for h in hits)
+        found = dutch_renderings(
+            english, dutch, lambda texts: self._cache.get(self.embedder, texts, queries=True),
+            self.settings.crosslingual_min_word_cosine,
+        )  # fmt: skip
+        return replace(q, rendered=found) if found else q
 
     def _similarities(self, parts: list[str], texts: list[str]) -> list[list[float]]:
         """Cosine of every sentence with every question part (zeros without an embedder)."""

@@ -80,6 +80,8 @@ class Question:
     `search_text` what retrieval searches (the query plus Dutch renderings of English
     words). `amounts` are the values of the sums of money in the question (euros),
     `counts` its other numbers, `years` the years it names (ranges filled in).
+    `rendered` are the words of the retrieved passages that render an English question's
+    words (`assistant.crosslingual`, set by the answerer).
     `carried` are the words brought in from earlier turns; `answer_noun` is the kind
     of thing a "welke" question wants named ("Welke regeling ..." -> "regeling");
     `verb_forms` pairs a split verb with its whole form ("voert" with "uitvoert"): a
@@ -101,6 +103,7 @@ class Question:
     counts: frozenset[float] = frozenset()
     years: frozenset[int] = frozenset()
     dutch: tuple[str, ...] = ()
+    rendered: tuple[str, ...] = ()
     carried: tuple[str, ...] = ()
     problem: Problem | None = None
     search_text: str = ""

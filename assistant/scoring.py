@@ -285,7 +285,7 @@ def assess(
             # (sentences.with_context), so for a "waarom" question that sentence's words count as its
             # own. (For other kinds this promoted side remarks: "Zij zijn onafhankelijk" for "how many".)
             overlap = max(overlap, coverage(terms, weights, c.local, prefix))
-        passage_cov = coverage(terms, weights, c.around, prefix)
+        passage_cov = coverage(terms, weights, c.around, prefix, rendered_hard=False)
         novelty = len(c.index.stems - query_stems) / max(1, len(c.index.stems))
         evidence = 1.0 - c.hit_index / len(hits)
         section = hits[c.hit_index].passage.section or ""

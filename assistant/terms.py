@@ -39,6 +39,9 @@ class Term:
     values: frozenset[float] = frozenset()
     alternatives: tuple[str, ...] = ()  # other spellings that also cover it ("uitvoert" for "voert")
     initials: str = ""  # the initials it may be written as ("drc" for "corridor"): assistant.initialisms
+    # A Dutch word rendering an English one (assistant.crosslingual): it ranks sentences like a
+    # Dutch term, matched on 6 letters as Dutch terms are, but is no reason to refuse.
+    rendered: bool = False
 
 
 _PARTICLES = wordset("uit op aan af in mee toe door voor over terug bij samen vast na")
@@ -61,7 +64,8 @@ _SOFT_WORDS = wordset(
 _CATEGORY_NOUNS = wordset(
     """
     organisatie organisaties instantie instanties partij partijen uitvoerder uitvoerders instelling
-    instellingen regeling regelingen organization organisation body
+    instellingen regeling regelingen organization organisation body bedrijf bedrijven onderneming
+    ondernemingen company companies
     """
 )
 _QUANTITY_WORDS = wordset("miljoen miljard duizend mln mld euro eur million billion thousand")
@@ -129,6 +133,10 @@ def salient_terms(question: Question) -> list[Term]:
         stems = tuple(analyze(word))
         if stems and not any(t.stems[:1] == stems[:1] for t in terms if t.stems):
             terms.append(Term(word, stems, bool(MONEY_WORDS.match(word)), False))
+    for word in question.rendered:  # found in the passages by meaning: the text may say them
+        stems = tuple(analyze(word))
+        if stems and not any(t.stems[:1] == stems[:1] for t in terms if t.stems):
+            terms.append(Term(word, stems, bool(MONEY_WORDS.match(word)), True, rendered=True))
     return terms
 
 
@@ -232,6 +240,7 @@ class TextIndex:
         if whole in self.stems or (parts and all(p in self.stems for p in parts)):
             return True
         word = fold(term.word)
+        prefix = max(prefix, 6) if term.rendered else prefix  # "onderwerpen" is not "ondertekenen"
         if word.startswith("ge") and len(word) >= prefix + 4:
             word = word[2:]  # a participle: "geïnformeerd" ~ "informeren"
         if len(word) >= prefix and not parts:
@@ -274,13 +283,18 @@ def term_weights(terms: Sequence[Term], passages: Sequence[TextIndex], prefix: i
     return [w / 2 if t.carried else w for t, w in zip(terms, weights, strict=True)]
 
 
-def coverage(terms: Sequence[Term], weights: Sequence[float], text: TextIndex, prefix: int) -> float:
+def coverage(
+    terms: Sequence[Term], weights: Sequence[float], text: TextIndex, prefix: int, rendered_hard: bool = True
+) -> float:
     """Weighted share of the salient terms that `text` covers (1.0 when there are none).
 
     A soft (English) term that is not found is left out rather than counted as
     missing: its absence from Dutch text says nothing. One that is found counts.
+    A rendered term (`Term.rendered`) counts as hard only with `rendered_hard`: it ranks
+    sentences, but a rendering the model got wrong must not refuse the question.
     """
     found = [(w, text.covers(t, prefix)) for t, w in zip(terms, weights, strict=True)]
-    pairs = [(w, hit) for (w, hit), t in zip(found, terms, strict=True) if t.hard or hit]
+    counted = [t.hard and (rendered_hard or not t.rendered) for t in terms]
+    pairs = [(w, hit) for (w, hit), hard in zip(found, counted, strict=True) if hard or hit]
     total = sum(w for w, _ in pairs)
     return sum(w for w, hit in pairs if hit) / total if total else 1.0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant.answering import (
@@ -23,6 +24,8 @@ from assistant.answering import (
     text_chunks,
     type_bonus,
 )
+from assistant.crosslingual import dutch_renderings, passage_words
+from assistant.embedding import embed_queries
 from assistant.pipeline import Assistant
 from assistant.settings import Settings
 from assistant.types import Answer
@@ -314,6 +317,24 @@ def test_english_questions_get_english_framing_and_dutch_quotes(assistant: Assis
     assert_citations_check_out(answer)
     refused = assistant.ask("What is the capital of France?")
     assert refused.refused and refused.text.startswith(REFUSAL["en"] + " Closest passages: ")
+
+
+def test_english_words_are_rendered_by_the_dutch_words_of_the_passages(assistant: Assistant) -> None:
+    # The model pairs "advice" with "advies" and "costs" with "kosten", not with a Dutch word that
+    # merely starts alike ("ondertekenen") or a neighbour ("geld").
+    def vectors(texts: list[str]) -> np.ndarray:
+        return embed_queries(assistant.embedder, texts)
+
+    dutch = ["ondertekenen", "advies", "geld", "kosten", "gemeenten"]
+    assert dutch_renderings(["advice", "costs"], dutch, vectors, 0.91) == ("advies", "kosten")
+    assert dutch_renderings(["advice"], dutch, vectors, 0.99) == ()
+    assert passage_words(["De Raad geeft advies, over de uitvoering."]) == ["geeft", "advies", "uitvoering"]
+    # Without it the English words found nothing in the Dutch text and a sentence about the
+    # Agenda in general was quoted; "advies" and "uitvoering" pick the Raad's own sentence.
+    answer = assistant.ask("Who gives advice on the implementation of the Agenda?")
+    framing = "According to the documents (quoted in Dutch): "
+    assert answer.text.startswith(framing + "De Maatschappelijke Raad geeft")
+    assert_citations_check_out(answer)
 
 
 def test_the_answer_streams_in_pieces_before_the_final_answer(assistant: Assistant) -> None:
