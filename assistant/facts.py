@@ -226,7 +226,7 @@ def type_bonus(qtype: QuestionType, sentence: str, known: frozenset[str], part: 
             sentence.count(",") >= 2 or ":" in sentence or " zoals " in sentence.lower() or len(names) >= 2
         )
         return 1.0 if has_noun and enumerates else 0.0
-    if _measure_of(part, sentence):
+    if _measure_of(part, sentence) or _names_instance(part, sentence):
         return 1.0
     if _is_list(sentence) or names:
         # "Welke verordening ...?" is answered by a sentence that names a verordening; one naming
@@ -245,6 +245,23 @@ _NAMED_BY_NAME = wordset(
     partij partijen stichting stichtingen persoon personen ministerie ministeries kennisinstituut land landen
     """
 )
+
+
+def _names_instance(part: str, sentence: str) -> bool:
+    """Whether the sentence names a thing of the kind a "welke" question asks for by its proper
+    name: the kind word capitalised inside the sentence ("Welke wet ...?" -> "onder b Wet open
+    overheid") or a capitalised compound ending in it ("Omgevingswet", "Participatiewet").
+    The question's own words are no name, but a title that merely starts with one is."""
+    match = _WHICH_NOUN.search(part)
+    if match is None or match.group(1).isdigit() or len(match.group(1)) < 3:
+        return False
+    noun = fold(match.group(1))
+    words = re.findall(r"[\w'’-]+", sentence)[1:]  # the first word's capital is the sentence's
+    return any(
+        w[0].isupper() and (fold(w) == noun or (fold(w).endswith(noun) and len(w) > len(noun) + 3))
+        for w in words
+        if fold(w) not in fold(part).split() or fold(w) == noun
+    )
 
 
 def _names_kind(part: str, sentence: str) -> bool:

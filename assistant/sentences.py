@@ -47,6 +47,10 @@ _BLOCK_BREAK = re.compile(r"\n[ \t]*\n\s*")
 # A line that starts a list item. OCR turns "•" into "e" or "¢", so a lone "e"
 # before a capitalised word at the start of a line counts as a bullet too.
 BULLET_LINE = re.compile(rf"\n[ \t]*(?=[{re.escape(_BULLETS)}][ \t]|e[ \t]+[A-Z])")
+# An item of a list run into one sentence, as decision lists write them: "zorg te dragen door:
+# a. de ... te maken; en: b. de ... te leggen; en: c. de ... aan te bieden." Each item is a sentence
+# of its own (the cut falls before the item's label, after the ";" or ":" that precedes it).
+_INLINE_ITEM = re.compile(r"[;:](?:[ \t]+(?:en|of)[ \t]*:?)?[ \t\n]+(?=(?:[a-z]|\d{1,2})\.[ \t]+\w)")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*")
 _MARKERS = re.compile(r"(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+")
 _LEAD = re.compile(rf"(?:[\s{re.escape(_BULLETS + SUPERSCRIPTS)}]|e[ \t]+(?=[A-Z]))+")
@@ -55,12 +59,15 @@ _OPENERS = "\"'“‘«([" + _BULLETS
 
 
 def _blocks(text: str) -> list[tuple[int, int]]:
-    """Paragraphs and list items: a sentence never runs across one of these edges."""
+    """Paragraphs and list items (on lines of their own or run in after ";" / ":"): a sentence
+    never runs across one of these edges."""
     cuts = {0, len(text)}
     for m in _BLOCK_BREAK.finditer(text):
         cuts.update((m.start(), m.end()))
     for m in BULLET_LINE.finditer(text):
         cuts.update((m.start(), m.end()))
+    for m in _INLINE_ITEM.finditer(text):
+        cuts.add(m.end())
     edges = sorted(cuts)
     return [(a, b) for a, b in zip(edges, edges[1:], strict=False) if text[a:b].strip()]
 

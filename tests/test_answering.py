@@ -88,6 +88,22 @@ def test_list_items_are_sentences_without_their_bullets() -> None:
     ]
 
 
+def test_list_items_run_into_one_sentence_are_sentences_of_their_own() -> None:
+    # Decision lists run their items into one sentence (Wassenaar, 2 September 2025).
+    text = (
+        "B&W op te dragen zorg te dragen door: a. de beschikking bekend te maken; en: b. de "
+        "beschikking ter inzage te leggen; en: c. de beschikking binnen vier dagen na bekendmaking "
+        "aan te bieden bij het Kadaster. Op grond van artikel 5.1 lid 2 onder b."
+    )
+    assert sentences(text) == [
+        "B&W op te dragen zorg te dragen door:",
+        "a. de beschikking bekend te maken; en:",
+        "b. de beschikking ter inzage te leggen; en:",
+        "c. de beschikking binnen vier dagen na bekendmaking aan te bieden bij het Kadaster.",
+        "Op grond van artikel 5.1 lid 2 onder b.",
+    ]
+
+
 def test_citation_markers_stay_with_the_sentence_they_close() -> None:
     text = "JenV stelde 2,1 miljoen beschikbaar. [1] Het doel is weerbaarheid van jongeren [2]. Klaar.[1][3]"
     assert sentences(text, citation_markers=True) == [
@@ -610,6 +626,12 @@ def test_a_welke_question_prefers_a_sentence_that_names_its_kind() -> None:
     other = "De heer G.J. Braas wordt herbenoemd als lid van de Rekenkamercommissie."
     assert type_bonus("which", named, frozenset(), part) > type_bonus("which", other, frozenset(), part)
     assert question_type("Op welke dag is over de wet gestemd?") == "date"
+    # A law is named by its title, which starts with the kind word the question has.
+    law = "Welke wet is de grond voor de geheimhouding?"
+    woo = "Op grond van artikel 5.1 lid 2 onder b Wet open overheid geheimhouding op te leggen."
+    assert type_bonus("which", woo, frozenset({"wet", "geheimhouding"}), law) == 1.0
+    assert type_bonus("which", "De Omgevingswet geldt.", frozenset(), law) == 1.0
+    assert type_bonus("which", "Die wet geldt niet meer.", frozenset({"wet"}), law) < 1.0
 
 
 def test_an_addressee_is_no_place() -> None:
