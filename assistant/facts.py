@@ -311,7 +311,7 @@ _AGENT_ASKED = re.compile(
 # asked for, which the answer must name ("Wie heeft de minister gevraagd ...?" asks no office).
 _ROLES = (
     r"minister|staatssecretaris|voorzitter|directeur|burgemeester|wethouder|secretaris-generaal|"
-    r"commissaris|ambassadeur|ombudsman|premier|minister-president|chair(?:man|woman|person)?|"
+    r"commissaris|ambassadeur|ombudsman|premier|minister-president|griffier|chair(?:man|woman|person)?|"
     r"director|mayor|president|secretary|ambassador"
 )
 _ROLE_ASKED = re.compile(

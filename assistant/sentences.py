@@ -51,6 +51,11 @@ BULLET_LINE = re.compile(rf"\n[ \t]*(?=[{re.escape(_BULLETS)}][ \t]|e[ \t]+[A-Z]
 # a. de ... te maken; en: b. de ... te leggen; en: c. de ... aan te bieden." Each item is a sentence
 # of its own (the cut falls before the item's label, after the ";" or ":" that precedes it).
 _INLINE_ITEM = re.compile(r"[;:](?:[ \t]+(?:en|of)[ \t]*:?)?[ \t\n]+(?=(?:[a-z]|\d{1,2})\.[ \t]+\w)")
+# A record of labelled fields run into one line, as committee decision lists print them:
+# "Voortouwcommissie: vaste commissie voor BiZa Document: Besluitenlijst ... Besluit: Het voorstel
+# ...". A capitalised label with its colon inside a line starts a field; two or more in one block
+# make it a record, whose fields are sentences of their own.
+_FIELD_LABEL = re.compile(r"(?<=\S)[ \t]+(?=[A-Z][a-z]+(?:[ \t][a-z]+)?:[ \t])")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*")
 _MARKERS = re.compile(r"(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+")
 _LEAD = re.compile(rf"(?:[\s{re.escape(_BULLETS + SUPERSCRIPTS)}]|e[ \t]+(?=[A-Z]))+")
@@ -69,6 +74,16 @@ def _blocks(text: str) -> list[tuple[int, int]]:
     for m in _INLINE_ITEM.finditer(text):
         cuts.add(m.end())
     edges = sorted(cuts)
+    blocks = [(a, b) for a, b in zip(edges, edges[1:], strict=False) if text[a:b].strip()]
+    return [field for a, b in blocks for field in _fields(text, a, b)]
+
+
+def _fields(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A block cut before each field label when it holds two or more (`_FIELD_LABEL`), else whole."""
+    labels = [m.end() for m in _FIELD_LABEL.finditer(text, start, end)]
+    if len(labels) < 2:
+        return [(start, end)]
+    edges = [start, *labels, end]
     return [(a, b) for a, b in zip(edges, edges[1:], strict=False) if text[a:b].strip()]
 
 

@@ -104,6 +104,24 @@ def test_list_items_run_into_one_sentence_are_sentences_of_their_own() -> None:
     ]
 
 
+def test_labelled_fields_run_into_one_line_are_sentences_of_their_own() -> None:
+    # Committee decision lists print a record of fields on one line (Tweede Kamer, 27 March 2015).
+    text = (
+        "Voortouwcommissie: vaste commissie voor Binnenlandse Zaken Document: Besluitenlijst van de "
+        "e-mailprocedure Besluit: Het voorstel heeft niet kunnen rekenen op een meerderheid.\n\n"
+        "Noot: In de e-mailprocedure hebben de volgende fracties ingestemd: SP, GL en groep Kuzu."
+    )
+    assert sentences(text) == [
+        "Voortouwcommissie: vaste commissie voor Binnenlandse Zaken",
+        "Document: Besluitenlijst van de e-mailprocedure",
+        "Besluit: Het voorstel heeft niet kunnen rekenen op een meerderheid.",
+        "Noot: In de e-mailprocedure hebben de volgende fracties ingestemd: SP, GL en groep Kuzu.",
+    ]
+    # One label in prose is no record.
+    prose = "De minister schreef het zo in de Kamerbrief Kernpunten: het budget stijgt."
+    assert sentences(prose) == [prose]
+
+
 def test_citation_markers_stay_with_the_sentence_they_close() -> None:
     text = "JenV stelde 2,1 miljoen beschikbaar. [1] Het doel is weerbaarheid van jongeren [2]. Klaar.[1][3]"
     assert sentences(text, citation_markers=True) == [
