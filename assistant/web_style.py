@@ -4,7 +4,8 @@ Gradio chooses its widget language ("Drop File Here", "Error", "Settings") from
 the browser; `I18N` gives every language Gradio knows the Dutch texts, so the
 interface is Dutch whatever the browser's language. A few accessible names that
 Gradio hard-codes in English ("chatbot conversation", "Select example 1: …",
-"More tabs") are outside its dictionary; the script in `HEAD` renames them.
+"More tabs") are outside its dictionary; the script in `HEAD` renames them, and
+names the question box by its label alone.
 """
 
 from __future__ import annotations
@@ -179,10 +180,20 @@ document.addEventListener("click", (event) => {
     const name = label && dutch(label);
     if (name !== null && name !== label) el.setAttribute("aria-label", name);
   };
+  // A text box whose <label> also holds its send button (the question box and its "Vraag") would be
+  // announced as label plus button text; it is named by its label alone.
+  const boxes = 'label:has([data-testid="submit-button"]) textarea';
+  const nameByLabel = (box) => {
+    const label = box.closest("label").querySelector('[data-testid="block-info"]');
+    const name = label && label.textContent.replace(/\s+/g, " ").trim();
+    if (name && box.getAttribute("aria-label") !== name) box.setAttribute("aria-label", name);
+  };
   const scan = (node) => {
     if (node.nodeType !== Node.ELEMENT_NODE) return;
     if (node.hasAttribute("aria-label")) relabel(node);
     node.querySelectorAll("[aria-label]").forEach(relabel);
+    if (node.matches(boxes)) nameByLabel(node);
+    node.querySelectorAll(boxes).forEach(nameByLabel);
   };
   new MutationObserver((records) => {
     for (const record of records) {

@@ -313,7 +313,7 @@ def test_closest_passages_look_openable(view: tuple[str, Page]) -> None:
 def test_every_visible_string_is_dutch(view: tuple[str, Page], app: AppServer) -> None:
     _, page = view
     fresh_chat(page)
-    expect(page.get_by_role("textbox", name="Uw vraag over de documenten")).to_be_visible()
+    expect(page.get_by_role("textbox", name="Uw vraag over de documenten", exact=True)).to_be_visible()
     for tab in ("Vragen stellen", "Documenten"):
         page.get_by_role("tab", name=tab).click()
         text = visible_text(page)
@@ -348,6 +348,13 @@ def test_what_screen_readers_announce_is_dutch(view: tuple[str, Page]) -> None:
     for text in texts + announced:
         assert not any(english in text for english in ENGLISH_FOR_SCREEN_READERS), text
         assert not I18N_KEY.search(text), text
+
+
+def test_the_question_box_has_one_name(view: tuple[str, Page]) -> None:
+    _, page = view
+    fresh_chat(page)
+    # The box's <label> also holds the send button; its name must not run on into "Vraag".
+    expect(page.locator("#question textarea")).to_have_accessible_name("Uw vraag over de documenten")
 
 
 # --- 6. layout at 390 px -------------------------------------------------------------------
