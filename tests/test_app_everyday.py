@@ -357,6 +357,18 @@ def test_the_question_box_has_one_name(view: tuple[str, Page]) -> None:
     expect(page.locator("#question textarea")).to_have_accessible_name("Uw vraag over de documenten")
 
 
+def test_the_upload_area_is_named_by_the_words_it_shows(view: tuple[str, Page]) -> None:
+    """WCAG 2.5.3 (label in name): a speech user says what is on the screen to activate it."""
+    _, page = view
+    page.get_by_role("tab", name="Documenten").click()
+    area = page.locator("#upload").get_by_role("button").filter(has_text="Sleep bestanden hierheen")
+    expect(area).to_be_visible()
+    shown = re.findall(r"\w+", area.inner_text().lower())  # as said: no case, no punctuation
+    assert shown[:3] == ["sleep", "bestanden", "hierheen"], shown
+    expect(area).to_have_accessible_name(re.compile(r"\W+".join(map(re.escape, shown)), re.IGNORECASE))
+    page.get_by_role("tab", name="Vragen stellen").click()
+
+
 # --- 6. layout at 390 px -------------------------------------------------------------------
 
 
