@@ -128,14 +128,20 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         )
 
     def check_inputs(question: str, turns: list[Turn], *filter_values: Any) -> tuple[Any, ...]:
-        """Hints next to the fields for an empty question or an unreadable date; the last value says go."""
+        """Hints next to the fields for an empty question or an unreadable date; the last value says go.
+
+        A question box with only spaces in it is emptied, like one with nothing typed;
+        after a date mistake the question stays for the second try.
+        """
         try:
             check_question(question)
             make_filters(*filter_values)
         except InputProblem as problem:
             log.info("input not accepted (%s): %s", problem.field, problem.reason)
-            return *input_feedback(problem), False
-        return *input_feedback(None), True
+            # Spaces are emptied; an empty box is left alone, so nothing typed since is lost.
+            box = "" if problem.field == "question" and question else gr.skip()
+            return *input_feedback(problem), box, False
+        return *input_feedback(None), gr.skip(), True
 
     def respond_checked(*values: Any) -> Iterator[tuple[Any, ...]]:
         """`respond`, when `check_inputs` let the input through; otherwise nothing changes."""
@@ -280,7 +286,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         quick: dict[str, Any] = {"queue": False, "show_progress": "hidden", **private}
         chat_inputs = [chat.question, turns, chat.doc_types, chat.doc_ids, chat.date_from, chat.date_to]
         chat_outputs = [chat.chatbot, chat.sources, turns, chat.question]
-        gate_outputs = [chat.question_hint, chat.date_from, chat.date_to, chat.filters, ok]
+        gate_outputs = [chat.question_hint, chat.date_from, chat.date_to, chat.filters, chat.question, ok]
         ask_kwargs: dict[str, Any] = {"concurrency_limit": concurrency, "concurrency_id": "ask", **private}
 
         def ask_chain(event: Any) -> None:

@@ -194,6 +194,17 @@ def test_input_mistakes_are_answered_next_to_the_field(view: tuple[str, Page], a
     assert "DEBUG" not in log and "bm25s" not in log
 
 
+def test_only_spaces_count_as_nothing_typed(view: tuple[str, Page], app: AppServer) -> None:
+    _, page = view
+    fresh_chat(page)
+    logged = app.log().count("input not accepted (question): empty question")
+    send(page, " \t  ")
+    expect(page.locator("#question-hint")).to_contain_text("Typ eerst een vraag")
+    expect(page.locator("#question textarea")).to_have_value("")  # emptied, as if nothing had been typed
+    expect(page.locator("#chat [data-testid=user]")).to_have_count(0)  # nothing sent
+    assert app.log().count("input not accepted (question): empty question") == logged + 1
+
+
 # --- 2. uploads in their own folder --------------------------------------------------------
 
 
