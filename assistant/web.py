@@ -134,7 +134,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         after a date mistake the question stays for the second try.
         """
         try:
-            check_question(question)
+            check_question(question, first=not turns)
             make_filters(*filter_values)
         except InputProblem as problem:
             log.info("input not accepted (%s): %s", problem.field, problem.reason)
@@ -231,7 +231,9 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         gr.Info("Dank u voor uw beoordeling.", title="Bedankt")
 
     def new_conversation() -> tuple[Any, ...]:
-        return [], EMPTY_SOURCES_HTML, [], gr.DownloadButton(EXPORT_LABEL, value=None, interactive=False)
+        """An empty chat (its example questions back), sources and export; an old hint is cleared."""
+        export_off = gr.DownloadButton(EXPORT_LABEL, value=None, interactive=False)
+        return [], EMPTY_SOURCES_HTML, [], export_off, hint_html("")
 
     def retry_button(turns: list[Turn]) -> gr.Button:
         """Offer to search without filters after a refusal that was given under filters."""
@@ -300,7 +302,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         filter_fields = [chat.doc_types, chat.doc_ids, chat.date_from, chat.date_to, chat.question]
         ask_chain(chat.retry.click(without_filters, turns, filter_fields, **quick))
         chat.chatbot.like(rate, turns, None, **private)
-        reset = [chat.chatbot, chat.sources, turns, chat.download]
+        reset = [chat.chatbot, chat.sources, turns, chat.download, chat.question_hint]
         for event in (chat.new_chat.click, chat.chatbot.clear):  # our button and the chat's own bin icon
             event(new_conversation, None, reset, **private).then(retry_button, turns, chat.retry, **quick)
 

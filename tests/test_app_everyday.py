@@ -205,6 +205,30 @@ def test_only_spaces_count_as_nothing_typed(view: tuple[str, Page], app: AppServ
     assert app.log().count("input not accepted (question): empty question") == logged + 1
 
 
+def test_example_questions_are_suggested_only_while_they_are_shown(view: tuple[str, Page]) -> None:
+    _, page = view
+    fresh_chat(page)
+    examples = page.locator("#chat").get_by_role("button", name=re.compile("^Voorbeeldvraag 1"))
+    hint = page.locator("#question-hint")
+    expect(examples).to_be_visible()
+    expect(hint).to_have_text("")  # a new conversation starts without an old hint
+    send(page, "")
+    expect(hint).to_have_text("Typ eerst een vraag in het vak hierboven, of kies een voorbeeldvraag.")
+
+    send(page, SOCIAL_LABS)
+    expect(answer(page, 0)).to_contain_text("2,1 miljoen")
+    expect(hint).to_have_text("")
+    expect(examples).to_have_count(0)  # mid-conversation the examples are gone
+    send(page, "")
+    expect(hint).to_have_text("Typ eerst een vraag in het vak hierboven.")
+
+    fresh_chat(page)  # a new conversation shows them again
+    expect(examples).to_be_visible()
+    expect(hint).to_have_text("")
+    send(page, "")
+    expect(hint).to_have_text("Typ eerst een vraag in het vak hierboven, of kies een voorbeeldvraag.")
+
+
 # --- 2. uploads in their own folder --------------------------------------------------------
 
 
