@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from assistant.export import dutch_count
 from assistant.logs import configure as configure_logging
 from assistant.settings import Settings
 from assistant.types import Answer, Filters, Hit, IngestReport
@@ -324,7 +325,7 @@ def _main(argv: Sequence[str] | None = None) -> int:
 
 def _chat(assistant, filters: Filters) -> int:
     """A terminal conversation: follow-ups use the earlier turns as context."""
-    print("Stel een vraag over de Agenda Veerkrachtige & Weerbare Samenleving. Leeg of 'stop' om te stoppen.")
+    print(_greeting(len(assistant.documents())))
     history: list[tuple[str, str]] = []
     while True:
         try:
@@ -337,6 +338,15 @@ def _chat(assistant, filters: Filters) -> int:
         answer = assistant.ask(question, history, filters)
         _print_answer(answer)
         history.append((question, answer.text))
+
+
+def _greeting(documents: int) -> str:
+    """The chat's first line: what can be asked about, whatever the index holds (no programme named)."""
+    stop = "Leeg of 'stop' om te stoppen."
+    if not documents:
+        return f"De index bevat nog geen documenten; voer eerst `assistant ingest` uit. {stop}"
+    count = dutch_count(documents, "document", "documenten")
+    return f"Stel een vraag over de documenten in de index ({count}). {stop}"
 
 
 if __name__ == "__main__":

@@ -128,14 +128,20 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         )
 
     def check_inputs(question: str, turns: list[Turn], *filter_values: Any) -> tuple[Any, ...]:
-        """Hints next to the fields for an empty question or an unreadable date; the last value says go."""
+        """Hints next to the fields for an empty question or an unreadable date; the last value says go.
+
+        A question box with only spaces in it is emptied, like one with nothing typed;
+        after a date mistake the question stays for the second try.
+        """
         try:
-            check_question(question)
+            check_question(question, first=not turns)
             make_filters(*filter_values)
         except InputProblem as problem:
             log.info("input not accepted (%s): %s", problem.field, problem.reason)
-            return *input_feedback(problem), False
-        return *input_feedback(None), True
+            # Spaces are emptied; an empty box is left alone, so nothing typed since is lost.
+            box = "" if problem.field == "question" and question else gr.skip()
+            return *input_feedback(problem), box, False
+        return *input_feedback(None), gr.skip(), True
 
     def respond_checked(*values: Any) -> Iterator[tuple[Any, ...]]:
         """`respond`, when `check_inputs` let the input through; otherwise nothing changes."""
@@ -225,7 +231,9 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         gr.Info("Dank u voor uw beoordeling.", title="Bedankt")
 
     def new_conversation() -> tuple[Any, ...]:
-        return [], EMPTY_SOURCES_HTML, [], gr.DownloadButton(EXPORT_LABEL, value=None, interactive=False)
+        """An empty chat (its example questions back), sources and export; an old hint is cleared."""
+        export_off = gr.DownloadButton(EXPORT_LABEL, value=None, interactive=False)
+        return [], EMPTY_SOURCES_HTML, [], export_off, hint_html("")
 
     def retry_button(turns: list[Turn]) -> gr.Button:
         """Offer to search without filters after a refusal that was given under filters."""
@@ -280,7 +288,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         quick: dict[str, Any] = {"queue": False, "show_progress": "hidden", **private}
         chat_inputs = [chat.question, turns, chat.doc_types, chat.doc_ids, chat.date_from, chat.date_to]
         chat_outputs = [chat.chatbot, chat.sources, turns, chat.question]
-        gate_outputs = [chat.question_hint, chat.date_from, chat.date_to, chat.filters, ok]
+        gate_outputs = [chat.question_hint, chat.date_from, chat.date_to, chat.filters, chat.question, ok]
         ask_kwargs: dict[str, Any] = {"concurrency_limit": concurrency, "concurrency_id": "ask", **private}
 
         def ask_chain(event: Any) -> None:
@@ -294,7 +302,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         filter_fields = [chat.doc_types, chat.doc_ids, chat.date_from, chat.date_to, chat.question]
         ask_chain(chat.retry.click(without_filters, turns, filter_fields, **quick))
         chat.chatbot.like(rate, turns, None, **private)
-        reset = [chat.chatbot, chat.sources, turns, chat.download]
+        reset = [chat.chatbot, chat.sources, turns, chat.download, chat.question_hint]
         for event in (chat.new_chat.click, chat.chatbot.clear):  # our button and the chat's own bin icon
             event(new_conversation, None, reset, **private).then(retry_button, turns, chat.retry, **quick)
 

@@ -19,7 +19,9 @@ from assistant.types import Filters
 DATE_FORMS = "schrijf bv. 26-11-2024, 26 november 2024 of 2024-11-26"
 DATE_PLACEHOLDER = "bv. 26-11-2024"
 DATE_INFO = "Bv. 26-11-2024, 26 november 2024 of 2024-11-26."
-EMPTY_QUESTION = "Typ eerst een vraag in het vak hierboven, of kies een voorbeeldvraag."
+EMPTY_QUESTION = "Typ eerst een vraag in het vak hierboven."
+# Before the first question the chat shows example questions; after it they are gone.
+EMPTY_FIRST_QUESTION = "Typ eerst een vraag in het vak hierboven, of kies een voorbeeldvraag."
 
 
 @dataclass(frozen=True)
@@ -66,10 +68,14 @@ def make_filters(
     )
 
 
-def check_question(question: str | None) -> None:
-    """`InputProblem` for a question box with nothing in it."""
+def check_question(question: str | None, first: bool = False) -> None:
+    """`InputProblem` for a question box with nothing in it but spaces, or nothing at all.
+
+    `first`: no question asked yet, so the chat still shows its example questions
+    and the hint points to them too.
+    """
     if not (question or "").strip():
-        raise InputProblem("question", EMPTY_QUESTION, "empty question")
+        raise InputProblem("question", EMPTY_FIRST_QUESTION if first else EMPTY_QUESTION, "empty question")
 
 
 def describe_filters(filters: Filters, titles: Mapping[str, str] | None = None) -> str:

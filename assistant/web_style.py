@@ -4,11 +4,14 @@ Gradio chooses its widget language ("Drop File Here", "Error", "Settings") from
 the browser; `I18N` gives every language Gradio knows the Dutch texts, so the
 interface is Dutch whatever the browser's language. A few accessible names that
 Gradio hard-codes in English ("chatbot conversation", "Select example 1: …",
-"More tabs") are outside its dictionary; the script in `HEAD` renames them.
+"More tabs") are outside its dictionary; the script in `HEAD` renames them, names
+the question box by its label alone, and gives the upload area the name of the
+words it shows.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import gradio as gr
@@ -128,7 +131,8 @@ details.turn > summary .turn-q { font-style: italic; }
 # Clicking a footnote marker in an answer opens and highlights its source card.
 # One delegated listener, so it keeps working as Gradio re-renders the chat.
 # Then Dutch accessible names for the few English ones Gradio hard-codes (see the comment inside).
-HEAD = r"""
+# `__UPLOAD_NAME__` is filled in below, from the texts the upload area shows.
+_SCRIPT = r"""
 <script>
 document.addEventListener("click", (event) => {
   const link = event.target.closest && event.target.closest('a[href^="#src-"]');
@@ -156,7 +160,7 @@ document.addEventListener("click", (event) => {
     "More tabs": "Meer tabbladen",
     "Loading response": "Antwoord wordt geladen",
     "Example attachments": "Bijlagen bij het voorbeeld",
-    "Click to upload or drop files": "Klik om bestanden te kiezen of sleep ze hierheen",
+    "Click to upload or drop files": __UPLOAD_NAME__,
     "File upload": "Bestanden kiezen",
   };
   const plain = (markup) =>
@@ -179,10 +183,20 @@ document.addEventListener("click", (event) => {
     const name = label && dutch(label);
     if (name !== null && name !== label) el.setAttribute("aria-label", name);
   };
+  // A text box whose <label> also holds its send button (the question box and its "Vraag") would be
+  // announced as label plus button text; it is named by its label alone.
+  const boxes = 'label:has([data-testid="submit-button"]) textarea';
+  const nameByLabel = (box) => {
+    const label = box.closest("label").querySelector('[data-testid="block-info"]');
+    const name = label && label.textContent.replace(/\s+/g, " ").trim();
+    if (name && box.getAttribute("aria-label") !== name) box.setAttribute("aria-label", name);
+  };
   const scan = (node) => {
     if (node.nodeType !== Node.ELEMENT_NODE) return;
     if (node.hasAttribute("aria-label")) relabel(node);
     node.querySelectorAll("[aria-label]").forEach(relabel);
+    if (node.matches(boxes)) nameByLabel(node);
+    node.querySelectorAll(boxes).forEach(nameByLabel);
   };
   new MutationObserver((records) => {
     for (const record of records) {
@@ -270,6 +284,14 @@ GRADIO_LOCALES = [
     *("zh-CN", "zh-TW"),
 ]
 I18N = gr.I18n(**{locale: DUTCH_WIDGETS for locale in GRADIO_LOCALES})
+
+# The upload area shows "Sleep bestanden hierheen - of - Klik om een bestand te kiezen"; its accessible
+# name says those words (WCAG 2.5.3, label in name), so a speech user can say what is on the screen.
+_CLICK = DUTCH_WIDGETS["upload_text.click_to_upload"]
+UPLOAD_NAME = (
+    f"{DUTCH_WIDGETS['upload_text.drop_file']} {DUTCH_WIDGETS['common.or']} {_CLICK[:1].lower()}{_CLICK[1:]}"
+)
+HEAD = _SCRIPT.replace("__UPLOAD_NAME__", json.dumps(UPLOAD_NAME, ensure_ascii=False))
 
 # Gradio 6 takes styling and texts at launch(); app.py and the tests pass these along.
 LAUNCH_STYLE: dict[str, Any] = {"theme": THEME, "css": CSS, "head": HEAD, "i18n": I18N}

@@ -1,4 +1,4 @@
-"""Many people in the web chat at once (issue 12): latency, throughput and correctness under load.
+"""Many people in the web chat at once: latency, throughput and correctness under load.
 
     python benchmarks/bench_load.py [--users 20,100] [--concurrency 4] [--no-doc]
 
@@ -11,8 +11,8 @@ conversations at the same moment (session i plays conversation i mod 20 of
 tests/load_scenario.py; follow-ups and filters included). Every answer is checked
 against its own conversation. Once every session has its first answer, one more
 visitor uploads a document in the documents tab; afterwards that document must be
-answerable. Prints a table and, unless `--no-doc`, rewrites the "Concurrent users
-(issue 12)" section of docs/benchmarks.md (only that section). All traffic stays
+answerable. Prints a table and, unless `--no-doc`, rewrites the "Concurrent users"
+section of docs/benchmarks.md (only that section). All traffic stays
 on 127.0.0.1.
 """
 
@@ -117,7 +117,7 @@ def section(rows: list[dict[str, Any]]) -> str:
     return "\n".join(
         [
             START,
-            "## Concurrent users (issue 12)",
+            "## Concurrent users",
             "",
             ABOUT,
             "",
@@ -171,7 +171,7 @@ def main() -> None:
     print("\n".join(table(rows)))
     if not args.no_doc:
         write_doc(section(rows))
-        print(f"\nwrote the 'Concurrent users (issue 12)' section of {DOC.relative_to(ROOT)}")
+        print(f"\nwrote the 'Concurrent users' section of {DOC.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -194,6 +194,41 @@ def test_input_mistakes_are_answered_next_to_the_field(view: tuple[str, Page], a
     assert "DEBUG" not in log and "bm25s" not in log
 
 
+def test_only_spaces_count_as_nothing_typed(view: tuple[str, Page], app: AppServer) -> None:
+    _, page = view
+    fresh_chat(page)
+    logged = app.log().count("input not accepted (question): empty question")
+    send(page, " \t  ")
+    expect(page.locator("#question-hint")).to_contain_text("Typ eerst een vraag")
+    expect(page.locator("#question textarea")).to_have_value("")  # emptied, as if nothing had been typed
+    expect(page.locator("#chat [data-testid=user]")).to_have_count(0)  # nothing sent
+    assert app.log().count("input not accepted (question): empty question") == logged + 1
+
+
+def test_example_questions_are_suggested_only_while_they_are_shown(view: tuple[str, Page]) -> None:
+    _, page = view
+    fresh_chat(page)
+    examples = page.locator("#chat").get_by_role("button", name=re.compile("^Voorbeeldvraag 1"))
+    hint = page.locator("#question-hint")
+    expect(examples).to_be_visible()
+    expect(hint).to_have_text("")  # a new conversation starts without an old hint
+    send(page, "")
+    expect(hint).to_have_text("Typ eerst een vraag in het vak hierboven, of kies een voorbeeldvraag.")
+
+    send(page, SOCIAL_LABS)
+    expect(answer(page, 0)).to_contain_text("2,1 miljoen")
+    expect(hint).to_have_text("")
+    expect(examples).to_have_count(0)  # mid-conversation the examples are gone
+    send(page, "")
+    expect(hint).to_have_text("Typ eerst een vraag in het vak hierboven.")
+
+    fresh_chat(page)  # a new conversation shows them again
+    expect(examples).to_be_visible()
+    expect(hint).to_have_text("")
+    send(page, "")
+    expect(hint).to_have_text("Typ eerst een vraag in het vak hierboven, of kies een voorbeeldvraag.")
+
+
 # --- 2. uploads in their own folder --------------------------------------------------------
 
 
@@ -313,7 +348,7 @@ def test_closest_passages_look_openable(view: tuple[str, Page]) -> None:
 def test_every_visible_string_is_dutch(view: tuple[str, Page], app: AppServer) -> None:
     _, page = view
     fresh_chat(page)
-    expect(page.get_by_role("textbox", name="Uw vraag over de documenten")).to_be_visible()
+    expect(page.get_by_role("textbox", name="Uw vraag over de documenten", exact=True)).to_be_visible()
     for tab in ("Vragen stellen", "Documenten"):
         page.get_by_role("tab", name=tab).click()
         text = visible_text(page)
@@ -348,6 +383,25 @@ def test_what_screen_readers_announce_is_dutch(view: tuple[str, Page]) -> None:
     for text in texts + announced:
         assert not any(english in text for english in ENGLISH_FOR_SCREEN_READERS), text
         assert not I18N_KEY.search(text), text
+
+
+def test_the_question_box_has_one_name(view: tuple[str, Page]) -> None:
+    _, page = view
+    fresh_chat(page)
+    # The box's <label> also holds the send button; its name must not run on into "Vraag".
+    expect(page.locator("#question textarea")).to_have_accessible_name("Uw vraag over de documenten")
+
+
+def test_the_upload_area_is_named_by_the_words_it_shows(view: tuple[str, Page]) -> None:
+    """WCAG 2.5.3 (label in name): a speech user says what is on the screen to activate it."""
+    _, page = view
+    page.get_by_role("tab", name="Documenten").click()
+    area = page.locator("#upload").get_by_role("button").filter(has_text="Sleep bestanden hierheen")
+    expect(area).to_be_visible()
+    shown = re.findall(r"\w+", area.inner_text().lower())  # as said: no case, no punctuation
+    assert shown[:3] == ["sleep", "bestanden", "hierheen"], shown
+    expect(area).to_have_accessible_name(re.compile(r"\W+".join(map(re.escape, shown)), re.IGNORECASE))
+    page.get_by_role("tab", name="Vragen stellen").click()
 
 
 # --- 6. layout at 390 px -------------------------------------------------------------------

@@ -190,10 +190,34 @@ def test_bad_files_are_reported_by_name_and_the_rest_is_indexed(tmp_path: Path) 
 def test_chat_resolves_a_follow_up_in_the_terminal(workspace: dict[str, Path]) -> None:
     turns = "Wat is de SPUK Kansrijke Wijk?\nEn hoeveel gemeenten kregen een DU?\nstop\n"
     out = run_cli("chat", "--index", str(workspace["index"]), stdin=turns).stdout
+    assert out.startswith("Stel een vraag over de documenten in de index (2 documenten).")
     first, second = out.split("Vraag: ")[1:3]
     assert "SPUK" in first and "[1]" in first
     assert "7 gemeenten" in second
     assert "Bronnen:" in second
+
+
+def test_chat_greets_with_what_the_index_holds_not_a_programme(tmp_path: Path) -> None:
+    """Another corpus, or none yet: the greeting names no programme the documents may not be about."""
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    (corpus / "afval.md").write_text(
+        "# Afvalbeleid gemeente Testdorp\n\nDe gemeente Testdorp haalt het gft-afval elke week op.\n",
+        encoding="utf-8",
+    )
+    empty = run_cli("chat", "--index", str(index), stdin="stop\n").stdout
+    assert empty.startswith("De index bevat nog geen documenten; voer eerst `assistant ingest` uit.")
+    run_cli("ingest", "--corpus", str(corpus), "--index", str(index))
+    out = run_cli(
+        "chat", "--index", str(index), stdin="Wat haalt de gemeente Testdorp elke week op?\nstop\n"
+    ).stdout
+    greeting = out.splitlines()[0]
+    assert (
+        greeting
+        == "Stel een vraag over de documenten in de index (1 document). Leeg of 'stop' om te stoppen."
+    )
+    assert "Agenda" not in out and "Veerkracht" not in out
+    assert "gft-afval elke week op. [1]" in out.split("Vraag: ")[1]
 
 
 def test_a_closed_output_pipe_ends_the_cli_quietly(workspace: dict[str, Path]) -> None:
