@@ -240,6 +240,7 @@ DUTCH_WIDGETS: dict[str, str] = {
     "common.share": "Delen",
     "common.submit": "Versturen",
     "common.undo": "Ongedaan maken",
+    "common.upload": "Uploaden",  # the name of the chosen files' list in the upload area
     "common.progress": "Voortgang",
     "common.complete": "Klaar",  # announced to screen readers when an event has finished
     "common.language": "Taal",
