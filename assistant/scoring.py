@@ -49,7 +49,7 @@ from assistant.sentence_kinds import (
 )
 from assistant.sentences import fold, one_line, points_back, split_sentences, tokens
 from assistant.subjects import Subjects, mentions, name_words
-from assistant.terms import TextIndex, coverage, salient_terms, term_weights
+from assistant.terms import TextIndex, coverage, salient_terms, term_weights, verb_form
 from assistant.types import Hit
 
 if TYPE_CHECKING:
@@ -257,10 +257,20 @@ def assess(
     terms = salient_terms(question)
     weights = term_weights(terms, passage_index, prefix)
     query_stems = set(analyze(question.query))
-    common = {w for w in set().union(*(p.words for p in passage_index)) if _in_most(w, passage_index)}
+    # Words in most of the retrieved passages ("Agenda") are the corpus's theme, not an answer to
+    # "wie"/"welke". Among fewer than three passages "most" is every word of a one-passage
+    # document ("door de firma Renewi" would name nothing), so then there are none.
+    common = (
+        {w for w in set().union(*(p.words for p in passage_index)) if _in_most(w, passage_index)}
+        if len(passage_index) >= _MIN_PASSAGES_FOR_COMMON
+        else set()
+    )
     subjects = Subjects.of(question, hits)
     # Ordinals and "new" place a thing, they do not say what it is ("the first congress").
     subject = [t for t in terms if not t.money and not t.values and fold(t.word) not in PLACING_WORDS]
+    # What a sentence must name to be about the subject: a thing, not the verb ("Wie haalt het
+    # grofvuil op?" is not answered by "Het restafval wordt opgehaald door Renewi").
+    things = [t for t in subject if not verb_form(t.word)]
     eligible: list[list[ScoredSentence]] = [[] for _ in question.parts]
     why = any(p.kind == "why" for p in question.parts)
     # A figure of no stated year answers a question about a year only when some retrieved text is of
@@ -275,7 +285,7 @@ def assess(
         if c.web and not about_web:
             continue  # a source reference answers only where to find something
         # A fact-bearing sentence must be about the question's subject, not just carry a number.
-        on_subject = not subject or any(c.local.covers(t, prefix) for t in subject)
+        on_subject = not subject or any(c.local.covers(t, prefix) for t in things or subject)
         if subjects.elsewhere(c):
             continue  # a fact about another scheme is never an answer about the asked one
         overlap = coverage(terms, weights, c.index, prefix)
@@ -345,6 +355,9 @@ def _dated_in(asked: frozenset[int], c: Candidate) -> bool:
     if c.doc_year in asked:
         return True
     return bool(years(c.local_text) & asked) or any(str(y) in c.around.words for y in asked)
+
+
+_MIN_PASSAGES_FOR_COMMON = 3
 
 
 def _in_most(word: str, passages: Sequence[TextIndex]) -> bool:

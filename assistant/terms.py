@@ -9,6 +9,7 @@ found in Dutch text, so they are soft: found counts, missing says nothing.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -214,6 +215,7 @@ class TextIndex:
             for n in _PARTICLE_LENGTHS
             if w[n : n + 2] == "ge" and w[:n] in _PARTICLES
         }
+        words |= split_verbs(text)
         values = frozenset(q.value for q in quantities(text))
         spoken = " ".join(said for symbol, said in _SYMBOL_WORDS.items() if symbol in text)
         lemmas = {s for w in words for s in lemma_stems(w)}
@@ -253,6 +255,29 @@ class TextIndex:
         if not parts and any(tail in self.words for tail in compound_heads(word)):
             return True  # "omgevingsvergunning" by "vergunning", "consumentenvuurwerk" by "vuurwerk"
         return term.money and self.money
+
+
+@lru_cache(maxsize=50_000)
+def verb_form(word: str) -> bool:
+    """Whether a Dutch word is a form of a verb: simplemma's lemma differs from it and is an
+    infinitive ("haalt" -> "halen", "opgehaald" -> "ophalen", "steunden" -> "steunen"). Nouns
+    lemmatise to their singular ("gemeenten" -> "gemeente"). Not exact ("leden" -> "lijden"):
+    used only to prefer a question's things over its verbs and to join split verbs."""
+    low = fold(word)
+    lemma = simplemma.lemmatize(low, lang="nl")
+    return lemma != low and lemma.replace("_", "").endswith(("en", "aan", "oen", "ien"))
+
+
+def split_verbs(text: str) -> set[str]:
+    """Separable verbs a text splits, joined: "De gemeente haalt het gft-afval elke week op." ->
+    {"ophaalt"}: the particle closing a clause with each verb form before it in that clause, so a
+    question's "opgehaald" (lemma "ophalen") finds the sentence by lemma."""
+    joined: set[str] = set()
+    for clause in re.split(r"[.,;:!?()]", text):
+        words = tokens(clause)
+        if len(words) >= 3 and words[-1] in _PARTICLES:
+            joined |= {words[-1] + w for w in words[:-1] if w.isalpha() and verb_form(w)}
+    return joined
 
 
 @lru_cache(maxsize=50_000)

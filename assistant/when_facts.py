@@ -59,8 +59,9 @@ _DURATION = re.compile(
 )
 # How often: "elk kwartaal", "jaarlijks", "twee keer per jaar" (answers "hoe vaak").
 FREQUENCY = re.compile(
-    r"\b(?:elk|elke|ieder|iedere|per|every|each)\s+(?:jaar|kwartaal|maand|week|dag|half jaar|year|quarter|"
-    r"month|week|day)\b|\b(?:jaarlijks|halfjaarlijks|maandelijks|wekelijks|dagelijks|tweejaarlijks|"
+    r"\b(?:elk|elke|ieder|iedere|per|om de|every|each)\s+(?:(?:\w+|\d+)\s+)?(?:jaar|jaren|kwartaal|kwartalen|"
+    r"maand|maanden|week|weken|dag|dagen|half jaar|years?|quarters?|months?|weeks?|days?)\b|"
+    r"\b(?:jaarlijks|halfjaarlijks|maandelijks|wekelijks|dagelijks|tweejaarlijks|"
     r"annually|yearly|monthly|weekly|quarterly|daily)\b|\b\w+\s+(?:keer|maal)\b|\b(?:eenmalig|tweemaal|driemaal)\b",
     re.IGNORECASE,
 )

@@ -1,0 +1,65 @@
+"""A corpus of one short document the answerer was never tuned on (a user's own upload).
+
+With one passage, every word is "in most retrieved passages", and the words common to
+most passages count as the corpus's theme, never as an answer to "wie": so "door de firma
+Renewi" named nobody and "Wie haalt het restafval op?" was refused. Found by a user
+trying the app on a one-sentence document; the real embedding model and Chroma are used.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.pipeline import Assistant
+from assistant.settings import Settings
+from assistant.terms import verb_form
+from assistant.when_facts import FREQUENCY
+
+WASTE = """# Afvalinzameling Testdorp
+
+De gemeente Testdorp haalt het gft-afval elke week op. Het restafval wordt elke twee weken
+opgehaald door de firma Renewi. Grofvuil kunt u op afspraak laten ophalen.
+"""
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    corpus = tmp_path_factory.mktemp("waste") / "corpus"
+    corpus.mkdir()
+    (corpus / "afval.md").write_text(WASTE, encoding="utf-8")
+    a = Assistant(Settings(index=Path(tmp_path_factory.mktemp("waste-index")), corpus=corpus))
+    a.ingest(progress=False)
+    return a
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("Wie haalt het restafval op?", "door de firma Renewi"),
+        ("Door wie wordt het restafval opgehaald?", "door de firma Renewi"),
+        ("Wie haalt het gft-afval op?", "De gemeente Testdorp haalt het gft-afval"),
+        ("Hoe vaak wordt het restafval opgehaald?", "elke twee weken"),
+        ("Hoe vaak wordt het gft-afval opgehaald?", "elke week"),
+    ],
+)
+def test_one_passage_answers_who_and_how_often(assistant: Assistant, question: str, fact: str) -> None:
+    answer = assistant.ask(question)
+    assert not answer.refused, answer.text
+    assert fact in answer.citations[0].quote
+
+
+def test_a_doer_of_another_thing_is_no_answer(assistant: Assistant) -> None:
+    # The document says grofvuil is collected on request, not by whom: the Renewi sentence shares
+    # the verb ("opgehaald"), not the thing, so it is not about grofvuil.
+    answer = assistant.ask("Wie haalt het grofvuil op?")
+    assert answer.refused, answer.text
+
+
+def test_frequencies_and_verb_forms() -> None:
+    for said in ("elke twee weken", "om de week", "iedere 4 weken", "every two weeks", "jaarlijks"):
+        assert FREQUENCY.search(said), said
+    assert not FREQUENCY.search("in de week van de zorg")
+    assert verb_form("haalt") and verb_form("opgehaald") and verb_form("steunden")
+    assert not verb_form("grofvuil") and not verb_form("gemeenten") and not verb_form("restafval")
