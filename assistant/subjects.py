@@ -52,10 +52,13 @@ def mentions(name: frozenset[str], text_words: set[str]) -> bool:
 
 
 def _names_fully(name: frozenset[str], text: str) -> bool:
-    """Whether `text` names `name` as a name: every distinctive word present and capitalised."""
-    capitalised = {fold(w) for w in re.findall(r"\w+", text) if w[:1].isupper()}
+    """Whether `text` names `name` as a name: every distinctive word present and capitalised, or
+    an acronym among its words written in capitals ("DU" names "DU Veerkracht en Weerbaarheid")."""
+    words = re.findall(r"\w+", text)
+    capitalised = {fold(w) for w in words if w[:1].isupper()}
     plain = {w for w in name if not w.startswith("=")}
-    return bool(plain) and plain <= capitalised
+    acronyms = {fold(w) for w in words if len(w) >= 2 and w.isupper() and w.isalpha()}
+    return bool(plain) and (plain <= capitalised or bool(plain & acronyms))
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,11 @@ class Subjects:
     def of(cls, question: Question, hits: Sequence[Hit]) -> Subjects:
         """The subjects for one question over its retrieved hits."""
         asked = tuple(n for n in map(name_words, question.names) if n)
+        # A follow-up that names its own subject is about that one: "En hoeveel geld ging naar de
+        # SPUK?" after a question about the DU carries "DU" as context, not as a second subject.
+        carried = set(question.carried)
+        own = tuple(n for n in asked if not n <= carried)
+        asked = own or asked
         heads = {h.passage.title for h in hits} | {h.passage.section or "" for h in hits}
         others = {name_words(n) for head in heads for n in named_things(head)}
         others = {o for o in others if o and not any(o & a for a in asked)}

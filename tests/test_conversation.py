@@ -127,3 +127,14 @@ def test_two_turns_find_the_money_for_the_spuk(assistant: Assistant) -> None:
         assistant.ask("Hoeveel geld is daarvoor beschikbaar?").standalone_query
         == "Hoeveel geld is daarvoor beschikbaar?"
     )
+
+
+def test_a_follow_up_that_names_its_own_subject_is_answered_about_it(assistant: Assistant) -> None:
+    # The DU of the first turn is context, not a second subject: the DU's own sum ("€ 313.327 via een
+    # DU") is no answer about the SPUK (found by a fresh user; it opened the answer).
+    first = "Hoeveel gemeenten kregen een DU?"
+    answer = assistant.ask(first)
+    second = assistant.ask("En hoeveel geld ging naar de SPUK?", history=[(first, answer.text)])
+    assert not second.refused, second.text
+    assert "SPUK" in second.citations[0].quote
+    assert not any("313.327" in c.quote for c in second.citations)
