@@ -250,12 +250,16 @@ _NAMED_BY_NAME = wordset(
 def _names_instance(part: str, sentence: str) -> bool:
     """Whether the sentence names a thing of the kind a "welke" question asks for by its proper
     name: the kind word capitalised inside the sentence ("Welke wet ...?" -> "onder b Wet open
-    overheid") or a capitalised compound ending in it ("Omgevingswet", "Participatiewet").
-    The question's own words are no name, but a title that merely starts with one is."""
+    overheid") or a capitalised compound ending in it ("Omgevingswet", "Participatiewet"), or by
+    its number or code ("Op welk taakveld ...?" -> "onder taakveld 0.4", "welk artikel" -> "artikel
+    5.1", "welke categorie" -> "categorie B"). The question's own words are no name, but a title
+    that merely starts with one is."""
     match = _WHICH_NOUN.search(part)
     if match is None or match.group(1).isdigit() or len(match.group(1)) < 3:
         return False
     noun = fold(match.group(1))
+    if re.search(rf"\b(?i:{re.escape(noun)})\s+(?:\d+(?:[.,]\d+)*|[A-Z]{{1,3}})\b", sentence):
+        return True
     words = re.findall(r"[\w'’-]+", sentence)[1:]  # the first word's capital is the sentence's
     return any(
         w[0].isupper() and (fold(w) == noun or (fold(w).endswith(noun) and len(w) > len(noun) + 3))

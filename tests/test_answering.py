@@ -650,6 +650,11 @@ def test_a_welke_question_prefers_a_sentence_that_names_its_kind() -> None:
     assert type_bonus("which", woo, frozenset({"wet", "geheimhouding"}), law) == 1.0
     assert type_bonus("which", "De Omgevingswet geldt.", frozenset(), law) == 1.0
     assert type_bonus("which", "Die wet geldt niet meer.", frozenset({"wet"}), law) < 1.0
+    # A thing may be named by its number or code: "taakveld 0.4" (Iv3), "artikel 5.1".
+    field = "Op welk taakveld horen de kosten van de gemeentesecretaris?"
+    coded = "de gemeentesecretaris, die behoort onder taakveld 0.4."
+    assert type_bonus("which", coded, frozenset({"taakveld", "gemeentesecretaris"}), field) == 1.0
+    assert type_bonus("which", "Tot dit taakveld en het vorige behoren taken.", frozenset(), field) < 1.0
 
 
 def test_an_addressee_is_no_place() -> None:
