@@ -148,10 +148,9 @@ def question_type(question: str) -> QuestionType:
     if changed:
         return changed
     if re.search(
-        r" (wanneer|when|until when) |in welk jaar|welke datum|welke dag|welke maand|what date|which year|"
-        r"what day|which day|which month",
+        r"in welk jaar|welke datum|welke dag|welke maand|what date|which year|what day|which day|which month",
         q,
-    ):
+    ) or _asks_when(q):
         return "date"
     if _asks_place(q):
         return "where"
@@ -171,6 +170,19 @@ def question_type(question: str) -> QuestionType:
     ) or _opens_with_verb(q):
         return "yesno"
     return "what"
+
+
+# Question words that, before a "wanneer" / "when", make it a conjunction: "Wie beoordeelt X
+# wanneer bijna alle kosten ...?", "What happens when a municipality stops?".
+_EARLIER_QUESTION_WORD = re.compile(
+    r" (wie|wat|welke?|hoeveel|hoe|waar|waarom|who|whom|what|which|how|where|why) "
+)
+
+
+def _asks_when(q: str) -> bool:
+    """Whether "wanneer" / "when" is the question word, not a conjunction after another one."""
+    m = re.search(r" (wanneer|when|until when) ", q)
+    return bool(m) and not _EARLIER_QUESTION_WORD.search(q[: m.start() + 1])
 
 
 # "Waar ... aan / op / naar ...?" asks what something goes to, not where it is.

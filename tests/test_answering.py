@@ -143,6 +143,11 @@ def test_citation_markers_stay_with_the_sentence_they_close() -> None:
         ("Hoeveel gemeenten kregen een DU?", "amount"),
         ("How many members does the council have?", "amount"),
         ("Waar vond het eerste congres plaats?", "where"),
+        # "wanneer" / "when" after another question word is a conjunction, not the question.
+        ("Wie beoordeelt een opgave als onwaarschijnlijk wanneer alle kosten op één taakveld staan?", "who"),
+        ("Who judges a submission implausible when nearly all costs are on one task field?", "who"),
+        ("Which municipality receives money when it applies?", "which"),
+        ("Sinds wanneer bestaat de Maatschappelijke Raad?", "date"),
         ("Where was the congress held?", "where"),
         ("Waar wordt het geld aan besteed?", "what"),  # "waar ... aan": what for, not where
         ("Waar komt het geld vandaan?", "what"),
