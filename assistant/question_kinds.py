@@ -85,6 +85,10 @@ _MEASURE_ASKED = re.compile(
 )
 
 
+# Words that end a noun phrase: "Wat is de rol van het budget?" asks about a role, not a sum.
+_LINKS = wordset("van voor in op met aan bij uit over of en for of in on with to and")
+
+
 def _quantity_type(q: str) -> QuestionType | None:
     """ "money" or "amount" for a quantity question ("hoeveel", "how much", "welk bedrag"), else None."""
     quantity = re.search(
@@ -95,9 +99,15 @@ def _quantity_type(q: str) -> QuestionType | None:
     if not quantity and _MEASURE_ASKED.search(q):
         return "amount"  # "Vanaf welke hoeveelheid ...?", "Tot welk percentage ...?": a quantity
     if not quantity:
-        # "Wat is het budget van X?", "What is the budget for X?": a sum of money by its name.
-        named = re.match(r" (?:wat (?:is|was|zijn|waren)|what (?:is|was|are|were)) (?:het|de|the) (\w+) ", q)
-        return "money" if named and MONEY_WORDS.match(named.group(1)) else None
+        # "Wat is het (jaarlijkse) budget van X?", "What is the (current annual) budget for X?": a
+        # sum of money by its name, after at most two adjectives.
+        named = re.match(
+            r" (?:wat (?:is|was|zijn|waren)|what (?:is|was|are|were)) (?:het|de|the) ((?:\w+ ){1,3})", q
+        )
+        words = named.group(1).split() if named else []
+        head = next((k for k, w in enumerate(words) if MONEY_WORDS.match(w)), None)
+        adjectives = words[:head] if head is not None else []
+        return "money" if head is not None and all(w not in _LINKS for w in adjectives) else None
     word = quantity.group(1)
     after = q[quantity.end() :].split()
     money_word = any(MONEY_WORDS.match(w) for w in q.split())

@@ -113,7 +113,7 @@ def salient_terms(question: Question) -> list[Term]:
         hard = hard and not answer_type and word not in _SOFT_WORDS
         whole = tuple(w for verb, w in question.verb_forms if verb == word)
         if question.language == "nl":  # "verlaagd" is also covered by "verlagen" (lemma_stems)
-            whole += tuple(lemma_stems(fold(word)))
+            whole += tuple(lemma_stems(fold(word))) + tuple(nominal_verbs({fold(word)}))
         if fold(word) in PEOPLE_NOUNS and question.kind == "amount":
             # "Hoeveel leden ...?" is answered by "7 personen"; "Wie zijn de leden?" is not.
             whole += tuple(sorted(PEOPLE_NOUNS - {fold(word)}))
@@ -218,6 +218,7 @@ class TextIndex:
         words |= split_verbs(text)
         values = frozenset(q.value for q in quantities(text))
         spoken = " ".join(said for symbol, said in _SYMBOL_WORDS.items() if symbol in text)
+        words |= nominal_verbs(words)
         lemmas = {s for w in words for s in lemma_stems(w)}
         words |= set(tokens(spoken))
         stems = frozenset(analyze(text)) | frozenset(analyze(spoken)) | lemmas
@@ -266,6 +267,13 @@ def verb_form(word: str) -> bool:
     low = fold(word)
     lemma = simplemma.lemmatize(low, lang="nl")
     return lemma != low and lemma.replace("_", "").endswith(("en", "aan", "oen", "ien"))
+
+
+def nominal_verbs(words: set[str]) -> set[str]:
+    """The verbs that nouns in -ing are made from: "training" -> "trainen", "uitvoering" ->
+    "uitvoeren", "ondersteuning" -> "ondersteunen", so "het trainen van vrijwilligers" finds
+    "de training van vrijwilligers". Dutch makes such nouns from nearly every verb stem."""
+    return {w[:-3] + "en" for w in words if len(w) >= 7 and w.endswith("ing") and w[:-3].isalpha()}
 
 
 def split_verbs(text: str) -> set[str]:

@@ -46,6 +46,8 @@ def test_year_ranges_cover_the_years_between() -> None:
     [
         ("Hoeveel geld krijgt het Jeugdfonds Thuisbasis?", "money"),
         ("Wat is het budget van Buurtkracht voor 2028?", "money"),
+        ("What is the current annual budget of Buurtkracht?", "money"),  # adjectives before the word
+        ("Wat is de rol van het budget?", "what"),  # the money word is not the asked thing
         ("How many municipalities take part?", "amount"),
         ("Wanneer start de regeling?", "date"),
         ("Door wie wordt Buurtkracht uitgevoerd?", "who"),

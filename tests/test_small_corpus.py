@@ -14,7 +14,7 @@ import pytest
 
 from assistant.pipeline import Assistant
 from assistant.settings import Settings
-from assistant.terms import verb_form
+from assistant.terms import nominal_verbs, verb_form
 from assistant.when_facts import FREQUENCY
 
 WASTE = """# Afvalinzameling Testdorp
@@ -63,3 +63,21 @@ def test_frequencies_and_verb_forms() -> None:
     assert not FREQUENCY.search("in de week van de zorg")
     assert verb_form("haalt") and verb_form("opgehaald") and verb_form("steunden")
     assert not verb_form("grofvuil") and not verb_form("gemeenten") and not verb_form("restafval")
+
+
+def test_a_noun_in_ing_is_covered_by_its_verb(tmp_path: Path) -> None:
+    # "het trainen van vrijwilligers" asks about "de training van vrijwilligers" (case 04 reworded).
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "brief.md").write_text(
+        "# Vrijwilligers\n\nVoor de training van nieuwe vrijwilligers is in totaal € 600.000 gereserveerd.\n",
+        encoding="utf-8",
+    )
+    a = Assistant(Settings(index=tmp_path / "index", corpus=corpus))
+    a.ingest(progress=False)
+    answer = a.ask("Welk bedrag is bestemd voor het trainen van vrijwilligers?")
+    assert not answer.refused, answer.text
+    assert "€ 600.000" in answer.citations[0].quote
+    assert nominal_verbs({"training", "uitvoering", "ring", "ondersteuning"}) == {
+        "trainen", "uitvoeren", "ondersteunen"
+    }  # fmt: skip

@@ -125,8 +125,18 @@ def assert_cited(answer: Answer) -> None:
 # --- case 15: the 2023 and the 2025 letter -----------------------------------------------
 
 
-def test_case15_the_current_budget_is_the_2025_figure_with_2023_as_history(case15: Assistant) -> None:
-    answer = case15.ask("Wat is het huidige jaarbudget van Buurtkracht?")
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wat is het huidige jaarbudget van Buurtkracht?",
+        # An adjective before the money word, and "nu" at the end (found by a fresh user).
+        "Wat is het jaarlijkse budget van Buurtkracht nu?",
+    ],
+)
+def test_case15_the_current_budget_is_the_2025_figure_with_2023_as_history(
+    case15: Assistant, question: str
+) -> None:
+    answer = case15.ask(question)
     assert_cited(answer)
     assert timeline(answer) == [
         ("€ 5 miljoen", "2025-03-04", "newest"),
