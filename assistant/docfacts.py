@@ -138,15 +138,29 @@ def _match(
     return None
 
 
+# "volgens de nota", "according to the memo": the document the question takes its answer from.
+_SOURCE = re.compile(rf"\b(?:volgens|according to) (?:de |het |the )?(?P<kind>{_KIND})\b", re.IGNORECASE)
+
+
 def named_kind(question: Question) -> str | None:
-    """The kind of document the question names first, lowercased ("kamerbrief", "nota"), or None."""
+    """The kind of document the question names as its source ("Wie moet de Kamerbrief volgens de
+    nota ondertekenen?" -> "nota"; in a question of one part, as each part of a double question
+    may name its own), else the kind it names first, lowercased ("kamerbrief"), or None."""
+    source = _SOURCE.search(question.query) if len(question.parts) == 1 else None  # a part may name its own
+    if source:
+        return source.group("kind").lower()
     match = _DOCUMENT.search(question.query)
     return match.group(0).lower() if match else None
 
 
+# English kinds by the Dutch kind a document's type or title says.
+_DUTCH_KIND = {"memo": "nota", "letter": "brief", "report": "rapport"}
+
+
 def of_kind(passage: Passage, kind: str) -> bool:
     """Whether the passage's document is of the named kind: its type holds it ("brief" in
-    "kamerbrief") or its title opens with it ("Nota ...")."""
+    "kamerbrief") or its title opens with it ("Nota ..."); English kinds by their Dutch one."""
+    kind = _DUTCH_KIND.get(kind, kind)
     return kind in passage.doc_type.lower() or kind in passage.title.lower().split()[:1]
 
 

@@ -477,6 +477,13 @@ def test_a_document_fact_comes_from_the_kind_of_document_the_question_names(assi
     # The nota bears no signature: the letter's signature never answers for it.
     unsigned = assistant.ask("Wie heeft de nota ondertekend?")
     assert all("Nobel" not in c.quote for c in unsigned.citations), unsigned.text
+    # "volgens de nota" names the source even when another kind comes first: the letter's own
+    # signature does not say who the nota advises to sign it (found by a fresh user).
+    advised = assistant.ask("Wie moet de Kamerbrief volgens de nota ondertekenen?")
+    assert all("Nobel" not in c.quote for c in advised.citations), advised.text
+    # An English kind is matched by its Dutch one.
+    memo = assistant.ask("To whom is the memo addressed?")
+    assert "Minister van SZW" in memo.citations[0].quote, memo.text
 
 
 @pytest.mark.parametrize(
