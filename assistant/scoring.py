@@ -29,7 +29,6 @@ from assistant.embedding import embed_passages, embed_queries
 from assistant.facts import (
     FACT_KINDS,
     amount_match,
-    asked_role,
     count_match,
     requires_fact,
     type_bonus,
@@ -51,6 +50,7 @@ from assistant.sentences import fold, one_line, points_back, split_sentences, to
 from assistant.subjects import Subjects, mentions, name_words
 from assistant.terms import TextIndex, coverage, salient_terms, term_weights, verb_form
 from assistant.types import Hit
+from assistant.who_facts import asked_role
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer

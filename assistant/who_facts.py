@@ -1,0 +1,113 @@
+"""Whether a sentence names the person, organisation or group a "wie" question asks for.
+
+`who_bonus` scores a sentence for a who-question: a person by initials, the office's
+holder for "Wie is de burgemeester?", the doer after "door" for "Door wie ...?", the
+group served for "Voor wie ...?", or any name or organisation the question does not
+already contain. `org_words` finds organisations written as one lower-case compound.
+Split out of `assistant.facts`, which asks it for the "wie" kind.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.sentences import tokens, wordset
+
+_ORG_WORDS = wordset(
+    """
+    ministerie ministeries minister staatssecretaris kabinet gemeente gemeenten raad kamer commissie
+    adviescommissie professionals organisaties experts wetenschappers personen onderzoekers stichting
+    platform vereniging bureau instituut netwerk partners uitvoerder organisatie
+    reclassering politie inspectie dienst autoriteit agentschap rechtbank rechter toezichthouder
+    omroep bank ombudsman
+    """
+)
+
+
+def org_words(words: set[str]) -> set[str]:
+    """The words that name an organisation: an organisation word itself or a compound ending in
+    one ("jeugdreclassering", "belastingdienst", "adviesraad"). Dutch compounds put the head
+    last; simplemma's lexicon lacks many of these heads ("reclassering"), so the suffix decides."""
+    return {
+        w for w in words if w in _ORG_WORDS or (len(w) >= 7 and _ORG_HEAD.search(w) and w not in _NOT_ORGS)
+    }
+
+
+_NOT_ORGS = wordset("voorraad voorraden")  # "voor" + "raad": a stock, not a council
+
+
+_ORG_HEAD = re.compile(rf"\w{{3}}(?:{'|'.join(sorted(_ORG_WORDS, key=len, reverse=True))})$")
+
+# Groups of people a scheme is for ("Voor wie is het fonds bedoeld?" -> "voor jongeren die ...").
+_GROUP_WORDS = wordset(
+    """
+    jongeren ouderen volwassenen kinderen gezinnen ouders bewoners inwoners burgers deelnemers
+    vrijwilligers mantelzorgers leerlingen studenten scholieren mensen huishoudens werkzoekenden
+    nieuwkomers statushouders jeugd jongere oudere ondernemers professionals wijken buurten
+    """
+)
+
+# A person by initials: "J.N.J. Nobel", "F. Kaulingfreks".
+_INITIALS = re.compile(r"\b(?:[A-Z]\.){1,4} ?(?:(?:de|van|der|den) )*[A-Z][a-z]+")
+
+
+# "door wie", "wie voert uit": the text names the doer after "door" or "ligt bij".
+_AGENT = re.compile(r"\b(?:door|ligt bij|liggen bij|in handen van|verantwoordelijk)\b", re.IGNORECASE)
+_BENEFICIARY_ASKED = re.compile(r"\b(?:voor wie|for whom|who (?:is|are) \w+ for|doelgroep)\b", re.IGNORECASE)
+_AGENT_ASKED = re.compile(
+    r"\b(?:door wie|by whom|voert|voeren|uitvoer\w*|carr\w* out|runs?|implement\w*)\b", re.I
+)
+
+
+# "Wie is de minister van X?", "Welke staatssecretaris ...", "Who is the chair of X?": the office
+# asked for, which the answer must name ("Wie heeft de minister gevraagd ...?" asks no office).
+_ROLES = (
+    r"minister|staatssecretaris|voorzitter|directeur|burgemeester|wethouder|secretaris-generaal|"
+    r"commissaris|ambassadeur|ombudsman|premier|minister-president|griffier|chair(?:man|woman|person)?|"
+    r"director|mayor|president|secretary|ambassador"
+)
+_ROLE_ASKED = re.compile(
+    r"(?:\b(?:wie|who)\s+(?:is|was|zijn|waren|wordt|werd|are|were|becomes?)\s+(?:de|het|the)\s+"
+    rf"(?:\w+\s+)?|\b(?:welke|which)\s+)(?P<role>{_ROLES})\b",
+    re.IGNORECASE,
+)
+
+
+def _holder_named(role: str, sentence: str) -> bool:
+    """Whether the sentence names the holder of the office: the office word followed by a name
+    ("Burgemeester Schuiling", "minister De Jonge") or a person by initials in the same sentence
+    ("De Staatssecretaris van ..., J.N.J. Nobel")."""
+    office = re.search(rf"\b{re.escape(role)}(?:s|en|sen)?\b", sentence, re.IGNORECASE)
+    if office is None:
+        return False
+    after = sentence[office.end() : office.end() + 40]
+    return bool(_INITIALS.search(sentence) or re.match(r",?\s+(?:(?:de|van|der|den)\s+)*[A-Z][a-z]", after))
+
+
+def asked_role(part: str) -> str | None:
+    """The office a "wie" question asks for ("Wie is de voorzitter van X?" -> "voorzitter"), else None."""
+    m = _ROLE_ASKED.search(part)
+    return m.group("role") if m else None
+
+
+def who_bonus(sentence: str, names: set[str], orgs: set[str], part: str) -> float:
+    """How well a sentence names the person, organisation or group a "wie" question asks for, 0..1.
+
+    A person by initials ("J.N.J. Nobel") is the surest answer. "Voor wie" asks for
+    the group served ("voor jongeren die ..."); "door wie" and "wie voert ... uit" for
+    the doer, which the text names after "door" or "ligt bij". Names and
+    organisations the question does not already contain count; groups count less.
+    """
+    role = asked_role(part)
+    if role and not _holder_named(role, sentence):
+        # "Wie is de minister van X?" is not answered by the foundation that runs X, nor "Wie is de
+        # burgemeester?" by "het college van burgemeester en wethouders": the office with its holder.
+        return 0.0
+    groups = bool(set(tokens(sentence)) & _GROUP_WORDS)
+    if _BENEFICIARY_ASKED.search(part):
+        return 1.0 if groups else (0.5 if names or orgs else 0.0)
+    if _INITIALS.search(sentence):
+        return 1.0  # a person: "J.N.J. Nobel", "F. Kaulingfreks"
+    if _AGENT_ASKED.search(part) and (names or orgs) and _AGENT.search(sentence):
+        return 1.0
+    return 0.8 if names else (0.6 if orgs or groups else 0.0)
