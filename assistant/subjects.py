@@ -61,6 +61,15 @@ def _names_fully(name: frozenset[str], text: str) -> bool:
     return bool(plain) and (plain <= capitalised or bool(plain & acronyms))
 
 
+def _spelled_acronyms(words: list[str]) -> set[str]:
+    """The acronyms that runs of two to four words spell by their initials ("decentrale
+    uitkering" -> "du"), so a question written out in full matches a heading's "DU"."""
+    content = [w for w in words if w.isalpha() and len(w) >= 4]
+    return {
+        "".join(w[0] for w in content[i : i + n]) for n in (2, 3, 4) for i in range(len(content) - n + 1)
+    }
+
+
 @dataclass(frozen=True)
 class Subjects:
     """The named things asked about, and the other named things the retrieved documents are about.
@@ -89,7 +98,10 @@ class Subjects:
         asked = own or asked
         heads = {h.passage.title for h in hits} | {h.passage.section or "" for h in hits}
         others = {name_words(n) for head in heads for n in named_things(head)}
-        others = {o for o in others if o and not any(o & a for a in asked)}
+        # A rival the question spells out ("de decentrale uitkering" for "DU ...") is what it asks
+        # about, whatever subject a follow-up carried over.
+        spelled = _spelled_acronyms(tokens(question.query))
+        others = {o for o in others if o and not any(o & a for a in asked) and not (o & spelled)}
         texts = {h.passage.doc_id: "" for h in hits}
         for h in hits:
             texts[h.passage.doc_id] += f"\n{h.passage.title}\n{h.passage.embedding_text()}"

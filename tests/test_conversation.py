@@ -138,3 +138,16 @@ def test_a_follow_up_that_names_its_own_subject_is_answered_about_it(assistant: 
     assert not second.refused, second.text
     assert "SPUK" in second.citations[0].quote
     assert not any("313.327" in c.quote for c in second.citations)
+
+
+def test_a_question_that_spells_out_another_scheme_is_answered_about_it(assistant: Assistant) -> None:
+    # No capitals, so the SPUK of the first turn is carried along; "de decentrale uitkering" spells
+    # the "DU" of the heading, so the DU's 2023 sum is not a sentence about another scheme (found by a
+    # fresh user: it answered with the SPUK's € 6,3 miljoen).
+    first = "Hoeveel geld steekt de Agenda zelf in de SPUK Kansrijke Wijk?"
+    answer = assistant.ask(first)
+    second = assistant.ask(
+        "Hoeveel is er in 2023 via de decentrale uitkering uitgekeerd?", history=[(first, answer.text)]
+    )
+    assert not second.refused, second.text
+    assert "313.327" in second.citations[0].quote
