@@ -216,6 +216,13 @@ def document_part(question: Question) -> tuple[DocumentFact, Question, Question]
     return fact, first, rest
 
 
+def rest_document_fact(rest: Question) -> DocumentFact | None:
+    """The document fact the rest of a double question asks when it names nothing of its own: "Wie
+    heeft de Kamerbrief ondertekend en op welke datum?" asks the letter's date, not a date in its
+    text (which answered with a debate's "16 oktober")."""
+    return "date" if rest.kind == "date" and not rest.terms and len(rest.parts) == 1 else None
+
+
 def join_answers(question: Question, first: Answer, second: Answer) -> Answer:
     """One answer quoting `first` (a document fact) and then `second` (the sentence answer),
     the second's citation markers renumbered after the first's: [1] then [2], [3] ..."""

@@ -22,6 +22,7 @@ from assistant.docfacts import (
     join_answers,
     named_kind,
     of_kind,
+    rest_document_fact,
 )
 from assistant.embedding import open_embedder
 from assistant.index import PassageIndex
@@ -277,6 +278,10 @@ class Assistant:
         fact_answer = self._document_fact(question, fact, hits, filters)
         if fact_answer is None:
             return None
+        rest_fact = rest_document_fact(rest)
+        if rest_fact is not None:
+            rest_answer = self._document_fact(question, rest_fact, hits, filters)
+            return None if rest_answer is None else join_answers(question, fact_answer, rest_answer)
         rest_answer = self.answerer.answer(rest, self.retriever.search(rest, filters=filters))
         return None if rest_answer.refused else join_answers(question, fact_answer, rest_answer)
 

@@ -613,6 +613,9 @@ def test_a_procedure_question_needs_a_sentence_that_gives_the_way() -> None:
             "Op welke datum is de Kamerbrief gedateerd en wanneer was het eerste congres?",
             ["26 november 2024", "mei 2024"],
         ),
+        # A second part that names nothing asks the same document's date, not a date in its text
+        # (a fresh user got the debate's "16 oktober").
+        ("Wie heeft de Kamerbrief ondertekend en op welke datum?", ["Nobel", "26 november 2024"]),
     ],
 )
 def test_a_double_question_with_a_document_fact_answers_both_parts(
