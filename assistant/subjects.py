@@ -65,9 +65,7 @@ def _spelled_acronyms(words: list[str]) -> set[str]:
     """The acronyms that runs of two to four words spell by their initials ("decentrale
     uitkering" -> "du"), so a question written out in full matches a heading's "DU"."""
     content = [w for w in words if w.isalpha() and len(w) >= 4]
-    return {
-        "".join(w[0] for w in content[i : i + n]) for n in (2, 3, 4) for i in range(len(content) - n + 1)
-    }
+    return {"".join(w[0] for w in content[i : i + n]) for n in (2, 3, 4) for i in range(len(content) - n + 1)}
 
 
 @dataclass(frozen=True)
