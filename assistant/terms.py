@@ -255,14 +255,7 @@ class TextIndex:
                 return True
         if not parts and any(tail in self.words for tail in compound_heads(word)):
             return True  # "omgevingsvergunning" by "vergunning", "consumentenvuurwerk" by "vuurwerk"
-        if term.money and fold(term.word) in _MONEY_NOUNS and self.words & _MONEY_NOUNS:
-            return True  # "Is er geld gereserveerd?" - "Er zijn geen middelen gereserveerd."
         return term.money and self.money
-
-
-# Words for money in general, each covering the others: a text that says "middelen" speaks of
-# the "geld" a question asks about, even without naming a sum.
-_MONEY_NOUNS = wordset("geld gelden middelen budget budgetten financiering bedrag bedragen money funds")
 
 
 @lru_cache(maxsize=50_000)

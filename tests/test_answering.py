@@ -376,14 +376,6 @@ def test_english_words_are_rendered_by_the_dutch_words_of_the_passages(assistant
     assert_citations_check_out(answer)
 
 
-def test_words_for_money_cover_each_other(assistant: Assistant) -> None:
-    # "geld" in the question, "middelen" in the letter: no sum is named, the answer is "no money"
-    # (found by a fresh user; it was refused).
-    answer = assistant.ask("Is er geld gereserveerd voor de Agenda na 2025?")
-    assert not answer.refused, answer.text
-    assert "geen middelen gereserveerd" in answer.citations[0].quote
-
-
 def test_the_answer_streams_in_pieces_before_the_final_answer(assistant: Assistant) -> None:
     items = list(
         assistant.ask_stream(
