@@ -123,7 +123,6 @@ class ExtractiveAnswerer:
         `query` the standalone rewrite of a follow-up (kept for older callers).
         """
         q = question if isinstance(question, Question) else parse_question(question, standalone=query)
-        q = self._with_renderings(q, hits[: self.settings.answer_passages])
         parts = [(p.text, p.kind) for p in q.parts]
         dense = [h.dense_score for h in hits if h.dense_score is not None]
         best_dense = max(dense) if dense else None
@@ -134,6 +133,7 @@ class ExtractiveAnswerer:
             )
         if not hits:
             return Assessment(q.language, parts, best_dense, [[] for _ in parts], "no passages")
+        q = self._with_renderings(q, hits)
         # An answer in Kamervragen is about the member's question it answers (qa_pairs): its
         # words count as the passage's subject, never as quotable text.
         passage_index = [TextIndex.of(f"{h.passage.embedding_text()}\n{h.asked}") for h in hits]
@@ -169,7 +169,7 @@ class ExtractiveAnswerer:
     def _with_renderings(self, q: Question, hits: Sequence[Hit]) -> Question:
         """An English question with the passage words that render its words as Dutch terms
         (`assistant.crosslingual`); any other question as it is."""
-        if q.language != "en" or self.embedder is None or not hits:
+        if q.language != "en" or self.embedder is None:
             return q
         names = {fold(w) for name in q.names for w in name.split()}
         # Money words are covered by any amount already ("money" by "€ 6,3 miljoen").

@@ -63,7 +63,8 @@ def dutch_renderings(
     list is empty.
     """
     asked = [w for w in dict.fromkeys(fold(w) for w in english) if len(w) >= _MIN_LETTERS]
-    candidates = [w for w in dutch if w not in set(asked)]
+    spelled_alike = set(asked)
+    candidates = [w for w in dutch if w not in spelled_alike]
     if not asked or not candidates:
         return ()
     similarity = vectors(asked).astype(np.float64) @ vectors(candidates).astype(np.float64).T

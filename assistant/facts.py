@@ -214,6 +214,12 @@ _NAMED_BY_NAME = wordset(
 )
 
 
+def _which_noun(part: str) -> str | None:
+    """The folded noun after "welke"/"welk"/"which" ("Welke fracties ...?" -> "fracties"), or None."""
+    match = _WHICH_NOUN.search(part)
+    return None if match is None or match.group(1).isdigit() else fold(match.group(1))
+
+
 def _names_instance(part: str, sentence: str) -> bool:
     """Whether the sentence names a thing of the kind a "welke" question asks for by its proper
     name: the kind word capitalised inside the sentence ("Welke wet ...?" -> "onder b Wet open
@@ -221,10 +227,9 @@ def _names_instance(part: str, sentence: str) -> bool:
     its number or code ("Op welk taakveld ...?" -> "onder taakveld 0.4", "welk artikel" -> "artikel
     5.1", "welke categorie" -> "categorie B"). The question's own words are no name, but a title
     that merely starts with one is."""
-    match = _WHICH_NOUN.search(part)
-    if match is None or match.group(1).isdigit() or len(match.group(1)) < 3:
+    noun = _which_noun(part)
+    if noun is None or len(noun) < 3:
         return False
-    noun = fold(match.group(1))
     if re.search(rf"\b(?i:{re.escape(noun)})\s+(?:\d+(?:[.,]\d+)*|[A-Z]{{1,3}})\b", sentence):
         return True
     words = re.findall(r"[\w'’-]+", sentence)[1:]  # the first word's capital is the sentence's
@@ -238,10 +243,9 @@ def _names_instance(part: str, sentence: str) -> bool:
 def _names_kind(part: str, sentence: str) -> bool:
     """Whether the sentence says the noun of a "welke" question ("Welke fracties ...?" -> "fracties"),
     by stem or first six letters; True when the question has no such noun."""
-    match = _WHICH_NOUN.search(part)
-    if match is None or match.group(1).isdigit():
+    noun = _which_noun(part)
+    if noun is None:
         return True
-    noun = fold(match.group(1))
     if noun in _NAMED_BY_NAME:
         return True  # "Welk bureau analyseerde ...?" -> "Gupta heeft ... een analyse uitgevoerd."
     if simplemma.is_known(noun, lang="en") and not simplemma.is_known(noun, lang="nl"):

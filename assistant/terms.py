@@ -130,14 +130,13 @@ def salient_terms(question: Question) -> list[Term]:
         )
     for value in sorted(values):
         terms.append(Term(f"{value:g}", (), value in question.amounts, True, False, frozenset({value})))
-    for word in question.dutch:
+    # Dutch words for English ones: from the static table (soft), or found in the passages by
+    # meaning (`Question.rendered`: the text may say them, so they rank like Dutch terms).
+    dutch = [(w, False) for w in question.dutch] + [(w, True) for w in question.rendered]
+    for word, rendered in dutch:
         stems = tuple(analyze(word))
         if stems and not any(t.stems[:1] == stems[:1] for t in terms if t.stems):
-            terms.append(Term(word, stems, bool(MONEY_WORDS.match(word)), False))
-    for word in question.rendered:  # found in the passages by meaning: the text may say them
-        stems = tuple(analyze(word))
-        if stems and not any(t.stems[:1] == stems[:1] for t in terms if t.stems):
-            terms.append(Term(word, stems, bool(MONEY_WORDS.match(word)), True, rendered=True))
+            terms.append(Term(word, stems, bool(MONEY_WORDS.match(word)), rendered, rendered=rendered))
     return terms
 
 
