@@ -68,7 +68,18 @@ _EXTRA_STOP = wordset(
     know much many until according
     """
 )
-STOP_WORDS = frozenset(STOPWORDS_DUTCH) | frozenset(STOPWORDS_EN) | _QUESTION_WORDS | _EXTRA_STOP
+# Every form of the Dutch modal verbs. The Snowball list has some ("moet", "kan", "wil", "zal") and
+# not the others, so "Voor wanneer moesten gemeenten ... klaar zijn?" asked for "moesten", which the
+# text that answers it never says. Also a stopword of the keyword index (assistant.retrieval).
+MODAL_VERBS = wordset(
+    """
+    moet moeten moest moesten kan kunnen kon konden wil willen wilde wilden wou mag mogen mocht
+    mochten zal zullen zou zouden hoeft hoeven hoefde hoefden
+    """
+)
+STOP_WORDS = (
+    frozenset(STOPWORDS_DUTCH) | frozenset(STOPWORDS_EN) | _QUESTION_WORDS | _EXTRA_STOP | MODAL_VERBS
+)
 
 # Words that point back to something said before.
 _ANAPHORS = wordset(

@@ -139,10 +139,43 @@ def _counts(sentence: str, noun: str) -> bool:
     for i, token in enumerate(words):
         if token.isdigit() or token in NUMBER_WORDS or word_value(token) is not None:
             following = " ".join(words[i + 1 : i + 3])
-            if stems & set(analyze(following)):
+            if stems & set(analyze(following)) or _names_head(words[i + 1 : i + 2], {fold(noun)}):
                 return True
     m = _COUNT_OF.search(sentence)
     return bool(m and stems & set(analyze(m.group(1))) and has_quantity(m.group(2)))
+
+
+# Words after a number that measure rather than count: "12 jaar", "5 procent", "3 miljoen".
+_MEASURES = wordset(
+    """
+    jaar jaren maand maanden week weken dag dagen uur uren minuten procent keer maal miljoen miljard
+    duizend euro eur mln mld kilometer meter km vierkante procentpunt year years month months
+    weeks days hours percent times million billion thousand
+    """
+)
+
+
+def _counts_only_others(sentence: str, part: str) -> bool:
+    """Whether every number of the sentence counts a thing the question does not name: "negen
+    sprekers" for "Over hoeveel moties ...?". Numbers that measure ("12 jaar", "5 procent") or that
+    are followed by no noun leave it open (False), as does a sentence without numbers."""
+    asked = {s for w in tokens(part) for s in analyze(w)}
+    words = tokens(sentence)
+    counted = []
+    for i, token in enumerate(words[:-1]):
+        if token.isdigit() or token in NUMBER_WORDS or word_value(token) is not None:
+            after = words[i + 1]
+            if not after.isalpha() or len(after) < 4 or after in STOP_WORDS or after in _MEASURES:
+                return False
+            counted.append(after)
+    nouns = {w for w in tokens(part) if len(w) >= 4}
+    return bool(counted) and not any(set(analyze(w)) & asked or _names_head([w], nouns) for w in counted)
+
+
+def _names_head(words: list[str], nouns: set[str]) -> bool:
+    """Whether a word is one of `nouns` or a compound with one as its head ("aandachtswijken" for
+    "wijken"): Dutch puts a compound's head last."""
+    return any(w.endswith(n) for w in words for n in nouns)
 
 
 def type_bonus(qtype: QuestionType, sentence: str, known: frozenset[str], part: str = "") -> float:
@@ -162,7 +195,10 @@ def type_bonus(qtype: QuestionType, sentence: str, known: frozenset[str], part: 
         if not has_quantity(sentence):
             return 0.0
         noun = counted_noun(part)
-        return 1.0 if noun is None or _counts(sentence, noun) else 0.6
+        if noun is None or _counts(sentence, noun):
+            return 1.0
+        # "Er zijn vandaag negen sprekers." counts speakers, not the "moties" asked about.
+        return 0.3 if _counts_only_others(sentence, part) else 0.6
     if qtype == "date":
         return date_bonus(part, sentence)
     if qtype == "where":

@@ -11,7 +11,7 @@ The content key (`PassageIndex.content_key`) hashes every document record's
 fingerprint and the passage count, so a finished ingest in this or another
 process changes it; `PassageIndex.sync` also deletes the saved key before its
 first write, so an ingest that dies halfway leaves no key and the next start
-rebuilds. The analyzer's source (retrieval.py, numbers.py) is part of the key,
+rebuilds. The analyzer's source (retrieval.py, numbers.py, conversation.py) is part of the key,
 so a change to tokenising or stemming never meets an index built the old way.
 
 Files: bm25s's own arrays and vocabulary (`bm25s.BM25.save` / `load`, no
@@ -39,7 +39,8 @@ log = logging.getLogger(__name__)
 
 KEY_FILE = "key.txt"
 PASSAGES_FILE = "passages.json"
-_ANALYZER_SOURCES = ("retrieval.py", "numbers.py")  # what index_terms() depends on
+# What index_terms() depends on (conversation.py: the modal verbs among its stopwords).
+_ANALYZER_SOURCES = ("retrieval.py", "numbers.py", "conversation.py")
 
 
 def analyzer_hash() -> str:

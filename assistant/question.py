@@ -52,7 +52,9 @@ _PARTICLES = wordset("uit op aan af in mee toe door voor over terug bij samen va
 _FRAME_VERB = re.compile(
     r"^\s*wat\s+(houdt|houden|hield|hielden)\b.*\bin\W*$|^\s*wat\s+(?:er\s+)?(gebeurt|gebeurde|gebeuren)\b"
     # "Wanneer eindigt / stopt X?": the end asked for, which the text gives as "loopt tot eind 2025".
-    r"|^\s*(?:wanneer|tot wanneer)\s+(eindigt|eindigen|stopt|stoppen|afloopt|aflopen)\b",
+    r"|^\s*(?:wanneer|tot wanneer)\s+(eindigt|eindigen|stopt|stoppen|afloopt|aflopen)\b"
+    # "Wat verstaat X onder Y?": a definition, which the text gives as "Y is ...".
+    r"|^\s*wat\s+(verstaat|verstaan)\b.*\bonder\b",
     re.IGNORECASE,
 )
 _RATE = re.compile(
@@ -61,6 +63,13 @@ _RATE = re.compile(
     re.IGNORECASE,
 )
 _PREPOSITIONS = wordset("aan voor in op met van over tot naar bij om uit door tegen tussen")
+# The document a question takes its answer from: "volgens het coalitieakkoord", "according to the
+# memo", "Wat verstaat het Iv3 onder ...". Its words are in the document's title, not its text.
+_SOURCE = re.compile(
+    r"\b(?:volgens|according\s+to)\s+(?:de|het|een|the|a)?\s*(?P<source>[\w-]+)"
+    r"|\bwat\s+(?:verstaat|verstaan)\s+(?:de|het)?\s*(?P<definer>[\w-]+(?:\s+[\w-]+)?)\s+onder\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -91,6 +100,8 @@ class Question:
     the value as of a year or date, or the history), None when the question names none;
     its time words ("huidige", "current", "vorig jaar") are left out of `parts`,
     `terms` and `search_text`, since they say when, not what.
+    `source` are the terms that name the document the answer is to come from ("volgens het
+    coalitieakkoord" -> ("coalitieakkoord",)): a passage of that document covers them by its title.
     """
 
     text: str
@@ -111,6 +122,7 @@ class Question:
     verb_forms: tuple[tuple[str, str], ...] = ()
     notes: tuple[str, ...] = field(default=())
     time: TimeAsk | None = None
+    source: tuple[str, ...] = ()
 
     @property
     def kind(self) -> QuestionType:
@@ -235,6 +247,7 @@ def parse_question(
     terms = [t for t in salient_words(words_only) if t not in form]
     verb_forms = tuple((verb, whole) for verb, whole in split_verbs if verb in terms)
     carried = tuple(t for t in terms if t not in asked)
+    source = tuple(t for t in terms if t in _source_words(query))
     dutch = _dutch_renderings(query, language)
     search = " ".join([query, *(d for d in dutch if d not in query.lower())])
     return Question(
@@ -254,4 +267,13 @@ def parse_question(
         search_text=search,
         notes=("long input: answered its last question",) if focus != text else (),
         time=asked_time,
+        source=source,
     )
+
+
+def _source_words(query: str) -> set[str]:
+    """The lowercased words of the phrases that name the question's source document (`_SOURCE`)."""
+    found: set[str] = set()
+    for match in _SOURCE.finditer(query):
+        found |= {w.lower() for w in (match.group("source") or match.group("definer")).split()}
+    return found

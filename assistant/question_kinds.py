@@ -245,7 +245,8 @@ def abbreviation_asked(question: str) -> str | None:
 def counted_noun(part: str) -> str | None:
     """What a "hoeveel" question counts: "Hoeveel gemeenten kregen ..." -> "gemeenten";
     "How many municipalities ..." -> "gemeenten" (its Dutch rendering)."""
-    m = re.search(r"\b(?:hoeveel|how many)\s+(\w+)", part.lower())
+    # An inflected adjective before it is skipped: "Hoeveel deelnemende gemeenten" counts gemeenten.
+    m = re.search(r"\b(?:hoeveel|how many)\s+(?:\w+e\s+(?=[a-z]{4,}(?:en|s)\b))?(\w+)", part.lower())
     if m and m.group(1) not in VERBISH and not MONEY_WORDS.match(m.group(1)):
         noun = m.group(1)
         return ENGLISH_TO_DUTCH.get(noun, noun).split()[0]

@@ -28,6 +28,7 @@ import Stemmer
 from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN_PLUS
 
 from assistant import keyword_store
+from assistant.conversation import MODAL_VERBS
 from assistant.embedding import embed_queries
 from assistant.numbers import quantities, value_token
 from assistant.qa_pairs import AnswerMap
@@ -52,7 +53,7 @@ _EXTRA_STOPWORDS = {
     "wij", "we", "onze", "hen", "jullie", "zullen", "werden", "wel",
     "much", "many",
 }  # fmt: skip
-STOPWORDS = frozenset(STOPWORDS_DUTCH) | frozenset(STOPWORDS_EN_PLUS) | _EXTRA_STOPWORDS
+STOPWORDS = frozenset(STOPWORDS_DUTCH) | frozenset(STOPWORDS_EN_PLUS) | _EXTRA_STOPWORDS | MODAL_VERBS
 
 # "dutch_porter" keeps gemeente/gemeenten -> "gemeent"; Snowball's newer "dutch"
 # also strips the ge- prefix (gemeenten -> "meen"), which merges unrelated words.

@@ -1,0 +1,95 @@
+"""Questions worded the way people ask them, over documents the answerer was never tuned on.
+
+Kinds found on the development half of `evals/unseen2.jsonl` (a plenary debate and the Iv3
+informatievoorschrift), rebuilt here as two small documents written by the test: a question
+that names its source document ("volgens het coalitieakkoord"), a modal verb the text never
+uses ("moesten"), and a count of something else ("negen sprekers" for "hoeveel moties").
+Real embedding model, real Chroma.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.facts import type_bonus
+from assistant.pipeline import Assistant
+from assistant.question import parse_question
+from assistant.question_kinds import counted_noun
+from assistant.settings import Settings
+
+# The title does not name the kind of document; only its file name does.
+AGREEMENT = """# Samen verder, met vertrouwen
+
+## Klimaat en energie
+
+We scherpen het doel voor 2030 in de Klimaatwet aan tot tenminste 60% CO2 reductie. We
+investeren daarnaast in windparken op zee en in het isoleren van huurwoningen.
+
+## Wonen
+
+Er komen tot 2030 jaarlijks 100.000 nieuwe woningen bij, waarvan twee derde betaalbaar.
+"""
+
+DEBATE = """# Verslag van het plenaire debat over bouwregelgeving
+
+## De voorzitter
+
+Aan de orde is het debat over bouwregelgeving. Er zijn vandaag negen sprekers.
+
+## Motie van het lid Jansen
+
+De Kamer, gehoord de beraadslaging, verzoekt de regering om in overleg met gemeenten die nog een
+tijdelijke huurconstructie hanteren, deze constructie uiterlijk in het najaar van 2027 te schrappen.
+"""
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    corpus = tmp_path_factory.mktemp("unseen") / "corpus"
+    corpus.mkdir()
+    (corpus / "coalitieakkoord-2030.md").write_text(AGREEMENT, encoding="utf-8")
+    (corpus / "debat-bouwregelgeving.md").write_text(DEBATE, encoding="utf-8")
+    a = Assistant(Settings(index=Path(tmp_path_factory.mktemp("unseen-index")), corpus=corpus))
+    a.ingest(progress=False)
+    return a
+
+
+def test_the_source_a_question_names_is_found_by_the_documents_file_name(assistant: Assistant) -> None:
+    question = "Welk CO2-reductiedoel voor 2030 komt volgens het coalitieakkoord in de Klimaatwet?"
+    assert parse_question(question).source == ("coalitieakkoord",)
+    answer = assistant.ask(question)
+    assert not answer.refused, answer.text
+    assert "60% CO2 reductie" in answer.citations[0].quote
+
+
+def test_a_modal_verb_is_no_word_the_answer_must_contain(assistant: Assistant) -> None:
+    question = "Voor wanneer moesten gemeenten volgens de motie klaar zijn met de tijdelijke huurconstructie?"
+    assert "moesten" not in parse_question(question).terms
+    answer = assistant.ask(question)
+    assert not answer.refused, answer.text
+    assert "najaar van 2027" in answer.citations[0].quote
+
+
+def test_a_count_of_something_else_does_not_answer_how_many(assistant: Assistant) -> None:
+    answer = assistant.ask("Over hoeveel moties moest de minister een oordeel geven?")
+    assert answer.refused, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "bonus"),
+    [
+        ("Over hoeveel moties ging het debat?", "Er zijn vandaag negen sprekers.", 0.3),
+        ("Hoeveel deelnemende gemeenten heeft Buurtkracht?", "Aan de regeling doen 10 gemeenten mee.", 1.0),
+        ("Hoeveel wijken krijgen geld?", "Er zijn 20 aandachtswijken.", 1.0),  # a compound's head
+        ("Hoeveel moties zijn er ingediend?", "Het debat duurde 3 uur.", 0.6),  # a measure: left open
+    ],
+)
+def test_what_a_number_counts(question: str, sentence: str, bonus: float) -> None:
+    assert type_bonus("amount", sentence, frozenset(), question) == bonus
+
+
+def test_the_counted_noun_skips_an_adjective() -> None:
+    assert counted_noun("Hoeveel deelnemende gemeenten heeft Buurtkracht?") == "gemeenten"
+    assert counted_noun("Hoeveel mensen zitten in de raad?") == "mensen"
