@@ -28,7 +28,8 @@ _HEADING_MAX_WORDS = 12
 _HEADING_MAX_DEPTH = 2  # a heading directly followed by one sub-heading
 SECTION_SEPARATOR = " › "  # between a heading and the sub-heading right under it
 _BODY_MIN_CHARS = 100  # a line this long is running text even without a full stop
-_NUMBER_PREFIX = re.compile(r"^\d+(?:\.\d+)*\.?\s+")
+# "2.1 ", "3. ", and a number set off by a dash: "6.822 – Jeugdreclassering" (the Iv3 informatievoorschrift).
+_NUMBER_PREFIX = re.compile(r"^\d+(?:\.\d+)*\.?\s+(?:[–—-]\s+)?")
 _NUMBERED_ITEM = re.compile(r"^\d{1,2}[.)]\s+\S")
 # A table row that names its columns: "Deventer — Bijdrage 2025: € 180.000" (assistant.tables).
 _TABLE_ROW = re.compile(rf"{re.escape(ROW_LABEL_SEPARATOR)}[^:]+: \S")

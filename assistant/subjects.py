@@ -99,7 +99,10 @@ class Subjects:
         # A rival the question spells out ("de decentrale uitkering" for "DU ...") is what it asks
         # about, whatever subject a follow-up carried over.
         spelled = _spelled_acronyms(tokens(question.query))
-        others = {o for o in others if o and not any(o & a for a in asked) and not (o & spelled)}
+        # Nor is a heading whose name the question itself says ("Wat verstaat het Iv3 onder
+        # jeugdreclassering?" under the heading "6.822 – Jeugdreclassering").
+        said = set(tokens(question.query)) | spelled
+        others = {o for o in others if o and not any(o & a for a in asked) and not (o & said)}
         texts = {h.passage.doc_id: "" for h in hits}
         for h in hits:
             texts[h.passage.doc_id] += f"\n{h.passage.title}\n{h.passage.embedding_text()}"

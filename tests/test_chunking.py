@@ -129,6 +129,18 @@ def test_a_column_of_short_lines_is_text_not_headings() -> None:
     assert [(p.section, p.text) for p in passages] == [(None, text)]
 
 
+def test_a_number_set_off_by_a_dash_heads_its_section() -> None:
+    # The Iv3 informatievoorschrift heads each task field so; while such lines were read as text,
+    # 95 of its 373 passages carried one earlier heading, "Vlottende Passiva".
+    text = (
+        "6.821 – Jeugdbescherming\n\nDit taakveld betreft de lasten voor de jeugdbescherming.\n\n"
+        "6.822 – Jeugdreclassering\n\nDit taakveld betreft de lasten voor de jeugdreclassering."
+    )
+    meta = DocumentMeta(doc_id="iv3", title="Iv3", doc_type="rapport", source_file="iv3.txt")
+    passages = chunk_document(SourceDocument(meta, [Page(None, text)]))
+    assert [p.section for p in passages] == ["6.821 – Jeugdbescherming", "6.822 – Jeugdreclassering"]
+
+
 def test_repeated_text_gets_a_suffixed_id() -> None:
     closing = "Dit is de vaste slotzin van elke sectie."
     text = f"Inleiding\n\n{closing}\n\nBijlage\n\n{closing}"

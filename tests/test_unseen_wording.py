@@ -45,12 +45,27 @@ tijdelijke huurconstructie hanteren, deze constructie uiterlijk in het najaar va
 """
 
 
+# Headed as the Iv3 informatievoorschrift heads its task fields.
+TASK_FIELDS = """# Informatievoorschrift
+
+## 6.821 – Jeugdbescherming
+
+Dit taakveld betreft de baten en lasten die een gemeente heeft voor de jeugdbescherming.
+
+## 6.822 – Jeugdreclassering
+
+Dit taakveld betreft de baten en lasten die een gemeente heeft voor de jeugdreclassering.
+Jeugdreclassering is een combinatie van begeleiding en controle voor jongeren vanaf 12 jaar.
+"""
+
+
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     corpus = tmp_path_factory.mktemp("unseen") / "corpus"
     corpus.mkdir()
     (corpus / "coalitieakkoord-2030.md").write_text(AGREEMENT, encoding="utf-8")
     (corpus / "debat-bouwregelgeving.md").write_text(DEBATE, encoding="utf-8")
+    (corpus / "iv3-2026.md").write_text(TASK_FIELDS, encoding="utf-8")
     a = Assistant(Settings(index=Path(tmp_path_factory.mktemp("unseen-index")), corpus=corpus))
     a.ingest(progress=False)
     return a
@@ -75,6 +90,14 @@ def test_a_modal_verb_is_no_word_the_answer_must_contain(assistant: Assistant) -
 def test_a_count_of_something_else_does_not_answer_how_many(assistant: Assistant) -> None:
     answer = assistant.ask("Over hoeveel moties moest de minister een oordeel geven?")
     assert answer.refused, answer.text
+
+
+def test_a_heading_the_question_says_is_its_subject_not_a_rival(assistant: Assistant) -> None:
+    # "Jeugdreclassering" heads its section, so it looked like another scheme beside the asked "Iv3",
+    # and the sentence naming it was taken for one about something else.
+    answer = assistant.ask("Vanaf welke leeftijd geldt jeugdreclassering volgens het Iv3?")
+    assert not answer.refused, answer.text
+    assert "vanaf 12 jaar" in answer.citations[0].quote
 
 
 @pytest.mark.parametrize(
