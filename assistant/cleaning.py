@@ -31,7 +31,9 @@ _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 # Glyphs that only ever mean "bullet" at the start of a line.
-_BULLET_SYMBOLS = "•·●○◦▪▫■□►▶➢➤✓✔⁃‣∙\uf0b7\uf0a7\uf076\uf0d8"
+# A C1 control character is a glyph the PDF's font maps to no character; at the start of a list line
+# it is the bullet (kv-1b62ee8d page 3 draws its bullets as "\x81").
+_BULLET_SYMBOLS = "•·●○◦▪▫■□►▶➢➤✓✔⁃‣∙\uf0b7\uf0a7\uf076\uf0d8" + "".join(map(chr, range(0x80, 0xA0)))
 # Glyphs that are bullets when a space follows ("- item", OCR's "¢ item", "» item").
 _BULLET_WITH_SPACE = "-–—*+¢«»°©"
 # OCR reads a round bullet as the letter "e" (or "o"). Dutch has no one-letter

@@ -196,6 +196,17 @@ def _column_text(lines: list[Line], gutter: float) -> list[str]:
     return [*filter(None, left), "", *filter(None, right)]
 
 
+# What a list item starts with: a bullet glyph ("-", "•", "\uf0b7") or a number or letter ("1.", "a)").
+_ITEM_MARKER = re.compile(r"^(?:[^\w\s]{1,2}|\d{1,2}[.)]|[a-z][.)])$")
+
+
+def _list_items(lines: list[Line]) -> bool:
+    """Whether every line is a list marker in a cell of its own followed by the item's text: the
+    marker column is no column of text, nor a table column. (Read as two columns, the Iv3
+    informatievoorschrift's three-item lists came out as "- - - item; item; item".)"""
+    return all(len(line.cells) >= 2 and _ITEM_MARKER.match(line.cell_text(0).strip()) for line in lines)
+
+
 def _aligned(lines: list[Line]) -> bool:
     """A table: every cell of every row overlaps a header cell horizontally (columns line up)."""
     header = _spans(lines[0])
@@ -271,6 +282,8 @@ def _body_text(lines: list[Line], layout: PageLayout) -> str:
     pitch = _pitch(lines)
     for start, end in _regions(lines):
         region = lines[start:end]
+        if _list_items(region):
+            continue  # a marker and its item on each line: a list, read line by line
         gutter = _gutter(region)
         two_columns = gutter is not None and all(len(line.cells) == 2 for line in region)
         if two_columns and len(region) >= _MIN_REGION_LINES and _words_per_cell(region) >= 4:

@@ -35,7 +35,7 @@ def test_every_word_of_the_kamerbrief_survives() -> None:
 
 def test_ocr_bullets_become_list_items_and_real_words_stay() -> None:
     raw = "e Het kabinet wil iets.\n¢ Tweede punt.\n« Derde punt.\n° Vierde punt.\n» Vijfde punt.\n"
-    raw += "•Zesde punt."
+    raw += "•Zesde punt.\n\x81 Zevende punt."  # a glyph the font maps to a control character
     assert clean_text(raw).split("\n") == [
         "- Het kabinet wil iets.",
         "- Tweede punt.",
@@ -43,6 +43,7 @@ def test_ocr_bullets_become_list_items_and_real_words_stay() -> None:
         "- Vierde punt.",
         "- Vijfde punt.",
         "- Zesde punt.",
+        "- Zevende punt.",
     ]
     assert clean_text("een zin die met een echt woord begint.") == "een zin die met een echt woord begint."
     assert clean_text("e-mail is een woord.") == "e-mail is een woord."

@@ -126,6 +126,34 @@ def test_case_03_two_columns_are_read_column_by_column() -> None:
     assert "Voor 2025 is € 3,1 miljoen beschikbaar voor negen gemeenten." in text
 
 
+def test_a_bullet_drawn_apart_from_its_item_is_a_list_not_a_column(tmp_path: Path) -> None:
+    # The Iv3 informatievoorschrift and the Wassenaar budgets draw each bullet as a text run of its
+    # own, left of the item; three such lines were read as two columns ("- - - a; b; c") or as a
+    # table ("•: Programma 1: ..."). Drawn here as the Iv3 draws them, with a hyphen.
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = tmp_path / "lijst.pdf"
+    canvas = Canvas(str(path), pagesize=A4, invariant=True)
+    canvas.setFont("Helvetica", 11)
+    y = 760
+    canvas.drawString(72, y, "Tot dit taakveld behoren de volgende lasten en baten van de gemeente:")
+    items = [
+        "dagbesteding voor mensen die in Beschermd Wonen verblijven;",
+        "lasten die betrekking hebben op het pakket Beschermd Thuis;",
+        "eigen bijdragen voor de voorzieningen en diensten op dit taakveld.",
+    ]
+    for item in items:
+        y -= 14
+        canvas.drawString(80, y, "-")
+        canvas.drawString(98, y, item)
+    canvas.drawString(72, y - 28, "Niet tot dit taakveld behoren de lasten van de inloopfunctie GGZ.")
+    canvas.save()
+    text = load_file(path).pages[0].text
+    assert "\n".join(f"- {item}" for item in items) in text
+    assert "- -" not in text and "-:" not in text
+
+
 @needs_cases
 def test_case_08_invisible_text_is_not_indexed_and_is_reported() -> None:
     doc, passages = passages_of(CASES / "08-prompt-injection" / "aanvraag-buurtkracht-gemeente.pdf")
