@@ -196,8 +196,10 @@ def _column_text(lines: list[Line], gutter: float) -> list[str]:
     return [*filter(None, left), "", *filter(None, right)]
 
 
-# What a list item starts with: a bullet glyph ("-", "•", "\uf0b7") or a number or letter ("1.", "a)").
-_ITEM_MARKER = re.compile(r"^(?:[^\w\s]{1,2}|\d{1,2}[.)]|[a-z][.)])$")
+# What a list item starts with: a bullet glyph ("-", "•", "\uf0b7", a hollow "o") or a number or
+# letter ("1.", "a)").
+_BULLET_MARKER = re.compile(r"^(?:[^\w\s]{1,2}|o)$")
+_ITEM_MARKER = re.compile(r"^(?:[^\w\s]{1,2}|o|\d{1,2}[.)]|[a-z][.)])$")
 
 
 def _list_items(lines: list[Line]) -> bool:
@@ -205,6 +207,13 @@ def _list_items(lines: list[Line]) -> bool:
     marker column is no column of text, nor a table column. (Read as two columns, the Iv3
     informatievoorschrift's three-item lists came out as "- - - item; item; item".)"""
     return all(len(line.cells) >= 2 and _ITEM_MARKER.match(line.cell_text(0).strip()) for line in lines)
+
+
+def _item_text(line: Line) -> str:
+    """A list line as the cleaner reads an item: "- text" for a bullet, "1. text" for a number."""
+    marker = line.cell_text(0).strip()
+    text = " ".join(line.cell_text(i) for i in range(1, len(line.cells)))
+    return f"- {text}" if _BULLET_MARKER.match(marker) else f"{marker} {text}"
 
 
 def _aligned(lines: list[Line]) -> bool:
@@ -263,15 +272,17 @@ def _pitch(lines: list[Line]) -> float:
     return min(statistics.median(pitches), 1.35 * _body_height(lines))
 
 
-def _text_with_gaps(lines: list[Line], pitch: float) -> list[str]:
-    """Line texts with a blank line wherever the vertical gap exceeds the usual line pitch."""
+def _text_with_gaps(lines: list[Line], pitch: float, items: dict[int, str] | None = None) -> list[str]:
+    """Line texts with a blank line wherever the vertical gap exceeds the usual line pitch; `items`
+    gives the text of list lines by `id(line)` (`_item_text`)."""
     if not lines:
         return []
-    out = [lines[0].text]
+    items = items or {}
+    out = [items.get(id(lines[0]), lines[0].text)]
     for previous, line in zip(lines, lines[1:], strict=False):
         if pitch and previous.y - line.y > 1.4 * pitch:
             out.append("")
-        out.append(line.text)
+        out.append(items.get(id(line), line.text))
     return out
 
 
@@ -280,26 +291,33 @@ def _body_text(lines: list[Line], layout: PageLayout) -> str:
     out: list[str] = []
     cursor = 0
     pitch = _pitch(lines)
+    items: dict[int, str] = {}
     for start, end in _regions(lines):
         region = lines[start:end]
-        if _list_items(region):
-            continue  # a marker and its item on each line: a list, read line by line
+        if _list_items(region):  # read line by line, the marker made plain
+            items |= {id(line): _item_text(line) for line in region}
+            continue
         gutter = _gutter(region)
         two_columns = gutter is not None and all(len(line.cells) == 2 for line in region)
         if two_columns and len(region) >= _MIN_REGION_LINES and _words_per_cell(region) >= 4:
-            out += [*_text_with_gaps(lines[cursor:start], pitch), "", *_column_text(region, gutter), ""]
+            out += [
+                *_text_with_gaps(lines[cursor:start], pitch, items),
+                "",
+                *_column_text(region, gutter),
+                "",
+            ]
             layout.columns += 1
         elif _is_table(region):
             end = _continuation_end(lines, end, pitch)
             region = lines[start:end]
             rows = _table_rows(region)
             body = table_lines(rows) if has_header(rows) else pair_lines(rows)
-            out += [*_text_with_gaps(lines[cursor:start], pitch), "", *body, ""]
+            out += [*_text_with_gaps(lines[cursor:start], pitch, items), "", *body, ""]
             layout.tables += 1
         else:
             continue
         cursor = end
-    out += _text_with_gaps(lines[cursor:], pitch)
+    out += _text_with_gaps(lines[cursor:], pitch, items)
     return "\n".join(out)
 
 

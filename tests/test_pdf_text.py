@@ -143,10 +143,10 @@ def test_a_bullet_drawn_apart_from_its_item_is_a_list_not_a_column(tmp_path: Pat
         "lasten die betrekking hebben op het pakket Beschermd Thuis;",
         "eigen bijdragen voor de voorzieningen en diensten op dit taakveld.",
     ]
-    for item in items:
+    for n, item in enumerate(items):
         y -= 14
-        canvas.drawString(80, y, "-")
-        canvas.drawString(98, y, item)
+        canvas.drawString(80 if n < 2 else 98, y, "-" if n < 2 else "o")  # "o": a sub-item's hollow bullet
+        canvas.drawString(98 if n < 2 else 116, y, item)
     canvas.drawString(72, y - 28, "Niet tot dit taakveld behoren de lasten van de inloopfunctie GGZ.")
     canvas.save()
     text = load_file(path).pages[0].text
