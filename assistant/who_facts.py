@@ -73,6 +73,23 @@ _ROLE_ASKED = re.compile(
 )
 
 
+# "Wie was griffier?", "Wie is de voorzitter?": an office asked for with or without an article.
+_OFFICE_ASKED = re.compile(
+    rf"\b(?:wie|who)\s+(?:is|was|zijn|waren|are|were)\s+(?:(?:de|het|the)\s+)?(?P<role>{_ROLES})\b",
+    re.IGNORECASE,
+)
+
+
+def office_field(part: str, sentence: str) -> bool:
+    """Whether the sentence is the field of a record that names the holder of the office the
+    question asks for: "Griffier: Drs. M.J. van der Leeden" for "Wie was griffier bij ...?" (the
+    decision lists of the Tweede Kamer and of municipal councils end with such fields)."""
+    m = _OFFICE_ASKED.search(part)
+    if not m:
+        return False
+    return re.match(rf"\s*{re.escape(m.group('role'))}\s*:\s*\w", sentence, re.IGNORECASE) is not None
+
+
 def _holder_named(role: str, sentence: str) -> bool:
     """Whether the sentence names the holder of the office: the office word followed by a name
     ("Burgemeester Schuiling", "minister De Jonge") or a person by initials in the same sentence

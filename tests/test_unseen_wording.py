@@ -59,6 +59,22 @@ Jeugdreclassering is een combinatie van begeleiding en controle voor jongeren va
 """
 
 
+# The fields a Tweede Kamer decision list ends with.
+DECISIONS = """# Besluitenlijst e-mailprocedure vaste commissie voor Binnenlandse Zaken
+
+Den Haag, 27 maart 2025
+
+Voortouwcommissie: vaste commissie voor Binnenlandse Zaken Document: Besluitenlijst van de e-mailprocedure
+van donderdag 27 maart 2025 Agendapunt: Verzoek van het lid Jansen om de minister uit te nodigen voor het
+overleg over discriminatie Zaak: Brief van het lid Jansen - 27 maart 2025 Verzoek van het lid Jansen om de
+minister uit te nodigen Besluit: Het voorstel van het lid Jansen heeft niet kunnen rekenen op een meerderheid.
+
+Noot: In de e-mailprocedure hebben de fracties van SP en GL met het voorstel ingestemd.
+
+Griffier: Drs. P.Q. de Vries
+"""
+
+
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     corpus = tmp_path_factory.mktemp("unseen") / "corpus"
@@ -66,6 +82,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     (corpus / "coalitieakkoord-2030.md").write_text(AGREEMENT, encoding="utf-8")
     (corpus / "debat-bouwregelgeving.md").write_text(DEBATE, encoding="utf-8")
     (corpus / "iv3-2026.md").write_text(TASK_FIELDS, encoding="utf-8")
+    (corpus / "besluitenlijst.md").write_text(DECISIONS, encoding="utf-8")
     a = Assistant(Settings(index=Path(tmp_path_factory.mktemp("unseen-index")), corpus=corpus))
     a.ingest(progress=False)
     return a
@@ -98,6 +115,16 @@ def test_a_heading_the_question_says_is_its_subject_not_a_rival(assistant: Assis
     answer = assistant.ask("Vanaf welke leeftijd geldt jeugdreclassering volgens het Iv3?")
     assert not answer.refused, answer.text
     assert "vanaf 12 jaar" in answer.citations[0].quote
+
+
+def test_the_field_of_the_asked_office_answers_who_held_it(assistant: Assistant) -> None:
+    question = (
+        "Wie was griffier bij de e-mailprocedure van de commissie Binnenlandse Zaken "
+        "over het verzoek van Jansen?"
+    )
+    answer = assistant.ask(question)
+    assert not answer.refused, answer.text
+    assert answer.citations[0].quote == "Griffier: Drs. P.Q. de Vries"
 
 
 @pytest.mark.parametrize(
