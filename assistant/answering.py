@@ -63,6 +63,7 @@ from assistant.tables import ROW_LABEL_SEPARATOR
 from assistant.terms import TextIndex, salient_terms
 from assistant.timeline import timeline_answer
 from assistant.types import Answer, Citation, Hit, Passage
+from assistant.who_facts import speaker_label
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -221,6 +222,9 @@ class ExtractiveAnswerer:
         quotes = self._compose(assessment, [h.passage for h in hits_used], Subjects.of(q, hits_used))
         citations = [Citation(n, hits_used[i].passage, a, b) for n, (i, a, b) in enumerate(quotes, start=1)]
         body = " ".join(f"{one_line(c.quote)} [{c.n}]" for c in citations)
+        first = citations[0]
+        speaker = speaker_label(q.kind, q.answer_noun, q.query, first.passage.section, first.quote)
+        body = f"{speaker}: {body}" if speaker else body  # who said it, in a debate's transcript
         return Answer(
             question=q.text,
             text=f"{FRAMING[assessment.language]} {body}",

@@ -51,7 +51,8 @@ _EN_MARKERS = wordset(
 _QUESTION_WORDS = wordset(
     """
     hoeveel wanneer wie wat welke welk waarom waar hoe hoelang waaraan waarmee waarover waarin
-    waardoor waarvoor waarop waartoe waaruit wiens hoezo how much many when who whom whose which
+    waardoor waarvoor waarop waartoe waaruit waarvan waarbij waarna waarnaar waartegen wiens hoezo
+    how much many when who whom whose which
     what why where afkorting datum gedateerd titel naam bedrag aantal hoeveelheid abbreviation date
     dated title name amount number
     """

@@ -101,7 +101,8 @@ class Subjects:
         spelled = _spelled_acronyms(tokens(question.query))
         # Nor is a heading whose name the question itself says ("Wat verstaat het Iv3 onder
         # jeugdreclassering?" under the heading "6.822 – Jeugdreclassering").
-        said = set(tokens(question.query)) | spelled
+        # (Asked now: a follow-up's carried words are context, "DU" after a question about the DU.)
+        said = (set(tokens(question.query)) - {fold(w) for w in question.carried}) | spelled
         others = {o for o in others if o and not any(o & a for a in asked) and not (o & said)}
         texts = {h.passage.doc_id: "" for h in hits}
         for h in hits:

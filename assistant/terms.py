@@ -60,13 +60,16 @@ _SOFT_WORDS = wordset(
 # (The last line: the frame of a purpose question, "Voor wie is X bedoeld/bestemd/gericht?",
 # is answered by "X is er voor jongeren die ..." without the frame verb.)
 # Nouns that name a category rather than a thing: "Welke organisatie ..." is answered by
-# "Stichting Wijkwerk Nederland", which does not say "organisatie". A specific role
+# "Stichting Wijkwerk Nederland", which does not say "organisatie"; "Welk Kamerlid ..." by "het lid
+# Hijink", "Op welke plek ..." by "Maaldrift hoek Oude Trambaan". A specific role
 # ("Welke staatssecretaris") is written in the answer and stays a hard term.
 _CATEGORY_NOUNS = wordset(
     """
     organisatie organisaties instantie instanties partij partijen uitvoerder uitvoerders instelling
     instellingen regeling regelingen organization organisation body bedrijf bedrijven onderneming
     ondernemingen company companies
+    kamerlid kamerleden fractie fracties politicus
+    plek plekken plaats plaatsen locatie locaties place location
     """
 )
 _QUANTITY_WORDS = wordset("miljoen miljard duizend mln mld euro eur million billion thousand")

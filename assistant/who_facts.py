@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+import simplemma
+
 from assistant.sentences import tokens, wordset
 
 _ORG_WORDS = wordset(
@@ -128,3 +130,39 @@ def who_bonus(sentence: str, names: set[str], orgs: set[str], part: str) -> floa
     if _AGENT_ASKED.search(part) and (names or orgs) and _AGENT.search(sentence):
         return 1.0
     return 0.8 if names else (0.6 if orgs or groups else 0.0)
+
+
+# The nouns of a "welke" question that asks for a person or a group of them.
+_PERSON_NOUNS = wordset(
+    "kamerlid kamerleden fractie fracties spreker sprekers woordvoerder politicus lid leden"
+)
+_NAME_PARTICLES = wordset("van de der den ter ten te het 't in")
+
+
+def speaker_label(kind: str, answer_noun: str | None, query: str, section: str | None, quote: str) -> str:
+    """The speaker a quote from a debate is said by, when the question asks who: "Van Eijs" for
+    "Welk Kamerlid wilde het VAO een week opschuiven?" answered by "Het verzoek is om het VAO ... uit
+    te stellen." under the heading "Van Eijs". A transcript names its speaker in the heading of the
+    turn, never in the turn, so the quote alone does not say who. Empty when the question does not
+    ask for a person, the heading is not a name, or the question or quote already names it.
+
+    A heading is a surname when it is one word the Dutch lexicon does not know ("Hijink") or starts
+    with a name particle ("De Jonge", "Van Eijs"); "De voorzitter", "Motie", "Maatschappelijke Raad"
+    are no names.
+    """
+    asks_person = kind == "who" or (kind == "which" and (answer_noun or "") in _PERSON_NOUNS)
+    if not asks_person or not section:
+        return ""
+    head = section.rsplit(" › ", 1)[-1].strip()
+    words = head.split()
+    if not 1 <= len(words) <= 4 or not all(w[:1].isupper() or w.lower() in _NAME_PARTICLES for w in words):
+        return ""
+    # A surname: led by a particle ("Van Eijs", "De Jonge"), or one word the lexicon does not know
+    # ("Hijink"); not a scheme's or body's name ("Maatschappelijke Raad", "SPUK").
+    named = (len(words) >= 2 and words[0].lower() in _NAME_PARTICLES and words[-1][:1].isupper()) or (
+        len(words) == 1 and not head.isupper() and not simplemma.is_known(head.lower(), lang="nl")
+    )
+    said = set(tokens(query)) | set(tokens(quote))
+    if not named or set(tokens(head)) - _NAME_PARTICLES <= said:
+        return ""
+    return head

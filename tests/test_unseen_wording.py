@@ -18,6 +18,8 @@ from assistant.pipeline import Assistant
 from assistant.question import parse_question
 from assistant.question_kinds import counted_noun
 from assistant.settings import Settings
+from assistant.terms import salient_terms
+from assistant.who_facts import speaker_label
 
 # The title does not name the kind of document; only its file name does.
 AGREEMENT = """# Samen verder, met vertrouwen
@@ -37,6 +39,11 @@ DEBATE = """# Verslag van het plenaire debat over bouwregelgeving
 ## De voorzitter
 
 Aan de orde is het debat over bouwregelgeving. Er zijn vandaag negen sprekers.
+
+## Van Eijs
+
+Voorzitter. Het verzoek is om het VAO Omgevingsrecht, dat vandaag zou aanvangen, uit te stellen. Een
+week zou voldoende zijn.
 
 ## Motie van het lid Jansen
 
@@ -125,6 +132,34 @@ def test_the_field_of_the_asked_office_answers_who_held_it(assistant: Assistant)
     answer = assistant.ask(question)
     assert not answer.refused, answer.text
     assert answer.citations[0].quote == "Griffier: Drs. P.Q. de Vries"
+
+
+def test_the_speaker_of_a_debate_turn_answers_which_member(assistant: Assistant) -> None:
+    # A transcript names the speaker in the heading of the turn, never in the turn itself.
+    answer = assistant.ask("Welk Kamerlid wilde het VAO over omgevingsrecht een week opschuiven?")
+    assert not answer.refused, answer.text
+    assert answer.text.startswith("Volgens de documenten: Van Eijs: Het verzoek is om het VAO")
+
+
+@pytest.mark.parametrize(
+    ("section", "label"),
+    [("Van Eijs", "Van Eijs"), ("Hijink", "Hijink"), ("De Jonge", "De Jonge"), ("De voorzitter", "")]
+    + [("Maatschappelijke Raad", ""), ("SPUK", ""), ("Toelichting", ""), (None, "")],
+)
+def test_which_headings_name_a_speaker(section: str | None, label: str) -> None:
+    assert speaker_label("who", None, "Wie wilde dat?", section, "Het is een goed idee.") == label
+    # Only a question for a person gets one, and not when it or the quote names the speaker already.
+    assert speaker_label("money", None, "Hoeveel kost het?", section, "Het kost veel.") == ""
+    assert speaker_label("who", None, f"Wie is {section}?", section, "Het is een goed idee.") == ""
+
+
+def test_relative_pronouns_and_kind_nouns_are_no_words_the_answer_must_say() -> None:
+    question = parse_question("Om welke buurthuizen gaat het waarvan de SMOW het beheer op zich neemt?")
+    assert "waarvan" not in question.terms
+    terms = {t.word: t.hard for t in salient_terms(parse_question("Welk Kamerlid wilde een debat?"))}
+    assert terms["kamerlid"] is False  # answered by "het lid Hijink", "Van Eijs"
+    terms = {t.word: t.hard for t in salient_terms(parse_question("Op welke plek komt de gemeentewerf?"))}
+    assert terms["plek"] is False  # answered by "Maaldrift hoek Oude Trambaan"
 
 
 @pytest.mark.parametrize(
