@@ -143,14 +143,34 @@ def join_wrapped(left: str, right: str) -> str:
     return f"{left} {right}"
 
 
+# Words a line that runs on ends with: an article, preposition, conjunction or "te" before its verb.
+# A heading never ends so ("... Wassenaar d.d. 18 april 2023 vast te" / "stellen." is one sentence).
+_RUNS_ON = frozenset(
+    re.findall(
+        r"\w+",
+        "de het een van te en of in op voor met aan bij door naar om uit tot over die dat waarin waarmee "
+        "waarvan waarbij als dan maar ook niet is zijn wordt worden",
+    )
+)
+
+
+def _continues(line: str) -> bool:
+    """Whether a line opens with a word in lower case, so it carries on the line before it
+    ("padelbanen;" after "... reduceren overlast"); a lettered item ("a. Aanpak ondermijning") or a
+    stray letter (OCR's "n Ota" for a logo) starts something new."""
+    return re.match(r"[a-zà-ÿ]{2,}\b", line) is not None
+
+
 def _looks_like_heading(line: str, width: int) -> bool:
     """A short title-like line: it ends a paragraph even when no blank line follows."""
     first = line[:1]
+    words = line.split()
     return (
         len(line) < max(0.6 * width, 20)
-        and len(line.split()) <= 10
+        and len(words) <= 10
         and (first.isupper() or first.isdigit())
         and not line.endswith(tuple(_SENTENCE_END + ",-"))
+        and words[-1].lower() not in _RUNS_ON
     )
 
 
@@ -194,7 +214,8 @@ def _blocks(lines: list[str]) -> list[_Block]:
             or kind != "para"
             or current.kind == "row"
             or (_is_complete(previous) and len(previous) < 0.75 * width)
-            or _looks_like_heading(previous, width)
+            # (A heading is not followed by a line that opens in lower case: "... overlast" / "padelbanen;".)
+            or (_looks_like_heading(previous, width) and not _continues(text))
         )
         if starts_new:
             current = _Block(kind, text, after_gap)

@@ -92,24 +92,42 @@ def _is_white(op: bytes, operands: list[Any]) -> bool | None:
     return None
 
 
+# The text state parameters a q ... Q block saves and restores (PDF 32000-1 §8.4.1, §9.3), at their
+# initial values: character and word spacing, horizontal scaling, leading, rise.
+_TEXT_STATE_DEFAULTS: dict[bytes, Any] = {b"Tc": 0, b"Tw": 0, b"Tz": 100, b"TL": 0, b"Ts": 0}
+
+
 def visible_operations(
     operations: list[tuple[list[Any], bytes]],
 ) -> tuple[list[tuple[list[Any], bytes]], int]:
     """Drop the text-show operators a reader cannot see; returns (operations, characters dropped).
 
     Tracks the fill colour and text rendering mode through the graphics-state
-    stack (q/Q). A dropped `'` or `"` still moves to the next line (T*), so the
+    stack (q/Q), and puts back the text state a Q restores (explicit Tc/Tw/Tz/TL/Ts
+    after it). A dropped `'` or `"` still moves to the next line (T*), so the
     text after it keeps its position.
     """
     white, mode = False, 0
-    stack: list[tuple[bool, int]] = []
+    spacing = dict(_TEXT_STATE_DEFAULTS)
+    stack: list[tuple[bool, int, dict[bytes, Any]]] = []
     kept: list[tuple[list[Any], bytes]] = []
     dropped = 0
     for operands, op in operations:
+        if op in spacing and operands:
+            spacing[op] = operands[0]
+        elif op == b'"' and len(operands) >= 3:
+            spacing[b"Tw"], spacing[b"Tc"] = operands[0], operands[1]
         if op == b"q":
-            stack.append((white, mode))
+            stack.append((white, mode, dict(spacing)))
         elif op == b"Q" and stack:
-            white, mode = stack.pop()
+            white, mode, saved = stack.pop()
+            kept.append((operands, op))
+            # pypdf's layout mode restores the font and matrices at Q but not the text state, so a
+            # character spacing set inside q ... Q went on shifting every later glyph (the Wassenaar
+            # budget: "Tc -0.039" over a line of 95 glyphs put "2026" 3.7 pt apart as "202 6").
+            kept += [([value], name) for name, value in saved.items() if spacing[name] != value]
+            spacing = saved
+            continue
         elif op == b"Tr" and operands and isinstance(operands[0], (int, float)):
             mode = int(operands[0])
         elif (is_white := _is_white(op, operands)) is not None:

@@ -154,6 +154,56 @@ def test_a_bullet_drawn_apart_from_its_item_is_a_list_not_a_column(tmp_path: Pat
     assert "- -" not in text and "-:" not in text
 
 
+def test_character_spacing_ends_with_the_block_that_set_it(tmp_path: Path) -> None:
+    # A q ... Q block restores the text state, character spacing (Tc) included (PDF 32000-1 §8.4.1).
+    # pypdf's layout mode kept it, so every later glyph drifted: the Wassenaar budget 2026 read
+    # "Kadernota 202 6", "4 ,9%", the decision lists "B&W -vergadering", "digita al".
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = tmp_path / "spatiering.pdf"
+    canvas = Canvas(str(path), pagesize=A4, invariant=True)
+    canvas.saveState()
+    squeezed = canvas.beginText(72, 760)
+    squeezed.setFont("Helvetica", 11)
+    squeezed.setCharSpace(-0.5)
+    squeezed.textOut("Een regel met krappe spatiëring.")
+    canvas.drawText(squeezed)
+    canvas.restoreState()
+    start = "Hierbij wordt voortgeborduurd op de toelichting in de Kadernota 202"
+    line = canvas.beginText(72, 740)
+    line.setFont("Helvetica", 11)
+    line.textOut(start)
+    canvas.drawText(line)
+    rest = canvas.beginText(72 + stringWidth(start, "Helvetica", 11), 740)  # its own text object
+    rest.setFont("Helvetica", 11)
+    rest.textOut("6, de begroting van het jaar.")
+    canvas.drawText(rest)
+    canvas.save()
+    assert "Kadernota 2026, de begroting van het jaar." in load_file(path).pages[0].text
+
+
+def test_a_line_that_opens_in_lower_case_carries_on_the_line_before() -> None:
+    from assistant.cleaning import clean_text
+
+    # Short lines (under 0.6 of the page's longest) without a full stop looked like headings.
+    raw = "Het college van burgemeester en wethouders heeft in de vergadering van dinsdag de volgende "
+    raw += "besluiten genomen over de voorstellen.\n\n"
+    raw += "1. Kennis te nemen van bijgaande startnotitie inzake reduceren overlast\npadelbanen;\n"
+    raw += "Besluitenlijst Openbare B&W-vergadering Wassenaar d.d. 18 april 2023 vast te\nstellen.\n\n"
+    raw += "Openbare orde en Veiligheid\na. Aanpak ondermijning."
+    assert clean_text(raw).split("\n")[2:] == [
+        "1. Kennis te nemen van bijgaande startnotitie inzake reduceren overlast padelbanen;",
+        "",
+        "Besluitenlijst Openbare B&W-vergadering Wassenaar d.d. 18 april 2023 vast te stellen.",
+        "",
+        "Openbare orde en Veiligheid",
+        "",
+        "a. Aanpak ondermijning.",
+    ]
+
+
 @needs_cases
 def test_case_08_invisible_text_is_not_indexed_and_is_reported() -> None:
     doc, passages = passages_of(CASES / "08-prompt-injection" / "aanvraag-buurtkracht-gemeente.pdf")
