@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant import index_format
 from assistant.answering import ExtractiveAnswerer
+from assistant.conversation import is_followup
 from assistant.docfacts import (
     DocumentFact,
     answer_document_fact,
@@ -28,8 +29,9 @@ from assistant.embedding import open_embedder
 from assistant.index import PassageIndex
 from assistant.question import Question, parse_question
 from assistant.retrieval import HybridRetriever
-from assistant.sentences import text_chunks
+from assistant.sentences import fold, text_chunks, tokens
 from assistant.settings import Settings
+from assistant.terms import salient_terms
 from assistant.types import (
     Answer,
     Draft,
@@ -218,7 +220,7 @@ class Assistant:
         turns = list(history or [])
         llm = self._llm_answerer()
         if llm is None:
-            typed = parse_question(question, turns)
+            typed = self._own_subject(question, parse_question(question, turns), filters)
             hits = self.retriever.search(typed, filters=filters)
             fact = asked_document_fact(typed) if typed.problem is None else None
             answer = (
@@ -242,6 +244,27 @@ class Assistant:
             return
         hits = self.retriever.search(typed, filters=filters)
         yield from llm.stream(question, hits, query=typed.query)
+
+    def _own_subject(self, question: str, typed: Question, filters: Filters | None) -> Question:
+        """The question as it stands when it was taken for a follow-up only because it names nothing,
+        yet says enough of its own: "Hoeveel heeft het tweede congres gekost?" after a question about
+        the Social Labs is about the congress, and was answered with the Labs' € 2,1 miljoen (found
+        by a fresh user). It stands alone when it has two or more words of its own that a sentence
+        must contain and none of the passages it finds by itself speaks of the conversation's
+        subject; a question that points back ("En ...", "Wie betaalt dat?") stays a follow-up, and
+        so does "Wie is de uitvoerder?" (one word of its own). One extra search, for these only.
+        """
+        if not typed.followup or typed.problem is not None or is_followup(question):
+            return typed
+        alone = parse_question(question)
+        if sum(t.hard for t in salient_terms(alone)) < 2:
+            return typed
+        carried = {fold(w) for w in typed.carried}
+        for hit in self.retriever.search(alone, filters=filters):
+            p = hit.passage
+            if carried & set(tokens(f"{p.title}\n{p.embedding_text()}")):
+                return typed
+        return alone
 
     def _document_fact(
         self, question: Question, fact: DocumentFact, hits: list[Hit], filters: Filters | None = None

@@ -140,6 +140,25 @@ def test_a_follow_up_that_names_its_own_subject_is_answered_about_it(assistant: 
     assert not any("313.327" in c.quote for c in second.citations)
 
 
+def test_a_question_with_a_subject_of_its_own_does_not_take_the_conversations(assistant: Assistant) -> None:
+    # It names nothing (no capitals), so it was taken for a follow-up about the Social Labs and
+    # answered with their € 2,1 miljoen (found by a fresh user). Asked alone it is refused.
+    first = "Hoeveel geld heeft JenV beschikbaar gesteld voor de Social Labs?"
+    answer = assistant.ask(first)
+    second = assistant.ask("Hoeveel heeft het tweede congres gekost?", history=[(first, answer.text)])
+    assert second.refused, second.text
+    # After the debate, the oral briefing is still found by its own words.
+    first = "Wanneer vindt het debat met de Vaste Kamercommissie plaats?"
+    answer = assistant.ask(first)
+    second = assistant.ask("Hoe lang duurt de mondelinge toelichting?", history=[(first, answer.text)])
+    assert not second.refused and "30 mins" in second.citations[0].quote, second.text
+    # A question with one word of its own stays about the conversation's subject.
+    first = "Wat is de Maatschappelijke Raad?"
+    answer = assistant.ask(first)
+    second = assistant.ask("Hoeveel leden heeft de raad?", history=[(first, answer.text)])
+    assert "7 personen" in second.citations[0].quote, second.text
+
+
 def test_a_question_that_spells_out_another_scheme_is_answered_about_it(assistant: Assistant) -> None:
     # No capitals, so the SPUK of the first turn is carried along; "de decentrale uitkering" spells
     # the "DU" of the heading, so the DU's 2023 sum is not a sentence about another scheme (found by a
