@@ -44,6 +44,7 @@ from assistant.sentence_kinds import (
     asks_about_source,
     is_question_sentence,
     is_record_line,
+    is_salutation,
     is_source_reference,
 )
 from assistant.sentences import fold, one_line, points_back, split_sentences, tokens
@@ -171,8 +172,8 @@ def candidates(hits: Sequence[Hit], passage_index: Sequence[TextIndex], min_word
             words = text[a:b].split()
             if len(words) < min_words or sum(sum(c.isalpha() for c in w) >= 3 for w in words) < 2:
                 continue  # headings, "Nr. 32", "36 600 XV": nothing to quote
-            if is_question_sentence(text[a:b]):
-                continue  # a question states nothing (a member's question in Kamervragen)
+            if is_question_sentence(text[a:b]) or is_salutation(text[a:b]):
+                continue  # a question states nothing (a member's question in Kamervragen), nor "Geachte ..."
             sentence = one_line(text[a:b])
             index = TextIndex.of(sentence)
             previous = text[spans[n - 1][0] : spans[n - 1][1]] if n else ""

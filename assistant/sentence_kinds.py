@@ -2,9 +2,11 @@
 
 Some sentences of real documents are never an answer to a question about the
 subject: a member's question in Kamervragen (it asks, it states nothing), the
-record lines that say who asked and answered when, and source references (a
-web address, a footnote "1 NRC, 16 april 2024, «…»"). They answer only a
-question about themselves (who asked, where something was published).
+record lines that say who asked and answered when, source references (a
+web address, a footnote "1 NRC, 16 april 2024, «…»") and a letter's salutation or
+closing ("Geachte leden van de bewonerscommissie,"). They answer only a
+question about themselves (who asked, where something was published); a letter's
+addressee and signer are document facts (`assistant.docfacts`).
 """
 
 from __future__ import annotations
@@ -61,6 +63,20 @@ def asks_about_record(question: str) -> bool:
 def asks_about_source(question: str) -> bool:
     """Whether a question asks where something is published (a website, a link, a source)."""
     return bool(_ABOUT_WEB.search(question))
+
+
+# A letter's salutation or closing formula: "Geachte leden van ...,", "Met vriendelijke groet,".
+_SALUTATION = re.compile(
+    r"^\W*(?:geachte|beste|lieve|dear|met vriendelijke groet(?:en)?|hoogachtend|kind regards)\b"
+    r"[^.!?]*[,:]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def is_salutation(sentence: str) -> bool:
+    """Whether a sentence is a letter's salutation or closing formula; it says nothing of the subject
+    ("Wat krijgt de bewonerscommissie?" was answered "Geachte leden van de bewonerscommissie,")."""
+    return bool(_SALUTATION.match(sentence))
 
 
 def is_question_sentence(sentence: str) -> bool:

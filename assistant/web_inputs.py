@@ -8,6 +8,7 @@ logged as one line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -69,12 +70,14 @@ def make_filters(
 
 
 def check_question(question: str | None, first: bool = False) -> None:
-    """`InputProblem` for a question box with nothing in it but spaces, or nothing at all.
+    """`InputProblem` for a question box with no word in it: nothing, spaces, or only punctuation
+    ("???"), which `assistant ask --json` answers with reason "empty". Before, the chat answered
+    "???" with "Dit staat niet in de documenten." above the hint (found by a fresh user).
 
     `first`: no question asked yet, so the chat still shows its example questions
     and the hint points to them too.
     """
-    if not (question or "").strip():
+    if not re.search(r"[^\W_]", question or ""):
         raise InputProblem("question", EMPTY_FIRST_QUESTION if first else EMPTY_QUESTION, "empty question")
 
 

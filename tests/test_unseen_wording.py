@@ -82,6 +82,21 @@ Griffier: Drs. P.Q. de Vries
 """
 
 
+# A short letter, as a user uploads one.
+LETTER = """# Wijkbudget Noorderkwartier
+
+Rivierstad, 14 mei 2025
+
+Geachte leden van de bewonerscommissie,
+
+Hierbij ontvangt u een wijkbudget van € 22.750 voor activiteiten in de wijk in 2025.
+
+Met vriendelijke groet,
+
+A.M. de Boer
+"""
+
+
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     corpus = tmp_path_factory.mktemp("unseen") / "corpus"
@@ -90,6 +105,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     (corpus / "debat-bouwregelgeving.md").write_text(DEBATE, encoding="utf-8")
     (corpus / "iv3-2026.md").write_text(TASK_FIELDS, encoding="utf-8")
     (corpus / "besluitenlijst.md").write_text(DECISIONS, encoding="utf-8")
+    (corpus / "wijkbudget.md").write_text(LETTER, encoding="utf-8")
     a = Assistant(Settings(index=Path(tmp_path_factory.mktemp("unseen-index")), corpus=corpus))
     a.ingest(progress=False)
     return a
@@ -139,6 +155,14 @@ def test_the_speaker_of_a_debate_turn_answers_which_member(assistant: Assistant)
     answer = assistant.ask("Welk Kamerlid wilde het VAO over omgevingsrecht een week opschuiven?")
     assert not answer.refused, answer.text
     assert answer.text.startswith("Volgens de documenten: Van Eijs: Het verzoek is om het VAO")
+
+
+def test_a_salutation_is_no_answer(assistant: Assistant) -> None:
+    # "Geachte leden van de bewonerscommissie," was quoted (found by a fresh user).
+    answer = assistant.ask("Wat krijgt de bewonerscommissie?")
+    assert not any("Geachte" in c.quote for c in answer.citations), answer.text
+    answer = assistant.ask("Hoeveel geld krijgt de bewonerscommissie voor activiteiten in de wijk?")
+    assert not answer.refused and "€ 22.750" in answer.citations[0].quote, answer.text
 
 
 @pytest.mark.parametrize(
