@@ -60,7 +60,7 @@ from assistant.sentences import (
 from assistant.settings import Settings
 from assistant.subjects import Subjects, name_words
 from assistant.tables import ROW_LABEL_SEPARATOR
-from assistant.terms import TextIndex, salient_terms
+from assistant.terms import Term, TextIndex, salient_terms
 from assistant.timeline import timeline_answer
 from assistant.types import Answer, Citation, Hit, Passage
 from assistant.who_facts import speaker_label
@@ -138,8 +138,9 @@ class ExtractiveAnswerer:
         q = self._with_renderings(q, hits)
         # An answer in Kamervragen is about the member's question it answers (qa_pairs): its
         # words count as the passage's subject, never as quotable text.
+        source = [t for t in salient_terms(q) if t.word in q.source]
         passage_index = [
-            TextIndex.of("\n".join((h.passage.embedding_text(), h.asked, _source_named(q, h.passage))))
+            TextIndex.of("\n".join((h.passage.embedding_text(), h.asked, _source_named(source, h.passage))))
             for h in hits
         ]
         found = candidates(hits, passage_index, self.settings.answer_min_words)
@@ -303,14 +304,14 @@ class ExtractiveAnswerer:
         yield answer
 
 
-def _source_named(q: Question, passage: Passage) -> str:
-    """The words of the question's source (`Question.source`: "volgens het coalitieakkoord") that the
-    passage's document title, type or file name says: a passage of coalitieakkoord-2021-2025.pdf
+def _source_named(source: Sequence[Term], passage: Passage) -> str:
+    """The words of the question's source terms (`Question.source`: "volgens het coalitieakkoord") that
+    the passage's document title, type or file name says: a passage of coalitieakkoord-2021-2025.pdf
     covers "coalitieakkoord" though its text never names the document it is in. Empty for any other."""
-    if not q.source:
+    if not source:
         return ""
     title = TextIndex.of(f"{passage.title} {passage.doc_type} {re.sub(r'[-_.]', ' ', passage.doc_id)}")
-    return " ".join(t.word for t in salient_terms(q) if t.word in q.source and title.covers(t, 6))
+    return " ".join(t.word for t in source if title.covers(t, 6))
 
 
 def _strays(x: ScoredSentence, best: ScoredSentence, passage: Passage, subjects: Subjects) -> bool:

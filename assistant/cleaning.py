@@ -19,6 +19,7 @@ from functools import lru_cache
 
 import simplemma
 
+from assistant.sentences import wordset
 from assistant.tables import ROW_MARK
 from assistant.types import Page
 
@@ -145,12 +146,11 @@ def join_wrapped(left: str, right: str) -> str:
 
 # Words a line that runs on ends with: an article, preposition, conjunction or "te" before its verb.
 # A heading never ends so ("... Wassenaar d.d. 18 april 2023 vast te" / "stellen." is one sentence).
-_RUNS_ON = frozenset(
-    re.findall(
-        r"\w+",
-        "de het een van te en of in op voor met aan bij door naar om uit tot over die dat waarin waarmee "
-        "waarvan waarbij als dan maar ook niet is zijn wordt worden",
-    )
+_RUNS_ON = wordset(
+    """
+    de het een van te en of in op voor met aan bij door naar om uit tot over die dat waarin waarmee
+    waarvan waarbij als dan maar ook niet is zijn wordt worden
+    """
 )
 
 

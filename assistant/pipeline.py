@@ -220,8 +220,8 @@ class Assistant:
         turns = list(history or [])
         llm = self._llm_answerer()
         if llm is None:
-            typed = self._own_subject(question, parse_question(question, turns), filters)
-            hits = self.retriever.search(typed, filters=filters)
+            typed, hits = self._own_subject(question, parse_question(question, turns), filters)
+            hits = self.retriever.search(typed, filters=filters) if hits is None else hits
             fact = asked_document_fact(typed) if typed.problem is None else None
             answer = (
                 self._document_fact(typed, fact, hits, filters)
@@ -245,26 +245,30 @@ class Assistant:
         hits = self.retriever.search(typed, filters=filters)
         yield from llm.stream(question, hits, query=typed.query)
 
-    def _own_subject(self, question: str, typed: Question, filters: Filters | None) -> Question:
+    def _own_subject(
+        self, question: str, typed: Question, filters: Filters | None
+    ) -> tuple[Question, list[Hit] | None]:
         """The question as it stands when it was taken for a follow-up only because it names nothing,
         yet says enough of its own: "Hoeveel heeft het tweede congres gekost?" after a question about
         the Social Labs is about the congress, and was answered with the Labs' € 2,1 miljoen (found
         by a fresh user). It stands alone when it has two or more words of its own that a sentence
         must contain and none of the passages it finds by itself speaks of the conversation's
         subject; a question that points back ("En ...", "Wie betaalt dat?") stays a follow-up, and
-        so does "Wie is de uitvoerder?" (one word of its own). One extra search, for these only.
+        so does "Wie is de uitvoerder?" (one word of its own). One extra search, for these only;
+        returns the question with its hits when they are the standalone question's (else None).
         """
         if not typed.followup or typed.problem is not None or is_followup(question):
-            return typed
+            return typed, None
         alone = parse_question(question)
         if sum(t.hard for t in salient_terms(alone)) < 2:
-            return typed
+            return typed, None
         carried = {fold(w) for w in typed.carried}
-        for hit in self.retriever.search(alone, filters=filters):
+        hits = self.retriever.search(alone, filters=filters)
+        for hit in hits:
             p = hit.passage
             if carried & set(tokens(f"{p.title}\n{p.embedding_text()}")):
-                return typed
-        return alone
+                return typed, None
+        return alone, hits
 
     def _document_fact(
         self, question: Question, fact: DocumentFact, hits: list[Hit], filters: Filters | None = None

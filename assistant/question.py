@@ -247,7 +247,8 @@ def parse_question(
     terms = [t for t in salient_words(words_only) if t not in form]
     verb_forms = tuple((verb, whole) for verb, whole in split_verbs if verb in terms)
     carried = tuple(t for t in terms if t not in asked)
-    source = tuple(t for t in terms if t in _source_words(query))
+    named_source = _source_words(query)
+    source = tuple(t for t in terms if t in named_source)
     dutch = _dutch_renderings(query, language)
     search = " ".join([query, *(d for d in dutch if d not in query.lower())])
     return Question(

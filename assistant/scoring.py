@@ -51,7 +51,7 @@ from assistant.sentences import fold, one_line, points_back, split_sentences, to
 from assistant.subjects import Subjects, mentions, name_words
 from assistant.terms import TextIndex, coverage, salient_terms, term_weights, verb_form
 from assistant.types import Hit
-from assistant.who_facts import asked_role, office_field
+from assistant.who_facts import asked_office, asked_role, office_field
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -322,10 +322,11 @@ def assess(
         # The record field named after the asked office is the answer, however little else of the
         # question it repeats ("Griffier: Drs. M.J. van der Leeden" for "Wie was griffier bij ...?"),
         # when it stands in a passage that covers the question as well as any (the asked record's).
+        office = asked_office(part.text)
         most = max((x.passage_coverage for x in ranked), default=0.0)
         ranked.sort(
             key=lambda x: (
-                not (x.passage_coverage >= most and office_field(part.text, x.text)),
+                not (office and x.passage_coverage >= most and office_field(office, x.text)),
                 -x.score,
                 x.hit_index,
                 x.start,

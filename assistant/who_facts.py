@@ -82,14 +82,19 @@ _OFFICE_ASKED = re.compile(
 )
 
 
-def office_field(part: str, sentence: str) -> bool:
-    """Whether the sentence is the field of a record that names the holder of the office the
-    question asks for: "Griffier: Drs. M.J. van der Leeden" for "Wie was griffier bij ...?" (the
-    decision lists of the Tweede Kamer and of municipal councils end with such fields)."""
+def asked_office(part: str) -> str | None:
+    """The office a "wie" question asks for, with or without an article ("Wie was griffier bij ...?"
+    -> "griffier"), else None. Looser than `asked_role`, which decides whether a sentence must name the
+    office's holder: only a record field named after the office is looked for with it."""
     m = _OFFICE_ASKED.search(part)
-    if not m:
-        return False
-    return re.match(rf"\s*{re.escape(m.group('role'))}\s*:\s*\w", sentence, re.IGNORECASE) is not None
+    return m.group("role") if m else None
+
+
+def office_field(office: str, sentence: str) -> bool:
+    """Whether the sentence is the field of a record that names the holder of `office`: "Griffier:
+    Drs. M.J. van der Leeden" for "griffier" (the decision lists of the Tweede Kamer and of municipal
+    councils end with such fields)."""
+    return re.match(rf"\s*{re.escape(office)}\s*:\s*\w", sentence, re.IGNORECASE) is not None
 
 
 def _holder_named(role: str, sentence: str) -> bool:
