@@ -50,6 +50,11 @@ _READ_PAGE = 5000  # rows per Chroma `get`, so a large index is read in bounded 
 SERVER_CONTENT_CHECK_S = 5.0
 
 
+def _position(p: Passage) -> tuple[str, int, str]:
+    """The index order of passages: by document, then position in it (id breaks ties)."""
+    return (p.doc_id, p.chunk_index, p.id)
+
+
 class IndexUnavailable(RuntimeError):
     """The index cannot be opened (e.g. the Chroma server is not reachable)."""
 
@@ -170,12 +175,12 @@ class PassageIndex:
         return hashlib.sha256(json.dumps(payload).encode()).hexdigest()
 
     def _get_all(self, include: list[str], where: dict[str, Any] | None = None) -> dict[str, list[Any]]:
-        out: dict[str, list[Any]] = {"ids": [], "documents": [], "metadatas": []}
+        out: dict[str, list[Any]] = {"ids": [], "documents": [], "metadatas": [], "embeddings": []}
         offset = 0
         while True:
             page = self._passages.get(where=where, include=include, limit=_READ_PAGE, offset=offset)
             out["ids"].extend(page["ids"])
-            for key in ("documents", "metadatas"):
+            for key in ("documents", "metadatas", "embeddings"):
                 if key in include:
                     out[key].extend(page[key])
             if len(page["ids"]) < _READ_PAGE:
@@ -186,11 +191,23 @@ class PassageIndex:
         rows = self._get_all(["documents", "metadatas"], where)
         rows_zipped = zip(rows["ids"], rows["documents"], rows["metadatas"], strict=True)
         passages = [stored_passage(*row) for row in rows_zipped]
-        return sorted(passages, key=lambda p: (p.doc_id, p.chunk_index, p.id))
+        return sorted(passages, key=_position)
 
     def all_passages(self) -> list[Passage]:
         """Every indexed passage, ordered by document and position (what BM25 is built from)."""
         return self._read_passages()
+
+    def passages_and_vectors(self) -> tuple[list[Passage], np.ndarray]:
+        """Every indexed passage (ordered as `all_passages`) and its stored embedding as row i of an
+        (n, dim) float32 matrix ((0, 0) when empty), read in one pass so that the two agree."""
+        rows = self._get_all(["documents", "metadatas", "embeddings"])
+        columns = zip(rows["ids"], rows["documents"], rows["metadatas"], strict=True)
+        passages = [stored_passage(*row) for row in columns]
+        if not passages:
+            return [], np.zeros((0, 0), dtype=np.float32)
+        order = sorted(range(len(passages)), key=lambda i: _position(passages[i]))
+        vectors = np.asarray(rows["embeddings"], dtype=np.float32)
+        return [passages[i] for i in order], vectors[order]
 
     def passages_for(self, doc_id: str) -> list[Passage]:
         return self._read_passages({"doc_id": doc_id})

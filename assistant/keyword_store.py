@@ -15,7 +15,9 @@ rebuilds. The analyzer's source (retrieval.py, numbers.py, conversation.py) is p
 so a change to tokenising or stemming never meets an index built the old way.
 
 Files: bm25s's own arrays and vocabulary (`bm25s.BM25.save` / `load`, no
-pickle), `passages.json` (every `Passage` as a dict, in index order) and
+pickle), `passages.json` (every `Passage` as a dict, in index order),
+`vectors.npy` (their stored embeddings, row i for passage i, for the exact
+dense ranker of `assistant.exact_dense`; `numpy.save`, no pickle) and
 `key.txt`, written last and atomically (a half-written folder has no key and is
 not used). A process killed while saving leaves either the old folder, no folder
 or a folder without a key: each is rebuilt at the next ingest or start.
@@ -31,6 +33,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import bm25s
+import numpy as np
 
 from assistant.crash_points import reached
 from assistant.types import Passage
@@ -39,6 +42,7 @@ log = logging.getLogger(__name__)
 
 KEY_FILE = "key.txt"
 PASSAGES_FILE = "passages.json"
+VECTORS_FILE = "vectors.npy"
 # What index_terms() depends on (conversation.py: the modal verbs among its stopwords).
 _ANALYZER_SOURCES = ("retrieval.py", "numbers.py", "conversation.py")
 
@@ -69,8 +73,9 @@ def invalidate(folder: Path) -> None:
     (folder / KEY_FILE).unlink(missing_ok=True)
 
 
-def load(folder: Path, key: str) -> tuple[list[Passage], bm25s.BM25] | None:
-    """The saved passages and BM25 when `folder` holds an index saved under `key`, else None.
+def load(folder: Path, key: str) -> tuple[list[Passage], bm25s.BM25, np.ndarray] | None:
+    """The saved passages, BM25 and (n, dim) passage vectors when `folder` holds an index saved
+    under `key`, else None.
 
     Any unreadable or inconsistent folder reads as None (the caller rebuilds), never raises.
     """
@@ -83,16 +88,17 @@ def load(folder: Path, key: str) -> tuple[list[Passage], bm25s.BM25] | None:
         rows = json.loads((folder / PASSAGES_FILE).read_text(encoding="utf-8"))
         passages = [Passage(**row) for row in rows]
         bm25 = bm25s.BM25.load(str(folder), load_corpus=False) if passages else bm25s.BM25()
+        vectors = np.load(folder / VECTORS_FILE, allow_pickle=False)
     except (OSError, ValueError, TypeError, KeyError) as exc:
         log.info("Keyword index in %s not reused (%s); rebuilding.", folder, exc)
         return None
-    if passages and bm25.scores.get("num_docs") != len(passages):
+    if (passages and bm25.scores.get("num_docs") != len(passages)) or len(vectors) != len(passages):
         log.info("Keyword index in %s does not match its passages; rebuilding.", folder)
         return None
-    return passages, bm25
+    return passages, bm25, vectors
 
 
-def save(folder: Path, key: str, passages: list[Passage], bm25: bm25s.BM25) -> None:
+def save(folder: Path, key: str, passages: list[Passage], bm25: bm25s.BM25, vectors: np.ndarray) -> None:
     """Write the index under `key` (replacing what was there); failures are logged, not raised.
 
     The folder is written under a temporary name and swapped in, with the key last.
@@ -106,6 +112,7 @@ def save(folder: Path, key: str, passages: list[Passage], bm25: bm25s.BM25) -> N
         (tmp / PASSAGES_FILE).write_text(
             json.dumps([asdict(p) for p in passages], ensure_ascii=False), encoding="utf-8"
         )
+        np.save(tmp / VECTORS_FILE, np.asarray(vectors, dtype=np.float32), allow_pickle=False)
         shutil.rmtree(folder, ignore_errors=True)
         reached("keyword")
         tmp.rename(folder)

@@ -30,6 +30,7 @@ from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN_PLUS
 from assistant import keyword_store
 from assistant.conversation import MODAL_VERBS
 from assistant.embedding import embed_queries
+from assistant.exact_dense import ExactDense
 from assistant.numbers import quantities, value_token
 from assistant.qa_pairs import AnswerMap
 from assistant.question import Question
@@ -248,12 +249,13 @@ class HybridRetriever:
         self.embedder = embedder
         self.settings = settings
         self._build_lock = threading.Lock()
-        # (index version, keyword index, answer map) swapped as one reference, so readers
-        # never see a mix.
-        self._keyword: tuple[object, KeywordIndex, AnswerMap] | None = None
+        # (index version, keyword index, answer map, exact dense ranker) swapped as one
+        # reference, so readers never see a mix.
+        self._keyword: tuple[object, KeywordIndex, AnswerMap, ExactDense] | None = None
 
-    def _current(self) -> tuple[object, KeywordIndex, AnswerMap]:
-        """The BM25 index and answer map for the index's current content, rebuilt on a new version."""
+    def _current(self) -> tuple[object, KeywordIndex, AnswerMap, ExactDense]:
+        """The BM25 index, answer map and exact dense ranker for the index's current content,
+        rebuilt on a new version."""
         current = self._keyword
         if current is not None and current[0] == self.index.version:
             return current
@@ -263,27 +265,29 @@ class HybridRetriever:
             version = self.index.version
             current = self._keyword
             if current is None or current[0] != version:
-                keyword = self._keyword_for_content()
-                current = (version, keyword, AnswerMap(keyword.passages))
+                keyword, dense = self._rankers_for_content()
+                current = (version, keyword, AnswerMap(keyword.passages), dense)
                 self._keyword = current
             return current
 
-    def _keyword_for_content(self) -> KeywordIndex:
-        """The saved keyword index when its key matches the index's content, else rebuilt (and saved).
+    def _rankers_for_content(self) -> tuple[KeywordIndex, ExactDense]:
+        """The saved keyword index and passage vectors when their key matches the index's content,
+        else read from Chroma and rebuilt (and saved).
 
         Only an index opened on a folder (`PassageIndex.open`) has a `keyword_folder`;
-        without one the index is built in memory, as before.
+        without one both are built in memory.
         """
         folder = getattr(self.index, "keyword_folder", None)
-        if folder is None:
-            return KeywordIndex(self.index.all_passages())
-        key = keyword_store.store_key(self.index.content_key())  # before the passages: see _current
-        saved = keyword_store.load(folder, key)
+        key = keyword_store.store_key(self.index.content_key()) if folder else ""  # before the passages
+        saved = keyword_store.load(folder, key) if folder else None
         if saved is not None:
-            return KeywordIndex(*saved)
-        keyword = KeywordIndex(self.index.all_passages())
-        keyword_store.save(folder, key, keyword.passages, keyword._bm25)
-        return keyword
+            passages, bm25, vectors = saved
+            return KeywordIndex(passages, bm25), ExactDense.of(passages, vectors)
+        passages, vectors = self.index.passages_and_vectors()
+        keyword = KeywordIndex(passages)
+        if folder:
+            keyword_store.save(folder, key, keyword.passages, keyword._bm25, vectors)
+        return keyword, ExactDense.of(keyword.passages, vectors)
 
     def keyword_index(self) -> KeywordIndex:
         """The BM25 index for the index's current content, rebuilt when its version changes."""
@@ -313,11 +317,11 @@ class HybridRetriever:
         if not query.strip():
             return []
         candidates = max(k, self.settings.candidates)
-        _, keyword, answers = self._current()
+        _, keyword, answers, dense = self._current()
         if mode == "dense":
             ranked = [
                 Hit(passage=p, score=s, dense_score=s, dense_rank=r)
-                for r, (p, s) in enumerate(self._dense(query, candidates, filters), start=1)
+                for r, (p, s) in enumerate(self._dense(dense, query, candidates, filters), start=1)
             ]
         elif mode == "keyword":
             ranked = [
@@ -326,7 +330,7 @@ class HybridRetriever:
             ]
         else:
             ranked = reciprocal_rank_fusion(
-                self._dense(query, candidates, filters),
+                self._dense(dense, query, candidates, filters),
                 keyword.search(query, candidates, filters),
                 self.settings.dense_weight,
                 self.settings.keyword_weight,
@@ -338,11 +342,12 @@ class HybridRetriever:
             paired = [h for h in paired if filters.accepts(h.passage)]
         return paired[:k]
 
-    def _dense(self, query: str, k: int, filters: Filters | None) -> list[tuple[Passage, float]]:
-        vector = embed_queries(self.embedder, [query])[0]
-        results = self.index.dense_search(vector, k, filters)
-        # Equal similarities (duplicate passages) are ordered by id, as in the keyword ranker.
-        return sorted(results, key=lambda r: (-r[1], r[0].id))
+    def _dense(
+        self, dense: ExactDense, query: str, k: int, filters: Filters | None
+    ) -> list[tuple[Passage, float]]:
+        """Exact cosine search over the stored vectors (`assistant.exact_dense` says why not Chroma's
+        approximate query); equal similarities are ordered by id, as in the keyword ranker."""
+        return dense.search(embed_queries(self.embedder, [query])[0], k, filters)
 
 
 # --- LangChain ---------------------------------------------------------------------

@@ -8,10 +8,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 from langchain_core.documents import Document
 
-from assistant.embedding import load_embedder
+from assistant.embedding import embed_queries, load_embedder
+from assistant.exact_dense import ExactDense
 from assistant.index import PassageIndex
 from assistant.retrieval import (
     HybridRetriever,
@@ -430,3 +432,36 @@ def test_langchain_retriever_returns_documents_with_citation_metadata(retriever:
     assert "text" not in top.metadata and {d.metadata["doc_type"] for d in docs} == {"kamerbrief"}
     keyword_only = PassageRetriever(retriever=retriever, k=2, mode="keyword").invoke("313.327")
     assert [d.id for d in keyword_only] == [DU.id] and keyword_only[0].metadata["dense_score"] is None
+
+
+# --- exact dense search (assistant.exact_dense)
+
+
+def test_dense_search_is_exact_cosine_over_every_stored_vector(retriever: HybridRetriever) -> None:
+    """The dense ranker returns exactly the brute-force ranking of the stored vectors, with their
+    cosines (Chroma's HNSW query missed true top-5 passages on some loads: assistant/exact_dense.py)."""
+    passages, vectors = retriever.index.passages_and_vectors()
+    assert len(passages) == len(ALL) and vectors.shape == (len(ALL), 384)
+    query = "Hoeveel mensen zitten in de Maatschappelijke Raad?"
+    question = embed_queries(retriever.embedder, [query])[0]
+    cosines = (vectors @ question) / np.linalg.norm(vectors, axis=1)
+    expected = sorted(range(len(passages)), key=lambda i: (-cosines[i], passages[i].id))
+    hits = retriever.search(query, k=len(ALL), mode="dense")
+    assert [h.passage.id for h in hits] == [passages[i].id for i in expected]
+    assert [h.dense_score for h in hits] == pytest.approx([float(cosines[i]) for i in expected], abs=1e-5)
+
+
+def test_exact_dense_breaks_ties_by_id_and_filters_before_cutting() -> None:
+    first, second, third = (replace(p, id=i) for p, i in zip((DU, LABS_MONEY, NT[0]), "cab", strict=True))
+    vectors = np.array([[1.0, 0.0], [2.0, 0.0], [0.6, 0.8]])  # "c" and "a" point the same way
+    dense = ExactDense.of([first, second, third], vectors)
+    assert np.allclose(np.linalg.norm(dense.vectors, axis=1), 1.0)
+    east = np.array([1.0, 0.0])
+    assert [(p.id, round(s, 6)) for p, s in dense.search(east, 3)] == [("a", 1.0), ("c", 1.0), ("b", 0.6)]
+    assert [p.id for p, _ in dense.search(east, 1)] == ["a"]  # a tie at the k-th place: by id
+    nota = dense.search(east, 1, Filters(doc_types=("nota",)))  # the filter applies before the cut
+    assert [(p.id, round(s, 6)) for p, s in nota] == [("b", 0.6)]
+    assert dense.search(east, 0) == [] and len(dense.search(east, 9)) == 3
+    assert ExactDense.of([], np.zeros((0, 0))).search(np.array([1.0]), 3) == []
+    with pytest.raises(ValueError, match="2 vectors for 3 passages"):
+        ExactDense.of([first, second, third], vectors[:2])

@@ -124,7 +124,23 @@ def test_saved_keyword_index_is_reused_not_rebuilt(small_index, monkeypatch) -> 
         raise AssertionError("rebuilt although the saved index matches")
 
     monkeypatch.setattr(PassageIndex, "all_passages", no_rebuild)
+    monkeypatch.setattr(PassageIndex, "passages_and_vectors", no_rebuild)
     assert len(fresh_retriever(settings).keyword_index()) == assistant.index.count()
+
+
+def test_saved_passage_vectors_are_the_stored_ones_and_a_bad_file_is_rebuilt(small_index) -> None:
+    """The exact dense ranker's vectors (assistant/exact_dense.py) are saved with the keyword index."""
+    settings, assistant = small_index
+    assistant.retriever.keyword_index()
+    folder = assistant.index.keyword_folder
+    passages, stored = assistant.index.passages_and_vectors()
+    saved = np.load(folder / keyword_store.VECTORS_FILE)
+    assert saved.shape == stored.shape and np.array_equal(saved, stored)
+    question = "Hoeveel gemeenten kregen een decentrale uitkering?"
+    expected = [h.passage.id for h in fresh_retriever(settings).search(question, k=5, mode="dense")]
+    np.save(folder / keyword_store.VECTORS_FILE, stored[:-1])  # one row short: not used
+    assert [h.passage.id for h in fresh_retriever(settings).search(question, k=5, mode="dense")] == expected
+    assert np.load(folder / keyword_store.VECTORS_FILE).shape == stored.shape  # and saved again
 
 
 def test_stale_keyword_index_after_an_ingest_is_rebuilt(small_index) -> None:
