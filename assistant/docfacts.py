@@ -41,7 +41,9 @@ _DATE = (
     r"|\bwanneer is de \w*brief (?:verstuurd|gestuurd|geschreven|verzonden)\b"
     # "Van wanneer is de Kamerbrief?", "Wanneer is de nota geschreven?", "When was the letter sent?"
     # (only the document itself: "Van wanneer is het rapport «X»?" names another one, by its title)
-    rf"|\bvan wanneer\s+(?:is|was|dateert)\s+(?:de|het|dit|deze)\s+{_KIND}\s*\??\s*$"
+    # ("Van wanneer is de brief over het wijkbudget?" names it by its subject: still this one.)
+    rf"|\bvan wanneer\s+(?:is|was|dateert)\s+(?:de|het|dit|deze)\s+{_KIND}"
+    r"(?:\s+(?:over|about)\s+[^?]{1,80})?\s*\??\s*$"
     rf"|\bwanneer (?:is|werd) (?:de|het) {_KIND} (?:verstuurd|gestuurd|geschreven|verzonden|gepubliceerd|"
     r"verschenen|gedateerd)\b"
     rf"|\bwhen was the {_KIND} (?:sent|written|published|dated|issued)\b"

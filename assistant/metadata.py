@@ -261,7 +261,13 @@ _NOISE_LINE = re.compile(
 # An imprint or table of contents: a title would have come before it (here the cover had no text).
 _FRONT_MATTER = re.compile(r"^(?:Colofon|Inlichtingen|Inhoud(?:sopgave)?)\b|@|https?://|www\.|\.{5}", re.I)
 _TITLE_LINES = 5  # a title stands at the top: below that, a first line is body text, not a title
-_STANDALONE_DATE = re.compile(r"(?m)^\s*(?:\w+dag )?(" + DATE_PATTERN + r")\s*$", re.I)
+# A date on a line of its own, as a letter is dated: "14 mei 2025", "dinsdag 14 mei 2025", or after the
+# place it was written in, "Rivierstad, 14 mei 2025", "'s-Hertogenbosch, 3 juni 2024" (a place is one to
+# four capitalised words; the date must end the line, so a sentence that mentions a date is no match).
+_PLACE = r"(?:['’]s-)?[A-Z][\w'’.-]*(?:[ -][A-Z][\w'’.-]*){0,3}"
+_STANDALONE_DATE = re.compile(
+    r"(?m)^\s*(?:" + _PLACE + r",\s+)?(?:\w+dag )?(" + DATE_PATTERN + r")\s*$", re.I
+)
 _TYPE_WORDS = (
     (re.compile(r"\b(?:programma)?begroting\b", re.I), BEGROTING),
     (re.compile(r"\bjaar(?:stukken|rekening|verslag)\b", re.I), JAARSTUKKEN),
@@ -286,6 +292,8 @@ def _first_line(text: str) -> str | None:
     for line in lines[:_TITLE_LINES]:
         if _FRONT_MATTER.search(line):
             return None
+        if _STANDALONE_DATE.match(line):
+            continue  # the date line of a letter ("Rivierstad, 14 mei 2025") is not its title
         if re.search(r"[^\W\d_]{3}", line) and not _NOISE_LINE.match(line):
             return _recase(line)
     return None

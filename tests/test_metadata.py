@@ -181,6 +181,24 @@ def test_plain_text_title_skips_running_headers_and_guesses_nothing() -> None:
     assert meta.date is None and meta.kamerstuk is None and meta.author is None
 
 
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("Rivierstad, 14 mei 2025\n\nGeachte leden,\n\nHierbij ontvangt u het wijkbudget.", "2025-05-14"),
+        ("Wijkbudget 2025\n\n's-Hertogenbosch, dinsdag 3 juni 2024\n\nGeachte heer,", "2024-06-03"),
+        ("Notitie wijkbudget\n\nDe raad besloot op 14 mei 2025 het budget te verhogen.", None),
+    ],
+)
+def test_a_letter_dated_in_any_place_gets_its_date_and_the_date_line_is_no_title(
+    text: str, date: str | None
+) -> None:
+    """A letter is dated "<place>, <date>" on a line of its own, not only in Den Haag; a sentence
+    that mentions a date does not date the document."""
+    meta = derive_metadata(text)
+    assert meta.date == date
+    assert meta.title is None or not meta.title.startswith(("Rivierstad", "'s-Hertogenbosch"))
+
+
 def _pdf_with_info(pages: list[str], info: dict[str, str]) -> bytes:
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_bytes(pages))))
     writer.add_metadata(info)

@@ -202,3 +202,13 @@ def test_what_a_number_counts(question: str, sentence: str, bonus: float) -> Non
 def test_the_counted_noun_skips_an_adjective() -> None:
     assert counted_noun("Hoeveel deelnemende gemeenten heeft Buurtkracht?") == "gemeenten"
     assert counted_noun("Hoeveel mensen zitten in de raad?") == "mensen"
+
+
+def test_a_letter_dated_outside_den_haag_answers_when_it_was_written(assistant: Assistant) -> None:
+    """ "Rivierstad, 14 mei 2025" dates the letter (metadata) and is the quoted line; the question may
+    name the letter by its subject."""
+    record = next(d for d in assistant.index.documents() if d["doc_id"] == "wijkbudget")
+    assert record["date"] == "2025-05-14"
+    answer = assistant.ask("Van wanneer is de brief over het wijkbudget?")
+    assert not answer.refused, answer.text
+    assert answer.citations[0].quote == "Rivierstad, 14 mei 2025"
