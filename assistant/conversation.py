@@ -230,28 +230,91 @@ def _subject_of(history: Sequence[tuple[str, str]]) -> list[str]:
     return subject[:6]
 
 
+# What may stand before the new value in an elliptical follow-up ("En in 2024?", "En voor de DU?").
+_FRAGMENT_LEAD = wordset("in het de voor van over bij met for in the of about with")
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_FRAGMENT_MAX_WORDS = 5  # "En in 2024?", "En de DU?", "And for Buurtkracht?": a value, not a question
+
+
+def _fragment(body: str) -> str | None:
+    """The new value of an elliptical follow-up, or None when `body` is a question of its own.
+
+    "in 2024" -> "2024", "de DU" -> "DU", "Buurtkracht" -> "Buurtkracht"; None for anything with a
+    question word or more than a few words ("Wanneer?", "Hoeveel geld was dat?").
+    """
+    tokens = words(body)
+    if not tokens or len(tokens) > _FRAGMENT_MAX_WORDS:
+        return None
+    if any(t.lower() in _QUESTION_WORDS or t.lower() in _ANAPHORS for t in tokens):
+        return None
+    while tokens and tokens[0].lower() in _FRAGMENT_LEAD:
+        tokens = tokens[1:]
+    value = " ".join(tokens)
+    if _YEAR.fullmatch(value) or (value and named_things(value, sentence_start=False) == [value]):
+        return value
+    return None
+
+
+def _elliptical(body: str, history: Sequence[tuple[str, str]]) -> str | None:
+    """The earlier question asked again about a new year or a new named thing, or None.
+
+    "En in 2024?" after "Hoeveel geld is er in 2023 via de DU verstrekt?" -> "Hoeveel geld is er in
+    2024 via de DU verstrekt?"; "En de DU?" after "Wat doet de SPUK Kansrijke Wijk?" -> "Wat doet de
+    DU?"; a year the earlier question did not have is added ("... in 2024?"). The earlier question
+    is the newest one that was not itself a fragment. None when a named thing is asked and that
+    question names nothing to swap (then the subject is appended as usual).
+    """
+    value = _fragment(body)
+    if value is None:
+        return None
+    frame = next(
+        (q.strip() for q, _ in reversed(history) if _fragment(_strip_opener(q.strip())) is None), None
+    )
+    if frame is None:
+        return None
+    if _YEAR.fullmatch(value):
+        old = _YEAR.search(frame)
+        if old is None:  # "Wat doet de SPUK?" / "En in 2024?" -> "Wat doet de SPUK in 2024?"
+            return f"{frame.rstrip(' ?')} in {value}?"
+        return f"{frame[: old.start()]}{value}{frame[old.end() :]}"
+    names = sorted(_own_names(frame), key=frame.find)
+    if not names or value.lower() in frame.lower():
+        return None
+    start = frame.find(names[0])
+    return f"{frame[:start]}{value}{frame[start + len(names[0]) :]}"
+
+
+def _strip_opener(question: str) -> str:
+    """The question without its follow-up opener ("En hoeveel ..." -> "Hoeveel ...")."""
+    lowered = question.lower()
+    for opener in _FOLLOWUP_OPENERS:
+        if lowered.startswith(opener) and len(question) > len(opener):
+            body = question[len(opener) :].lstrip()
+            return body[0].upper() + body[1:]
+    return question
+
+
 def rewrite_followup(question: str, history: list[tuple[str, str]]) -> str:
     """A standalone search query for `question` given earlier (question, answer) turns.
 
     A self-contained question, or one without history, is returned unchanged.
-    Otherwise the opener ("En", "And") is dropped and the subject of the earlier
-    questions is appended, e.g. "En hoeveel gemeenten kregen een DU?" after "Wat
-    is de SPUK Kansrijke Wijk?" becomes "Hoeveel gemeenten kregen een DU? (SPUK
-    Kansrijke Wijk)".
+    An elliptical follow-up ("En in 2024?", "En de DU?") asks the earlier question again
+    about the new year or named thing (`_elliptical`). Otherwise the opener ("En",
+    "And") is dropped and the subject of the earlier questions is appended, e.g. "En
+    hoeveel gemeenten kregen een DU?" after "Wat is de SPUK Kansrijke Wijk?" becomes
+    "Hoeveel gemeenten kregen een DU? (SPUK Kansrijke Wijk)".
     """
     question = question.strip()
     # With a conversation going, a question that names nothing of its own ("Wie is de
     # uitvoerder?", "Wanneer start het?") is about the conversation's subject.
     if not history or not (is_followup(question) or not _own_names(question)):
         return question
+    body = _strip_opener(question)
+    again = _elliptical(body, history)
+    if again is not None:
+        return again
     lowered = question.lower()
     subject = [s for s in _subject_of(history) if s.lower() not in lowered]
     if not subject:
         return question
-    body = question
-    for opener in _FOLLOWUP_OPENERS:
-        if lowered.startswith(opener) and len(question) > len(opener):
-            body = question[len(opener) :].lstrip()
-            body = body[0].upper() + body[1:]
-            break
     return f"{body} ({', '.join(subject)})"

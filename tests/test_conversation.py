@@ -99,6 +99,44 @@ def test_the_most_recent_subject_comes_first_and_earlier_ones_follow_a_followup(
     assert rewrite_followup("Wie betaalt dat?", history) == rewritten  # deterministic
 
 
+@pytest.mark.parametrize(
+    ("followup", "earlier", "standalone"),
+    [
+        (
+            "En in 2024?",
+            "Hoeveel geld is er in 2023 via de DU verstrekt?",
+            "Hoeveel geld is er in 2024 via de DU verstrekt?",
+        ),
+        (
+            "And in 2024?",
+            "How much money went through the DU in 2023?",
+            "How much money went through the DU in 2024?",
+        ),
+        ("En in 2024?", "Wat doet de SPUK Kansrijke Wijk?", "Wat doet de SPUK Kansrijke Wijk in 2024?"),
+        ("En de DU?", "Wat doet de SPUK Kansrijke Wijk?", "Wat doet de DU?"),
+        (
+            "What about the DU?",
+            "How much does the SPUK Kansrijke Wijk receive?",
+            "How much does the DU receive?",
+        ),
+        ("En Buurtkracht?", "Wie voert de Social Labs uit?", "Wie voert de Buurtkracht uit?"),
+        # Not a fragment: a question word, a pointing word, or no name of its own.
+        ("Wanneer?", "Wie voert de Social Labs uit?", "Wanneer? (Social Labs)"),
+        ("En hoeveel geld was dat?", "Hoeveel gemeenten kregen een DU?", "Hoeveel geld was dat? (DU)"),
+        ("En de gemeenten?", "Wat doet de SPUK Kansrijke Wijk?", "De gemeenten? (SPUK Kansrijke Wijk)"),
+    ],
+)
+def test_an_elliptical_followup_asks_the_earlier_question_about_the_new_year_or_name(
+    followup: str, earlier: str, standalone: str
+) -> None:
+    assert rewrite_followup(followup, [(earlier, "...")]) == standalone
+
+
+def test_a_chain_of_fragments_keeps_the_last_full_question() -> None:
+    history = [("Hoeveel geld is er in 2023 via de DU verstrekt?", "..."), ("En in 2024?", "...")]
+    assert rewrite_followup("En in 2025?", history) == "Hoeveel geld is er in 2025 via de DU verstrekt?"
+
+
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     a = Assistant(Settings(index=tmp_path_factory.mktemp("conversation") / "index", corpus=ROOT / "corpus"))
@@ -170,3 +208,23 @@ def test_a_question_that_spells_out_another_scheme_is_answered_about_it(assistan
     )
     assert not second.refused, second.text
     assert "313.327" in second.citations[0].quote
+
+
+def test_and_in_another_year_is_refused_saying_which_year_the_documents_cover(assistant: Assistant) -> None:
+    """Issue 8 / case 12: "En in 2024?" after the DU's 2023 sum asks the same question about 2024;
+    the documents give 2023 only, and the refusal says so instead of repeating the 2023 figure."""
+    first = "Hoeveel geld is er in 2023 via de DU verstrekt?"
+    answer = assistant.ask(first)
+    assert "313.327" in answer.text
+    second = assistant.ask("En in 2024?", history=[(first, answer.text)])
+    assert second.standalone_query == "Hoeveel geld is er in 2024 via de DU verstrekt?"
+    assert second.refused and "313.327" not in second.text
+    assert "alleen cijfers voor 2023, niet voor 2024" in second.text
+
+
+def test_and_the_other_scheme_asks_the_same_question_about_it(assistant: Assistant) -> None:
+    first = "Wat doet de SPUK Kansrijke Wijk?"
+    answer = assistant.ask(first)
+    second = assistant.ask("En de DU?", history=[(first, answer.text)])
+    assert second.standalone_query == "Wat doet de DU?"
+    assert not second.refused and "DU" in second.citations[0].quote
