@@ -71,6 +71,12 @@ _SOURCE = re.compile(
     re.IGNORECASE,
 )
 
+# A document named as the conversation's subject ("Wie heeft de Kamerbrief ondertekend?" / "Wie is de
+# staatssecretaris?" carries "Kamerbrief"): the source of the answer, like "volgens de Kamerbrief".
+_DOCUMENT_KIND = re.compile(
+    r"\w*brief|nota|memo|notitie|\w*akkoord|rapport|verslag|besluitenlijst|letter|report", re.IGNORECASE
+)
+
 
 @dataclass(frozen=True)
 class QuestionPart:
@@ -133,6 +139,14 @@ class Question:
     def followup(self) -> bool:
         """Whether the question took its subject from earlier turns."""
         return bool(self.carried)
+
+    @property
+    def subject_names(self) -> tuple[str, ...]:
+        """The named things the question is about: `names` without the document the answer is to
+        come from ("Kamerbrief" in "Wie is volgens de Kamerbrief de staatssecretaris?", or carried
+        over from "Wie heeft de Kamerbrief ondertekend?"), which says where to look, not about what."""
+        source = {w.lower() for w in self.source}
+        return tuple(n for n in self.names if not {w.lower() for w in n.split()} <= source)
 
 
 def question_parts(question: str) -> list[str]:
@@ -248,7 +262,7 @@ def parse_question(
     verb_forms = tuple((verb, whole) for verb, whole in split_verbs if verb in terms)
     carried = tuple(t for t in terms if t not in asked)
     named_source = _source_words(query)
-    source = tuple(t for t in terms if t in named_source)
+    source = tuple(t for t in terms if t in named_source or (t in carried and _DOCUMENT_KIND.fullmatch(t)))
     dutch = _dutch_renderings(query, language)
     search = " ".join([query, *(d for d in dutch if d not in query.lower())])
     return Question(

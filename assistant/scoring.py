@@ -219,7 +219,8 @@ def score_part(
         # ("Ook zal in 2025 een tweede congres plaatsvinden ..."), which may hold the fact.
         earlier = c.local_text.split("\n", 1)[-1]
         bonus = max(bonus, type_bonus(part.kind, earlier, known, part.text))
-    if part.kind == "who" and question.names and asked_role(part.text) and not _names_asked(question, c):
+    named = question.subject_names
+    if part.kind == "who" and named and asked_role(part.text) and not _names_asked(question, c):
         return None  # "Wie is de voorzitter van de Raad?": a chair named elsewhere is not the Raad's
     # A year in a date question is context ("Tot wanneer loopt de subsidie die in 2023 is
     # verleend?"): the asked fact is itself a date, so another year is the answer, not a conflict.
@@ -359,7 +360,7 @@ def _names_asked(question: Question, c: Candidate) -> bool:
     """Whether the sentence or the one before it names one of the question's named things, also by
     initials ("SZW" in "De Staatssecretaris van Sociale Zaken en Werkgelegenheid")."""
     words = set(tokens(c.local_text)) | c.local.initialisms
-    return any(mentions(n, words) for n in map(name_words, question.names) if n)
+    return any(mentions(n, words) for n in map(name_words, question.subject_names) if n)
 
 
 def _dated_in(asked: frozenset[int], c: Candidate) -> bool:

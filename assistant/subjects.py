@@ -88,7 +88,7 @@ class Subjects:
     @classmethod
     def of(cls, question: Question, hits: Sequence[Hit]) -> Subjects:
         """The subjects for one question over its retrieved hits."""
-        asked = tuple(n for n in map(name_words, question.names) if n)
+        asked = tuple(n for n in map(name_words, question.subject_names) if n)
         # A follow-up that names its own subject is about that one: "En hoeveel geld ging naar de
         # SPUK?" after a question about the DU carries "DU" as context, not as a second subject.
         carried = set(question.carried)

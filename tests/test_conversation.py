@@ -228,3 +228,14 @@ def test_and_the_other_scheme_asks_the_same_question_about_it(assistant: Assista
     second = assistant.ask("En de DU?", history=[(first, answer.text)])
     assert second.standalone_query == "Wat doet de DU?"
     assert not second.refused and "DU" in second.citations[0].quote
+
+
+def test_a_carried_document_is_where_to_look_not_a_name_the_answer_must_say(assistant: Assistant) -> None:
+    """ "Kamerbrief" carried from the first turn is the source ("volgens de Kamerbrief"): the signature
+    "De Staatssecretaris van ..., J.N.J. Nobel" answers "Wie is de staatssecretaris?" without naming it."""
+    first = "Wie heeft de Kamerbrief ondertekend?"
+    answer = assistant.ask(first)
+    second = assistant.ask("Wie is de staatssecretaris?", history=[(first, answer.text)])
+    assert "Kamerbrief" in second.standalone_query
+    assert not second.refused, second.text
+    assert "J.N.J. Nobel" in second.citations[0].quote
