@@ -150,7 +150,11 @@ def one_line(text: str) -> str:
 
 REASON = re.compile(
     r"\b(?:om\b.{0,80}\bte|omdat|doel|zodat|daardoor|hierdoor|daarom|teneinde|ten behoeve|vanwege|"
-    r"want|namelijk|nodig|bedoeling|te maken met|hangt samen met|in verband met|gelet op|omwille van)\b",
+    r"want|namelijk|nodig|bedoeling|te maken met|hangt samen met|in verband met|gelet op|omwille van|"
+    # A consequence or a judgement is a reason too: "Verder bezuinigen zou leiden tot sluiting van
+    # kazernes", "Eén loket voor alle zorgvragen is echt niet doenlijk en ook niet wenselijk".
+    r"leid(?:t|en|de|den)\s+tot|(?:tot|als) gevolg|niet\s+(?:\w+\s+)?(?:doenlijk|wenselijk|haalbaar|"
+    r"uitvoerbaar|verstandig|zinvol|proportioneel|toegestaan))\b",
     re.IGNORECASE | re.DOTALL,
 )
 # Sentences that open with these lean on the sentence before ("Hiermee wordt de pilotfase afgesloten").

@@ -212,3 +212,19 @@ def test_a_letter_dated_outside_den_haag_answers_when_it_was_written(assistant: 
     answer = assistant.ask("Van wanneer is de brief over het wijkbudget?")
     assert not answer.refused, answer.text
     assert answer.citations[0].quote == "Rivierstad, 14 mei 2025"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "is_reason"),
+    [
+        # From the Wassenaar budget 2026 and a plenary debate (development questions of unseen2/3).
+        ("Verder bezuinigen zou leiden tot sluiting van kazernes wat leidt tot langere opkomsttijden.", True),
+        ("Eén loket voor alle zorgvragen in de gemeente is echt niet doenlijk en ook niet wenselijk.", True),
+        ("Het tekort heeft tot gevolg dat de reserve wordt aangesproken.", True),
+        ("De VRH zal de bestemmingsreserve inzetten voor een besparing van 3%.", False),
+        ("Het is niet bekend hoeveel kazernes er zijn.", False),
+    ],
+)
+def test_a_consequence_or_a_judgement_answers_why(sentence: str, is_reason: bool) -> None:
+    part = "Waarom kan de veiligheidsregio niet verder bezuinigen?"
+    assert (type_bonus("why", sentence, frozenset(), part) == 1.0) is is_reason
