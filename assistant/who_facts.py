@@ -142,6 +142,9 @@ _PERSON_NOUNS = wordset(
     "kamerlid kamerleden fractie fracties spreker sprekers woordvoerder politicus lid leden"
 )
 _NAME_PARTICLES = wordset("van de der den ter ten te het 't in")
+_SPEAKER_HEADING = re.compile(
+    r"(?:Minister|Staatssecretaris|Minister-president) (?P<office>[^()]+)|(?P<member>[^()]+) \([^()]+\)"
+)
 
 
 def speaker_label(kind: str, answer_noun: str | None, query: str, section: str | None, quote: str) -> str:
@@ -159,15 +162,18 @@ def speaker_label(kind: str, answer_noun: str | None, query: str, section: str |
     if not asks_person or not section:
         return ""
     head = section.rsplit(" › ", 1)[-1].strip()
-    words = head.split()
+    # A speaker's heading as cleaning writes it for the Handelingen: "Van Eijs (D66)", "Minister De Jonge".
+    turn = _SPEAKER_HEADING.fullmatch(head)
+    name = (turn["office"] or turn["member"]) if turn else head
+    words = name.split()
     if not 1 <= len(words) <= 4 or not all(w[:1].isupper() or w.lower() in _NAME_PARTICLES for w in words):
         return ""
     # A surname: led by a particle ("Van Eijs", "De Jonge"), or one word the lexicon does not know
     # ("Hijink"); not a scheme's or body's name ("Maatschappelijke Raad", "SPUK").
     named = (len(words) >= 2 and words[0].lower() in _NAME_PARTICLES and words[-1][:1].isupper()) or (
-        len(words) == 1 and not head.isupper() and not simplemma.is_known(head.lower(), lang="nl")
+        len(words) == 1 and not name.isupper() and not simplemma.is_known(name.lower(), lang="nl")
     )
     said = set(tokens(query)) | set(tokens(quote))
-    if not named or set(tokens(head)) - _NAME_PARTICLES <= said:
+    if not (named or turn) or set(tokens(name)) - _NAME_PARTICLES <= said:
         return ""
     return head

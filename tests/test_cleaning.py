@@ -150,3 +150,20 @@ def test_ligatures_mapped_to_private_use_characters_are_read_by_a_lexicon_vote()
     assert "\uf0b7" in read  # left for the bullet handling
     # Ordinary text has nothing to learn and is never changed.
     assert ligature_map(["De gemeente heeft de functie van de steekproef beschreven."]) == {}
+
+
+def test_a_speaker_turn_of_the_handelingen_becomes_one_heading_with_the_party() -> None:
+    """officielebekendmakingen.nl's text gives a turn as "Mevrouw Dijksma ( PvdA ):" and then the
+    surname alone; the heading keeps the party, so "Kreeg de PVV steun van de VVD?" can find it."""
+    raw = (
+        "De voorzitter :\nvoorzitter\nDank u wel. Dan mevrouw Dijksma van de fractie van de PvdA.\n"
+        "Mevrouw Dijksma ( PvdA ):\nDijksma\nVoorzitter. We hebben dit debat aangevraagd.\n"
+        "De heer Van der Lee ( GroenLinks ):\nVan der Lee\nDank u wel.\n"
+        "Minister De Jonge :\nDe Jonge\nHet komt buitengewoon beperkt voor.\n"
+        "Mevrouw Agema ( PVV ):\nNiet dezelfde naam\nTekst."
+    )
+    lines = clean_text(raw).split("\n\n")
+    assert lines[0] == "Voorzitter"
+    assert "Dijksma (PvdA)" in lines and "Van der Lee (GroenLinks)" in lines and "Minister De Jonge" in lines
+    assert not any("( PvdA ):" in line or line == "Dijksma" for line in lines)
+    assert "Mevrouw Agema ( PVV ):" in clean_text(raw)  # the second line is not the speaker: left alone

@@ -168,6 +168,7 @@ def test_a_salutation_is_no_answer(assistant: Assistant) -> None:
 @pytest.mark.parametrize(
     ("section", "label"),
     [("Van Eijs", "Van Eijs"), ("Hijink", "Hijink"), ("De Jonge", "De Jonge"), ("De voorzitter", "")]
+    + [("Van Eijs (D66)", "Van Eijs (D66)"), ("Minister De Jonge", "Minister De Jonge"), ("Voorzitter", "")]
     + [("Maatschappelijke Raad", ""), ("SPUK", ""), ("Toelichting", ""), (None, "")],
 )
 def test_which_headings_name_a_speaker(section: str | None, label: str) -> None:
