@@ -106,6 +106,19 @@ def _ends_sentence(text: str, stop: int, after: int, block_end: int) -> bool:
     return not re.fullmatch(r"(?:[A-Z]\.)*[A-Z]", word)
 
 
+_QUOTE_PAIRS = (("«", "»"), ("“", "”"))
+
+
+def _inside_quote(text: str, start: int, stop: int, block_end: int) -> bool:
+    """Whether `stop` falls inside a quotation opened in this sentence and closed later in the block:
+    the title «Homebase. Een basis voor interventies ...» is one sentence, not two."""
+    for opening, closing in _QUOTE_PAIRS:
+        said = text[start:stop]
+        if said.count(opening) > said.count(closing) and closing in text[stop:block_end]:
+            return True
+    return False
+
+
 def split_sentences(text: str, citation_markers: bool = False) -> list[tuple[int, int]]:
     """Sentence spans `(start, end)` into `text`, so `text[start:end]` is the exact sentence.
 
@@ -126,7 +139,9 @@ def split_sentences(text: str, citation_markers: bool = False) -> list[tuple[int
                 markers = _MARKERS.match(text, after, block_end)
                 if markers:
                     after = markers.end()
-            if _ends_sentence(text, m.start(), after, block_end):
+            if _ends_sentence(text, m.start(), after, block_end) and not _inside_quote(
+                text, start, after, block_end
+            ):
                 spans.append((start, after))
                 start = after
         spans.append((start, block_end))

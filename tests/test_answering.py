@@ -75,6 +75,24 @@ def test_initials_o_a_and_thousands_do_not_end_a_sentence() -> None:
     ]
 
 
+def test_a_full_stop_inside_a_quoted_title_does_not_end_the_sentence() -> None:
+    # Footnote 3 of the Kamerbrief: the title «Homebase. Een basis ...» was cut in two, and "Een basis
+    # voor interventies ter preventie van jeugdcriminaliteit», 2024." was quoted for "Wanneer?".
+    text = (
+        "F. Kaulingfreks, J.D. de Jong en S. Sieckelinck, «Homebase. Een basis voor interventies ter "
+        "preventie van jeugdcriminaliteit», 2024. Hij zei: “Dit werkt. Echt.” Daarna volgde de rest."
+    )
+    assert sentences(text) == [
+        "F. Kaulingfreks, J.D. de Jong en S. Sieckelinck, «Homebase. Een basis voor interventies ter "
+        "preventie van jeugdcriminaliteit», 2024.",
+        "Hij zei: “Dit werkt. Echt.”",
+        "Daarna volgde de rest.",
+    ]
+    # An opening quote that is never closed in the paragraph does not swallow the sentences after it.
+    unclosed = "Het heet «Homebase. Een basis. Dat is alles."
+    assert sentences(unclosed) == ["Het heet «Homebase.", "Een basis.", "Dat is alles."]
+
+
 def test_list_items_are_sentences_without_their_bullets() -> None:
     text = (
         "De projecten richten zich vooral op:\n\n- Het organiseren van ontmoetingen;\n"
