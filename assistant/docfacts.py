@@ -19,6 +19,7 @@ from typing import Literal
 
 from assistant.export import DUTCH_MONTHS
 from assistant.question import Question, parse_question
+from assistant.sentences import fold, tokens
 from assistant.types import Answer, Citation, Hit, Passage
 
 DocumentFact = Literal["date", "signer", "sender", "recipient", "kamerstuk"]
@@ -46,7 +47,7 @@ _DATE = (
     r"(?:\s+(?:over|about)\s+[^?]{1,80})?\s*\??\s*$"
     rf"|\bwanneer (?:is|werd) (?:de|het) {_KIND} (?:verstuurd|gestuurd|geschreven|verzonden|gepubliceerd|"
     r"verschenen|gedateerd)\b"
-    rf"|\bwhen was the {_KIND} (?:sent|written|published|dated|issued)\b"
+    rf"|\bwhen was the {_KIND} (?:about [^?]{{1,80}}? )?(?:sent|written|published|dated|issued)\b"
 )
 # A document named by what it says ("de brief waarin de minister ...", "the letter that explains"):
 # one the text refers to, whose date the sentences give, not the indexed document's own date.
@@ -167,15 +168,48 @@ def of_kind(passage: Passage, kind: str) -> bool:
 
 
 def _named_first(question: Question, hits: Sequence[Hit]) -> list[str]:
-    """The hits' doc_ids in rank order; when some are of the kind the question names first, only
-    those ("Aan wie is de nota over ... de Kamerbrief gericht?": the nota, never the letter's
-    addressee; "Wie heeft de nota ondertekend?" is not answered by the letter's signature)."""
+    """The hits' doc_ids in rank order, narrowed to the documents the question names.
+
+    A question that describes its document ("de brief over het wijkbudget") names the documents whose
+    retrieved text says most of that description, whatever their type (an uploaded letter may have
+    none). Among those (or all, when it describes none), the ones of the kind it names ("Aan wie is
+    de nota over ... de Kamerbrief gericht?": the nota, never the letter's addressee; "Wie heeft de
+    nota ondertekend?" is not answered by the letter's signature)."""
     ranked = list(dict.fromkeys(h.passage.doc_id for h in hits))
+    about = _describing_terms(question)
+    if about:
+        texts = {d: "" for d in ranked}
+        for h in hits:
+            texts[h.passage.doc_id] += f"\n{h.passage.title}\n{h.passage.embedding_text()}"
+        # Said as a word (its first six letters), not by compound parts: "wijkbudget" is not said by a
+        # letter that has "wijk" and "budget" apart.
+        words = {d: set(tokens(t)) for d, t in texts.items()}
+        said = {d: sum(any(w.startswith(fold(a)[:6]) for w in words[d]) for a in about) for d in ranked}
+        most = max(said.values(), default=0)
+        ranked = [d for d in ranked if said[d] == most] if most else ranked
     kind = named_kind(question)
     if kind is None:
         return ranked
     named = {h.passage.doc_id for h in hits if of_kind(h.passage, kind)}
     return [d for d in ranked if d in named] or ranked
+
+
+def _describing_terms(question: Question) -> list[str]:
+    """The question's terms that describe the document, without the words asking the fact and
+    naming the kind ("Wie heeft de brief over het wijkbudget ondertekend?" -> wijkbudget)."""
+    asking = {m.group().lower() for _, pattern in _ASKED for m in pattern.finditer(question.query)}
+    asking |= {m.group().lower() for m in _DOCUMENT.finditer(question.query)}
+    # "Van wanneer is de brief over het wijkbudget?" is matched whole: its "over ..." describes.
+    asking_words = {w for phrase in asking for w in re.split(r"\s+(?:over|about)\s+", phrase)[0].split()}
+    # The question's own words (`Question.terms`), not the Dutch renderings of English ones; of a
+    # double question only those of its first part, which asks the fact ("Welke datum staat op de
+    # Kamerbrief, en op welke datum vindt volgens de nota het debat plaats?": not the nota's debate).
+    first = question.parts[0].text.lower() if question.parts else question.query.lower()
+    return [
+        w
+        for w in question.terms
+        if w.lower() in first and w.lower() not in asking_words and not _DOCUMENT.fullmatch(w)
+    ]
 
 
 def answer_document_fact(

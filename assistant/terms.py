@@ -51,12 +51,15 @@ _SOFT_WORDS = wordset(
     """
     regeling regelingen programma project projecten initiatief fonds brief kamerbrief nota document
     krijgt krijgen kreeg kregen ontvangt ontvangen ontving geeft geven gaf
+    zit zitten zat zaten
     bedoeld bestemd gericht
     zogenoemde zogenaamde zogeheten binnen buiten gedurende tijdens vanaf sinds vooral eerst precies
     ongeveer momenteel inmiddels
     verantwoordelijk
     """
 )
+# ("Hoeveel personen zitten in de Raad?" is answered by "De adviescommissie bestaat uit 7 personen":
+# "zitten in" says membership, as "krijgen" says receiving, in other words than the text's.)
 # (The last line: the frame of a purpose question, "Voor wie is X bedoeld/bestemd/gericht?",
 # is answered by "X is er voor jongeren die ..." without the frame verb.)
 # Nouns that name a category rather than a thing: "Welke organisatie ..." is answered by

@@ -239,3 +239,17 @@ def test_a_carried_document_is_where_to_look_not_a_name_the_answer_must_say(assi
     assert "Kamerbrief" in second.standalone_query
     assert not second.refused, second.text
     assert "J.N.J. Nobel" in second.citations[0].quote
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hoeveel personen zitten in de Maatschappelijke Raad?",
+        "Hoeveel mensen zitten in de Maatschappelijke Raad?",
+    ],
+)
+def test_sitting_in_a_council_is_answered_by_what_it_consists_of(assistant: Assistant, question: str) -> None:
+    # "zitten in" says membership as "bestaat uit" does (found by a fresh user: refused at coverage 0.58).
+    answer = assistant.ask(question)
+    assert not answer.refused, answer.text
+    assert "7 personen" in answer.citations[0].quote

@@ -9,6 +9,7 @@ Real embedding model, real Chroma.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -229,3 +230,34 @@ def test_a_letter_dated_outside_den_haag_answers_when_it_was_written(assistant: 
 def test_a_consequence_or_a_judgement_answers_why(sentence: str, is_reason: bool) -> None:
     part = "Waarom kan de veiligheidsregio niet verder bezuinigen?"
     assert (type_bonus("why", sentence, frozenset(), part) == 1.0) is is_reason
+
+
+@pytest.fixture(scope="module")
+def with_kamerbrief(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    """The bundled corpus (a Kamerbrief signed "J.N.J. Nobel", dated in Den Haag) plus the letter."""
+    corpus = tmp_path_factory.mktemp("letters") / "corpus"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "corpus", corpus)
+    (corpus / "wijkbudget.md").write_text(LETTER, encoding="utf-8")
+    a = Assistant(Settings(index=Path(tmp_path_factory.mktemp("letters-index")), corpus=corpus))
+    a.ingest(progress=False)
+    return a
+
+
+@pytest.mark.parametrize(
+    ("question", "quoted"),
+    [
+        ("Wie heeft de brief over het wijkbudget ondertekend?", "A.M. de Boer"),
+        ("Who signed the letter about the wijkbudget?", "A.M. de Boer"),
+        ("Van wanneer is de brief over het wijkbudget?", "Rivierstad, 14 mei 2025"),
+        ("When was the letter about the wijkbudget sent?", "Rivierstad, 14 mei 2025"),
+        ("Wie heeft de Kamerbrief ondertekend?", "J.N.J. Nobel"),
+    ],
+)
+def test_the_letter_a_question_describes_is_the_one_whose_signature_or_date_is_quoted(
+    with_kamerbrief: Assistant, question: str, quoted: str
+) -> None:
+    """ "de brief over het wijkbudget" is the letter that says "wijkbudget", not the Kamerbrief, whose
+    signature and date line ranked first (found by a fresh user with an uploaded letter)."""
+    answer = with_kamerbrief.ask(question)
+    assert not answer.refused, answer.text
+    assert quoted in answer.citations[0].quote
