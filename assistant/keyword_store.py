@@ -80,7 +80,7 @@ def load(folder: Path, key: str) -> tuple[list[Passage], bm25s.BM25, np.ndarray]
     Any unreadable or inconsistent folder reads as None (the caller rebuilds), never raises.
     """
     if not (folder / KEY_FILE).is_file():
-        log.info("No saved keyword index in %s yet; building it.", folder)
+        log.info("No keyword index saved in %s for the current content; building it.", folder)
         return None
     try:
         if (folder / KEY_FILE).read_text(encoding="utf-8").strip() != key:
