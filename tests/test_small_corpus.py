@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from corpora import indexed_assistant
 
 from assistant.pipeline import Assistant
 from assistant.settings import Settings
@@ -26,12 +27,7 @@ opgehaald door de firma Renewi. Grofvuil kunt u op afspraak laten ophalen.
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    corpus = tmp_path_factory.mktemp("waste") / "corpus"
-    corpus.mkdir()
-    (corpus / "afval.md").write_text(WASTE, encoding="utf-8")
-    a = Assistant(Settings(index=Path(tmp_path_factory.mktemp("waste-index")), corpus=corpus))
-    a.ingest(progress=False)
-    return a
+    return indexed_assistant(tmp_path_factory, "waste", {"afval.md": WASTE})
 
 
 @pytest.mark.parametrize(

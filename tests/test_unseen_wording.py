@@ -9,16 +9,13 @@ Real embedding model, real Chroma.
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
+from corpora import indexed_assistant
 
 from assistant.facts import type_bonus
 from assistant.pipeline import Assistant
 from assistant.question import parse_question
 from assistant.question_kinds import counted_noun
-from assistant.settings import Settings
 from assistant.terms import salient_terms
 from assistant.who_facts import speaker_label
 
@@ -100,16 +97,14 @@ A.M. de Boer
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    corpus = tmp_path_factory.mktemp("unseen") / "corpus"
-    corpus.mkdir()
-    (corpus / "coalitieakkoord-2030.md").write_text(AGREEMENT, encoding="utf-8")
-    (corpus / "debat-bouwregelgeving.md").write_text(DEBATE, encoding="utf-8")
-    (corpus / "iv3-2026.md").write_text(TASK_FIELDS, encoding="utf-8")
-    (corpus / "besluitenlijst.md").write_text(DECISIONS, encoding="utf-8")
-    (corpus / "wijkbudget.md").write_text(LETTER, encoding="utf-8")
-    a = Assistant(Settings(index=Path(tmp_path_factory.mktemp("unseen-index")), corpus=corpus))
-    a.ingest(progress=False)
-    return a
+    files = {
+        "coalitieakkoord-2030.md": AGREEMENT,
+        "debat-bouwregelgeving.md": DEBATE,
+        "iv3-2026.md": TASK_FIELDS,
+        "besluitenlijst.md": DECISIONS,
+        "wijkbudget.md": LETTER,
+    }
+    return indexed_assistant(tmp_path_factory, "unseen", files)
 
 
 def test_the_source_a_question_names_is_found_by_the_documents_file_name(assistant: Assistant) -> None:
@@ -235,12 +230,7 @@ def test_a_consequence_or_a_judgement_answers_why(sentence: str, is_reason: bool
 @pytest.fixture(scope="module")
 def with_kamerbrief(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     """The bundled corpus (a Kamerbrief signed "J.N.J. Nobel", dated in Den Haag) plus the letter."""
-    corpus = tmp_path_factory.mktemp("letters") / "corpus"
-    shutil.copytree(Path(__file__).resolve().parent.parent / "corpus", corpus)
-    (corpus / "wijkbudget.md").write_text(LETTER, encoding="utf-8")
-    a = Assistant(Settings(index=Path(tmp_path_factory.mktemp("letters-index")), corpus=corpus))
-    a.ingest(progress=False)
-    return a
+    return indexed_assistant(tmp_path_factory, "letters", {"wijkbudget.md": LETTER}, bundled=True)
 
 
 @pytest.mark.parametrize(
