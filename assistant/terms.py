@@ -51,15 +51,12 @@ _SOFT_WORDS = wordset(
     """
     regeling regelingen programma project projecten initiatief fonds brief kamerbrief nota document
     krijgt krijgen kreeg kregen ontvangt ontvangen ontving geeft geven gaf
-    zit zitten zat zaten
     bedoeld bestemd gericht
     zogenoemde zogenaamde zogeheten binnen buiten gedurende tijdens vanaf sinds vooral eerst precies
     ongeveer momenteel inmiddels
     verantwoordelijk
     """
 )
-# ("Hoeveel personen zitten in de Raad?" is answered by "De adviescommissie bestaat uit 7 personen":
-# "zitten in" says membership, as "krijgen" says receiving, in other words than the text's.)
 # (The last line: the frame of a purpose question, "Voor wie is X bedoeld/bestemd/gericht?",
 # is answered by "X is er voor jongeren die ..." without the frame verb.)
 # Nouns that name a category rather than a thing: "Welke organisatie ..." is answered by
@@ -75,6 +72,10 @@ _CATEGORY_NOUNS = wordset(
     plek plekken plaats plaatsen locatie locaties place location
     """
 )
+# "Hoeveel personen zitten in de Raad?" is answered by "De adviescommissie bestaat uit 7 personen":
+# in a count question "zitten in" says membership, as "krijgen" says receiving, in other words than
+# the text's. ("Wie zitten er in de Raad?" asks for names: there the verb stays a term.)
+_MEMBERSHIP_VERBS = wordset("zit zitten zat zaten")
 _QUANTITY_WORDS = wordset("miljoen miljard duizend mln mld euro eur million billion thousand")
 
 
@@ -116,7 +117,8 @@ def salient_terms(question: Question) -> list[Term]:
         # names the regeling or organisation rather than saying the word. Kind nouns ("de
         # regeling") and light verbs ("krijgt", "ontvangt") count when found, never against.
         answer_type = word == question.answer_noun and (values or word in _CATEGORY_NOUNS)
-        hard = hard and not answer_type and word not in _SOFT_WORDS
+        counted_in = question.kind == "amount" and word in _MEMBERSHIP_VERBS
+        hard = hard and not answer_type and word not in _SOFT_WORDS and not counted_in
         whole = tuple(w for verb, w in question.verb_forms if verb == word)
         if question.language == "nl":  # "verlaagd" is also covered by "verlagen" (lemma_stems)
             whole += tuple(lemma_stems(fold(word))) + tuple(nominal_verbs({fold(word)}))
