@@ -21,6 +21,7 @@ import simplemma
 
 from assistant.sentences import wordset
 from assistant.tables import ROW_MARK
+from assistant.transcripts import speaker_headings
 from assistant.types import Page
 
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
@@ -265,34 +266,9 @@ def _rejoin_interrupted(blocks: list[_Block]) -> list[_Block]:
     return result
 
 
-# A speaker's turn in the Handelingen (officielebekendmakingen.nl's text): "Mevrouw Dijksma ( PvdA ):"
-# then the surname alone, "Minister De Jonge :" then "De Jonge", "De voorzitter :" then "voorzitter".
-_SPEAKER = re.compile(
-    r"^(?:(?:De heer|Mevrouw) (?P<member>[^\n()]+?) \( (?P<party>[^\n()]+?) \)"
-    r"|(?P<role>(?:Minister|Staatssecretaris|Minister-president)(?: van [^\n:]+?)?) (?P<name>[^\n:]+?)"
-    r"|De (?P<chair>voorzitter)) ?:\n(?P<label>[^\n]+)$",
-    re.MULTILINE,
-)
-
-
-def _speaker_heading(m: re.Match[str]) -> str:
-    """The heading of a speaker's turn: "Dijksma (PvdA)", "Minister De Jonge", "Voorzitter"; the two
-    lines stay as they are when the second is not the speaker's name."""
-    label = m["label"].strip()
-    if m["member"] and m["member"].endswith(label):
-        heading = f"{label} ({m['party']})"
-    elif m["name"] and label == m["name"]:
-        heading = f"{m['role']} {label}"
-    elif m["chair"] and label.lower() == "voorzitter":
-        heading = "Voorzitter"
-    else:
-        return m.group()
-    return f"\n{heading}\n"  # blank lines around it: a heading, never the end of the sentence before
-
-
 def clean_text(raw: str) -> str:
     """Clean one page of extracted text; see the module docstring for the output shape."""
-    text = _SPEAKER.sub(_speaker_heading, _normalise_whitespace(normalise_characters(raw)))
+    text = speaker_headings(_normalise_whitespace(normalise_characters(raw)))
     lines = [" ".join(line.split()) for line in text.split("\n")]
     blocks = _rejoin_interrupted(_blocks(lines))
     out: list[str] = []

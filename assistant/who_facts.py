@@ -14,6 +14,7 @@ import re
 import simplemma
 
 from assistant.sentences import tokens, wordset
+from assistant.transcripts import SPEAKER_HEADING
 
 _ORG_WORDS = wordset(
     """
@@ -142,9 +143,6 @@ _PERSON_NOUNS = wordset(
     "kamerlid kamerleden fractie fracties spreker sprekers woordvoerder politicus lid leden"
 )
 _NAME_PARTICLES = wordset("van de der den ter ten te het 't in")
-_SPEAKER_HEADING = re.compile(
-    r"(?:Minister|Staatssecretaris|Minister-president) (?P<office>[^()]+)|(?P<member>[^()]+) \([^()]+\)"
-)
 
 
 def speaker_label(kind: str, answer_noun: str | None, query: str, section: str | None, quote: str) -> str:
@@ -163,7 +161,7 @@ def speaker_label(kind: str, answer_noun: str | None, query: str, section: str |
         return ""
     head = section.rsplit(" › ", 1)[-1].strip()
     # A speaker's heading as cleaning writes it for the Handelingen: "Van Eijs (D66)", "Minister De Jonge".
-    turn = _SPEAKER_HEADING.fullmatch(head)
+    turn = SPEAKER_HEADING.fullmatch(head)
     name = (turn["office"] or turn["member"]) if turn else head
     words = name.split()
     if not 1 <= len(words) <= 4 or not all(w[:1].isupper() or w.lower() in _NAME_PARTICLES for w in words):
