@@ -18,16 +18,15 @@ from dataclasses import replace
 from typing import Literal
 
 from assistant.export import DUTCH_MONTHS
-from assistant.question import Question, parse_question
+from assistant.question import DOCUMENT_KINDS, Question, parse_question
 from assistant.sentences import fold, tokens
 from assistant.types import Answer, Citation, Hit, Passage
 
 DocumentFact = Literal["date", "signer", "sender", "recipient", "kamerstuk"]
 
-# The kinds of document a question names when it asks for the document's own date or signer.
-_KIND = (
-    r"(?:\w*brief|letter|nota|memo|document|stuk|\w*akkoord|rapport|verslag|besluitenlijst|notitie|report)"
-)
+# The kinds of document a question names when it asks for the document's own date or signer: those
+# of `DOCUMENT_KINDS`, and the plain "document" and "stuk".
+_KIND = rf"(?:{DOCUMENT_KINDS}|document|stuk)"
 _DOCUMENT = re.compile(rf"\b{_KIND}\b", re.IGNORECASE)
 _SIGNER = r"\b(?:onderte\w+|getekend|tekende|signed|signature|signatory)\b"
 _RECIPIENT = r"\b(?:aan wie|gericht aan|geadresseerd\w*|ontvanger|to whom|addressed)\b"

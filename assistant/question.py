@@ -71,11 +71,11 @@ _SOURCE = re.compile(
     re.IGNORECASE,
 )
 
-# A document named as the conversation's subject ("Wie heeft de Kamerbrief ondertekend?" / "Wie is de
-# staatssecretaris?" carries "Kamerbrief"): the source of the answer, like "volgens de Kamerbrief".
-_DOCUMENT_KIND = re.compile(
-    r"\w*brief|nota|memo|notitie|\w*akkoord|rapport|verslag|besluitenlijst|letter|report", re.IGNORECASE
-)
+# The kinds of document a question names (also `assistant.docfacts`). One named as the conversation's
+# subject ("Wie heeft de Kamerbrief ondertekend?" / "Wie is de staatssecretaris?" carries "Kamerbrief")
+# is the source of the answer, like "volgens de Kamerbrief".
+DOCUMENT_KINDS = r"\w*brief|nota|memo|notitie|\w*akkoord|rapport|verslag|besluitenlijst|letter|report"
+_DOCUMENT_KIND = re.compile(DOCUMENT_KINDS, re.IGNORECASE)
 
 
 @dataclass(frozen=True)
