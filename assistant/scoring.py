@@ -220,7 +220,7 @@ def score_part(
         earlier = c.local_text.split("\n", 1)[-1]
         bonus = max(bonus, type_bonus(part.kind, earlier, known, part.text))
     named = question.subject_names
-    if part.kind == "who" and named and asked_role(part.text) and not _names_asked(question, c):
+    if part.kind == "who" and named and asked_role(part.text) and not _names_asked(named, c):
         return None  # "Wie is de voorzitter van de Raad?": a chair named elsewhere is not the Raad's
     # A year in a date question is context ("Tot wanneer loopt de subsidie die in 2023 is
     # verleend?"): the asked fact is itself a date, so another year is the answer, not a conflict.
@@ -356,11 +356,12 @@ def _scored(
     )  # fmt: skip
 
 
-def _names_asked(question: Question, c: Candidate) -> bool:
-    """Whether the sentence or the one before it names one of the question's named things, also by
-    initials ("SZW" in "De Staatssecretaris van Sociale Zaken en Werkgelegenheid")."""
+def _names_asked(names: Sequence[str], c: Candidate) -> bool:
+    """Whether the sentence or the one before it names one of `names` (the question's
+    `subject_names`), also by initials ("SZW" in "De Staatssecretaris van Sociale Zaken en
+    Werkgelegenheid")."""
     words = set(tokens(c.local_text)) | c.local.initialisms
-    return any(mentions(n, words) for n in map(name_words, question.subject_names) if n)
+    return any(mentions(n, words) for n in map(name_words, names) if n)
 
 
 def _dated_in(asked: frozenset[int], c: Candidate) -> bool:

@@ -112,11 +112,8 @@ _QUOTE_PAIRS = (("«", "»"), ("“", "”"))
 def _inside_quote(text: str, start: int, stop: int, block_end: int) -> bool:
     """Whether `stop` falls inside a quotation opened in this sentence and closed later in the block:
     the title «Homebase. Een basis voor interventies ...» is one sentence, not two."""
-    for opening, closing in _QUOTE_PAIRS:
-        said = text[start:stop]
-        if said.count(opening) > said.count(closing) and closing in text[stop:block_end]:
-            return True
-    return False
+    said, rest = text[start:stop], text[stop:block_end]
+    return any(said.count(o) > said.count(c) and c in rest for o, c in _QUOTE_PAIRS)
 
 
 def split_sentences(text: str, citation_markers: bool = False) -> list[tuple[int, int]]:
