@@ -55,6 +55,12 @@ def _position(p: Passage) -> tuple[str, int, str]:
     return (p.doc_id, p.chunk_index, p.id)
 
 
+def _stored_passages(rows: dict[str, list[Any]]) -> list[Passage]:
+    """The passages of rows read by `PassageIndex._get_all`, in the order read."""
+    columns = zip(rows["ids"], rows["documents"], rows["metadatas"], strict=True)
+    return [stored_passage(*row) for row in columns]
+
+
 class IndexUnavailable(RuntimeError):
     """The index cannot be opened (e.g. the Chroma server is not reachable)."""
 
@@ -188,10 +194,7 @@ class PassageIndex:
             offset += _READ_PAGE
 
     def _read_passages(self, where: dict[str, Any] | None = None) -> list[Passage]:
-        rows = self._get_all(["documents", "metadatas"], where)
-        rows_zipped = zip(rows["ids"], rows["documents"], rows["metadatas"], strict=True)
-        passages = [stored_passage(*row) for row in rows_zipped]
-        return sorted(passages, key=_position)
+        return sorted(_stored_passages(self._get_all(["documents", "metadatas"], where)), key=_position)
 
     def all_passages(self) -> list[Passage]:
         """Every indexed passage, ordered by document and position (what BM25 is built from)."""
@@ -201,8 +204,7 @@ class PassageIndex:
         """Every indexed passage (ordered as `all_passages`) and its stored embedding as row i of an
         (n, dim) float32 matrix ((0, 0) when empty), read in one pass so that the two agree."""
         rows = self._get_all(["documents", "metadatas", "embeddings"])
-        columns = zip(rows["ids"], rows["documents"], rows["metadatas"], strict=True)
-        passages = [stored_passage(*row) for row in columns]
+        passages = _stored_passages(rows)
         if not passages:
             return [], np.zeros((0, 0), dtype=np.float32)
         order = sorted(range(len(passages)), key=lambda i: _position(passages[i]))
