@@ -182,8 +182,9 @@ def _named_first(question: Question, hits: Sequence[Hit]) -> list[str]:
             texts[h.passage.doc_id] += f"\n{h.passage.title}\n{h.passage.embedding_text()}"
         # Said as a word (its first six letters), not by compound parts: "wijkbudget" is not said by a
         # letter that has "wijk" and "budget" apart.
+        prefixes = [fold(a)[:6] for a in about]
         words = {d: set(tokens(t)) for d, t in texts.items()}
-        said = {d: sum(any(w.startswith(fold(a)[:6]) for w in words[d]) for a in about) for d in ranked}
+        said = {d: sum(any(w.startswith(p) for w in words[d]) for p in prefixes) for d in ranked}
         most = max(said.values(), default=0)
         ranked = [d for d in ranked if said[d] == most] if most else ranked
     kind = named_kind(question)
