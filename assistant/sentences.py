@@ -200,10 +200,27 @@ def footnotes_cited(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
+# Dutch pronominal adverbs: "daar"/"hier" with a preposition stand for "that"/"this" + preposition and
+# so lean on what came before ("Daaronder de DU ...", "Daarvan gaat € 2 miljoen naar ...", "Hierin staat
+# ..."). "Hieronder" and "hierna" point ahead ("Hieronder vindt u ..."); "daarnaast" ("besides") adds a
+# fact that stands on its own. Neither is among them.
+_PRONOMINAL_ADVERB = re.compile(
+    r"(?:daar|hier)(?:aan|achter|bij|binnen|boven|door|in|mee|mede|naast|na|om|onder|op|over|tegen|toe|tussen"
+    r"|uit|van|voor|voren)"
+)
+_POINTS_AHEAD = wordset("hieronder hierna hierbeneden daarnaast hiernaast")
+
+
 def points_back(sentence: str) -> bool:
-    """Whether a sentence opens with a word that leans on the sentence before ("Hiermee ...", "Zij ...")."""
+    """Whether a sentence opens with a word that leans on the sentence before ("Hiermee ...", "Zij ...",
+    "Daaronder ...")."""
     first = tokens(sentence)[:1]
-    return bool(first) and first[0] in ANAPHORIC_OPENERS
+    if not first:
+        return False
+    word = first[0]
+    return word in ANAPHORIC_OPENERS or (
+        word not in _POINTS_AHEAD and _PRONOMINAL_ADVERB.fullmatch(word) is not None
+    )
 
 
 def with_context(text: str, start: int, end: int, qtype: str) -> tuple[int, int]:

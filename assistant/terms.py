@@ -279,8 +279,24 @@ def verb_form(word: str) -> bool:
 def nominal_verbs(words: set[str]) -> set[str]:
     """The verbs that nouns in -ing are made from: "training" -> "trainen", "uitvoering" ->
     "uitvoeren", "ondersteuning" -> "ondersteunen", so "het trainen van vrijwilligers" finds
-    "de training van vrijwilligers". Dutch makes such nouns from nearly every verb stem."""
-    return {w[:-3] + "en" for w in words if len(w) >= 7 and w.endswith("ing") and w[:-3].isalpha()}
+    "de training van vrijwilligers". Dutch makes such nouns from nearly every verb stem.
+
+    Loan verbs in -eren make theirs in -atie and -ies: "evaluatie" -> "evalueren", "organisatie"
+    -> "organiseren", "advies" -> "adviseren", so "Wie adviseert over de Agenda?" finds "De Raad
+    geeft advies over de Agenda" (the verb's forms share 6 letters with "adviseren", not with
+    "advies"; "evalueert" shares 5 with "evaluatie").
+    """
+    verbs = set()
+    for w in words:
+        if not w.isalpha():
+            continue
+        if len(w) >= 7 and w.endswith("ing"):
+            verbs.add(w[:-3] + "en")
+        elif len(w) >= 8 and w.endswith("atie"):
+            verbs.add(w[:-4] + "eren")
+        elif len(w) >= 6 and w.endswith("ies"):
+            verbs.add(w[:-2] + "seren")
+    return verbs
 
 
 def split_verbs(text: str) -> set[str]:

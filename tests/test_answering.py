@@ -531,7 +531,7 @@ def test_the_date_of_a_letter_described_by_its_content_is_not_the_documents_own_
     assert asked_document_fact(described) is None
 
 
-@pytest.mark.parametrize("opener", ["Daarom", "Dit", "Zij", "Hiermee"])
+@pytest.mark.parametrize("opener", ["Daarom", "Dit", "Zij", "Hiermee", "Daaronder", "Daarvan", "Hierin"])
 def test_a_quote_that_points_back_brings_the_sentence_it_points_to(opener: str) -> None:
     from assistant.sentences import with_context
 
@@ -545,11 +545,23 @@ def test_a_quote_that_points_back_brings_the_sentence_it_points_to(opener: str) 
     assert with_context(split, s, len(split), "date") == (s, len(split))
 
 
+@pytest.mark.parametrize("opener", ["Hieronder", "Hierna", "Daarnaast", "Daar", "Daarentegen"])
+def test_words_that_point_ahead_or_stand_alone_do_not_bring_the_sentence_before(opener: str) -> None:
+    from assistant.sentences import points_back, with_context
+
+    text = "De gemeente krijgt € 2 miljoen voor de wijkaanpak. " + opener + " start de aanpak in mei."
+    start = text.index(opener)
+    assert not points_back(text[start:])
+    assert with_context(text, start, len(text), "date") == (start, len(text))
+
+
 @pytest.mark.parametrize(
     ("question", "fact"),
     [
         # the doer named in its own section heading ("Maatschappelijke Raad") is still the answer
         ("Wie geeft advies over de uitvoering van de Agenda?", "De Maatschappelijke Raad geeft"),
+        # the verb of the noun the text uses ("adviseert" for "geeft advies")
+        ("Wie adviseert over de Agenda?", "De Maatschappelijke Raad geeft"),
         # a reason that follows the claim it explains, opening with a word that points back ("Zij")
         ("Waarom richt de Agenda zich op professionals in plaats van op burgers?", "beste inzicht"),
         ("Hoe vaak wordt de Kamer over de voortgang geïnformeerd?", "jaarlijks"),

@@ -77,3 +77,7 @@ def test_a_noun_in_ing_is_covered_by_its_verb(tmp_path: Path) -> None:
     assert nominal_verbs({"training", "uitvoering", "ring", "ondersteuning"}) == {
         "trainen", "uitvoeren", "ondersteunen"
     }  # fmt: skip
+    # loan verbs in -eren and their nouns in -atie / -ies
+    assert nominal_verbs({"evaluatie", "organisatie", "advies", "natie", "ies"}) == {
+        "evalueren", "organiseren", "adviseren"
+    }  # fmt: skip
