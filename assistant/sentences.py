@@ -63,11 +63,24 @@ _TRAIL = re.compile(rf"[\s{SUPERSCRIPTS}]+$")
 _OPENERS = "\"'“‘«([" + _BULLETS
 
 
+# A letter's salutation or closing formula on a line of its own ("Geachte leden,", "Met vriendelijke
+# groet,"): it ends there even when the letter runs on without a blank line ("Geachte leden,\nHierbij
+# ..." is two sentences, not one that starts with the salutation).
+# Capitalised and ending in a comma (or the closing words alone), so a hard-wrapped line of running
+# text ("beste oplossing voor de wijk is") is never taken for one.
+_FORMULA_LINE = re.compile(
+    r"(?m)^[ \t]*(?:(?:Geachte|Beste|Dear)\b[^\n.!?:;]{0,60},"
+    r"|(?:Met vriendelijke groet(?:en)?|Hoogachtend|Kind regards),?)[ \t]*$"
+)
+
+
 def _blocks(text: str) -> list[tuple[int, int]]:
-    """Paragraphs and list items (on lines of their own or run in after ";" / ":"): a sentence
-    never runs across one of these edges."""
+    """Paragraphs, list items (on lines of their own or run in after ";" / ":") and a letter's
+    salutation line: a sentence never runs across one of these edges."""
     cuts = {0, len(text)}
     for m in _BLOCK_BREAK.finditer(text):
+        cuts.update((m.start(), m.end()))
+    for m in _FORMULA_LINE.finditer(text):
         cuts.update((m.start(), m.end()))
     for m in BULLET_LINE.finditer(text):
         cuts.update((m.start(), m.end()))

@@ -93,6 +93,26 @@ def test_a_full_stop_inside_a_quoted_title_does_not_end_the_sentence() -> None:
     assert sentences(unclosed) == ["Het heet «Homebase.", "Een basis.", "Dat is alles."]
 
 
+def test_a_salutation_on_a_line_of_its_own_ends_there() -> None:
+    # An uploaded letter with no blank line after "Geachte leden," had the salutation quoted as the
+    # start of its first sentence (found by a fresh user).
+    letter = (
+        "Rivierstad, 14 mei 2025\nGeachte leden,\nHierbij ontvangt u het besluit. Het wijkbudget is "
+        "€ 40.000.\nMet vriendelijke groet,\nDe wethouder"
+    )
+    assert sentences(letter) == [
+        "Rivierstad, 14 mei 2025",
+        "Geachte leden,",
+        "Hierbij ontvangt u het besluit.",
+        "Het wijkbudget is € 40.000.",
+        "Met vriendelijke groet,",
+        "De wethouder",
+    ]
+    # A hard-wrapped line of running text that starts with such a word is not a salutation.
+    wrapped = "De gemeente vindt de\nbeste oplossing, zo zegt zij,\nhet geld te verdelen."
+    assert sentences(wrapped) == [wrapped]
+
+
 def test_list_items_are_sentences_without_their_bullets() -> None:
     text = (
         "De projecten richten zich vooral op:\n\n- Het organiseren van ontmoetingen;\n"
