@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -133,11 +134,38 @@ class _Worker:
                     f"PDF kost te veel tijd om te lezen (meer dan {limits.timeout_s:g} s; "
                     "mogelijk een opzettelijk zwaar bestand); niet gelezen"
                 ) from None
-            except (BrokenProcessPool, MemoryError):
+            except MemoryError:
                 self._stop()
-                raise PdfTooCostly(
-                    f"PDF vraagt te veel geheugen om te lezen (meer dan {limits.memory_mb} MB); niet gelezen"
-                ) from None
+                raise PdfTooCostly(_too_much_memory(limits)) from None
+            except BrokenProcessPool:
+                codes = self._exit_codes()
+                self._stop()
+                raise PdfTooCostly(_worker_died(codes, limits)) from None
+
+    def _exit_codes(self) -> list[int]:
+        """Exit codes of the pool's worker processes that have ended (negative: killed by that signal)."""
+        processes = getattr(self._pool, "_processes", None) or {}
+        codes = []
+        for process in list(processes.values()):
+            process.join(timeout=1.0)  # a broken pool's worker is gone or about to be
+            if process.exitcode is not None:
+                codes.append(process.exitcode)
+        return codes
+
+
+def _too_much_memory(limits: PdfLimits) -> str:
+    return f"PDF vraagt te veel geheugen om te lezen (meer dan {limits.memory_mb} MB); niet gelezen"
+
+
+def _worker_died(codes: list[int], limits: PdfLimits) -> str:
+    """Why the worker died, as a user reads it: killed (SIGKILL, what the kernel's out-of-memory killer
+    sends) or out of memory says memory; any other end says the reader stopped, with its exit code,
+    instead of blaming memory for, say, a crash of the PDF library."""
+    if not codes or -signal.SIGKILL in codes:
+        return _too_much_memory(limits)
+    code = codes[0]
+    how = f"signaal {-code}" if code < 0 else f"code {code}"
+    return f"PDF-lezer stopte onverwacht ({how}); niet gelezen"
 
 
 _WORKER = _Worker()

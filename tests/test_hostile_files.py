@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -275,3 +276,19 @@ def test_the_pdf_worker_enforces_time_and_memory_and_recovers() -> None:
     with pytest.raises(PdfTooCostly, match="te veel geheugen"):
         run_bounded(bytearray, (6 * 1024**3,), PdfLimits(timeout_s=60, memory_mb=1024))
     assert run_bounded(len, (b"weer bruikbaar",), PdfLimits(timeout_s=60, memory_mb=1024)) == 14
+
+
+def test_a_worker_that_dies_for_another_reason_is_not_blamed_on_memory() -> None:
+    # A reader that ends the process (a crash of the PDF library, a start-up failure) was reported as
+    # "te veel geheugen"; a SIGKILL (what the kernel's out-of-memory killer sends) still says memory.
+    limits = PdfLimits(timeout_s=60, memory_mb=1024)
+    with pytest.raises(PdfTooCostly, match=r"stopte onverwacht \(code 3\)") as died:
+        run_bounded(os._exit, (3,), limits)
+    assert "geheugen" not in str(died.value)
+    with pytest.raises(PdfTooCostly, match="te veel geheugen"):
+        run_bounded(_killed, (), limits)
+    assert run_bounded(len, (b"weer bruikbaar",), limits) == 14
+
+
+def _killed() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
