@@ -32,6 +32,9 @@ _ENGLISH = {
 # Words that are numbers but also something else: "een" is mostly the article, so it
 # counts only before a scale word ("een miljoen"); "anderhalf" is 1.5.
 _FRACTIONS = {"anderhalf": 1.5, "half": 0.5, "halve": 0.5}
+# Dutch writes the numeral one with accents to tell it from the article: "één" (also "eén" at the
+# start of a sentence, "Eén", and the variant "éen"). Written so, it is always the number.
+_ACCENTED_ONE = frozenset({"één", "eén", "éen"})
 SCALES = {
     "duizend": 1e3, "thousand": 1e3, "miljoen": 1e6, "mln": 1e6, "million": 1e6, "miljard": 1e9,
     "mld": 1e9, "mrd": 1e9, "billion": 1e9,
@@ -40,13 +43,15 @@ SCALES = {
 
 def word_value(word: str) -> float | None:
     """The value of one Dutch or English number word ("achttien" 18, "vijfentwintig" 25,
-    "driehonderd" 300, "anderhalf" 1.5), or None. The article "een" is not a number here."""
+    "driehonderd" 300, "anderhalf" 1.5, "één" 1), or None. The article "een" is not a number here."""
     w = word.lower()
     if w in _FRACTIONS:
         return _FRACTIONS[w]
     if w in _ENGLISH:
         return float(_ENGLISH[w])
-    if w in _UNITS and w not in ("een", "één"):
+    if w in _ACCENTED_ONE:
+        return 1.0  # the accents mark the numeral: "op één taakveld", "Eén loket"
+    if w in _UNITS and w != "een":
         return float(_UNITS[w])
     if w in _TENS:
         return float(_TENS[w])
@@ -103,6 +108,7 @@ _WORD_NUMBER = "|".join(
             *_TENS,
             *_ENGLISH,
             *_FRACTIONS,
+            *_ACCENTED_ONE,
             "honderd",
             "duizend",
             r"\w+(?:en|ën)\w+tig",

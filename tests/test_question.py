@@ -34,6 +34,13 @@ def test_number_words_are_numbers_and_articles_are_not() -> None:
     ]
     assert [q.value for q in quantities("een gemeente en ten behoeve van de wijk")] == []
     assert [q.value for q in quantities("Aan X doen achttien gemeenten mee.")] == [18.0]
+    # With its accents "één" is the numeral, never the article; "one" in an English question finds it.
+    assert [q.value for q in quantities("als alle lasten op één taakveld worden geboekt")] == [1.0]
+    assert [q.value for q in quantities("Eén loket voor alle zorgvragen")] == [1.0]
+    assert [q.value for q in quantities("een loket en éénmalig")] == []
+    question = parse_question("Who decides when all costs are put on one task field?")
+    one = [t for t in salient_terms(question) if t.values == {1.0}]
+    assert one and coverage(one, [1.0], TextIndex.of("Alle lasten op één taakveld."), 5) == 1.0
 
 
 def test_year_ranges_cover_the_years_between() -> None:
