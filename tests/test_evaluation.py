@@ -12,6 +12,7 @@ import json
 import math
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -43,7 +44,9 @@ from assistant.evaluation import (
     sets_table,
     shared_corpora_dir,
 )
+from assistant.evaluation.run import eval_settings
 from assistant.evaluation.sets import EvalSet, corpus_for, shared_files
+from assistant.pipeline import Assistant
 from assistant.settings import PROJECT_ROOT, Settings
 
 # --- guard-rail thresholds --------------------------------------------------------
@@ -505,6 +508,29 @@ def test_set_corpus_links_the_documents_without_copying_them(tmp_path: Path) -> 
     (shared / "docs" / "b.txt").unlink()  # a removed document disappears from the set's corpus
     corpus_for(eval_set, settings, shared)
     assert sorted(p.name for p in folder.iterdir()) == ["a.txt", "own.txt"]
+
+
+def test_a_file_inside_an_archive_is_unpacked_once_and_indexed_through_a_link(tmp_path: Path) -> None:
+    # The BWB regulations ship as one .tar.xz; a set names a member as "ARCHIVE!MEMBER".
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    member = tmp_path / "BWBR1__regeling.md"
+    member.write_text("SOURCE: github x (original: y)\n## Regeling X\n\nHet plafond is € 5.\n", encoding="utf-8")
+    with tarfile.open(shared / "regels.tar.xz", "w:xz") as tar:
+        tar.add(member, arcname="bwb/BWBR1__regeling.md")
+    settings = Settings().with_overrides(corpus=tmp_path / "corpus", index=tmp_path / "index")
+    eval_set = EvalSet("r", "", DEFAULT_QA, bundled=False, shared=("regels.tar.xz!bwb/BWBR1__regeling.md",))
+    assert shared_files(eval_set, shared) == ([shared / "regels.tar.xz"], None)  # only checked, not unpacked
+    folder = corpus_for(eval_set, settings, shared)
+    (link,) = folder.iterdir()
+    assert link.is_symlink() and link.name == "BWBR1__regeling.md"
+    assert link.read_text(encoding="utf-8") == "## Regeling X\n\nHet plafond is € 5.\n"  # no SOURCE line
+    report = Assistant(eval_settings(settings, folder, tmp_path / "index" / "r")).ingest(progress=False)
+    assert report.passages_added >= 1 and not report.skipped
+    missing = EvalSet("m", "", DEFAULT_QA, bundled=False, shared=("regels.tar.xz!bwb/BWBR2.md",))
+    assert "holds no" in (shared_files(missing, shared, tmp_path / "unpack")[1] or "")
+    absent = EvalSet("a", "", DEFAULT_QA, bundled=False, shared=("weg.tar.xz!bwb/BWBR1__regeling.md",))
+    assert "no archive" in (shared_files(absent, shared)[1] or "")
 
 
 @needs_shared

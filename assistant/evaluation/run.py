@@ -51,10 +51,11 @@ class EvalResult:
 
 def eval_settings(settings: Settings, corpus: Path, index_dir: Path) -> Settings:
     """Settings that index an evaluation corpus: the set's links may point into the shared
-    corpora and the bundled corpus (`sets.corpus_for` builds folders of such links)."""
-    from assistant.evaluation.sets import shared_corpora_dir
+    corpora, the files unpacked from their archives and the bundled corpus (`sets.corpus_for`
+    builds folders of such links)."""
+    from assistant.evaluation.sets import shared_corpora_dir, unpacked_dir
 
-    roots = (shared_corpora_dir(), Path(settings.corpus))
+    roots = (shared_corpora_dir(), unpacked_dir(settings), Path(settings.corpus))
     return settings.with_overrides(corpus=corpus, index=index_dir, link_roots=roots)
 
 

@@ -3,7 +3,8 @@
 Why: numbers measured only on the questions the answerer was calibrated on say little
 about documents nobody has seen. The sets over real documents from the shared corpora
 (next to the project, `../shared/corpora`) are referenced by path and linked, never
-copied, into an ignored folder under the index (`index/eval-corpora/<set>/`), so each
+copied, into an ignored folder under the index (`index/eval-corpora/<set>/`; a file inside an
+archive there is unpacked once into `index/eval-corpora/_unpacked/` and linked from it), so each
 set has a corpus folder of its own and, through `eval_index_dir`, a cached index of its
 own that a re-run only syncs (nothing is embedded again).
 """
@@ -11,6 +12,7 @@ own that a re-run only syncs (nothing is embedded again).
 from __future__ import annotations
 
 import os
+import tarfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ from assistant.settings import PROJECT_ROOT, Settings
 
 DEFAULT_SETS = PROJECT_ROOT / "evals" / "sets.yaml"
 SHARED_ENV = "ASSISTANT_SHARED_CORPORA"  # override of where the shared corpora live
+ARCHIVE_MEMBER = "!"  # "bwb-regelingen-2015.tar.xz!bwb/wet/X.md": one file inside an archive
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,11 @@ class EvalSet:
 def shared_corpora_dir() -> Path:
     """Where the shared real documents live: `$ASSISTANT_SHARED_CORPORA` or `<project>/../shared/corpora`."""
     return Path(os.environ.get(SHARED_ENV) or PROJECT_ROOT.parent / "shared" / "corpora")
+
+
+def unpacked_dir(settings: Settings) -> Path:
+    """Where files named inside archives of the shared corpora are unpacked (ignored, under the index)."""
+    return Path(settings.index) / "eval-corpora" / "_unpacked"
 
 
 def load_sets(path: Path = DEFAULT_SETS) -> list[EvalSet]:
@@ -61,20 +69,66 @@ def load_sets(path: Path = DEFAULT_SETS) -> list[EvalSet]:
     return sets
 
 
-def shared_files(eval_set: EvalSet, root: Path) -> tuple[list[Path], str | None]:
-    """The shared documents of a set (sorted), or a reason why the set cannot run here."""
+def shared_files(
+    eval_set: EvalSet, root: Path, unpack_dir: Path | None = None
+) -> tuple[list[Path], str | None]:
+    """The shared documents of a set (sorted), or a reason why the set cannot run here.
+
+    An entry "ARCHIVE!MEMBER" names one file inside a tar archive of the shared corpora (the BWB
+    regulations ship as one .tar.xz). With `unpack_dir` the members are unpacked there (once; their
+    `SOURCE:` line, which is not part of the document, left out) and returned; without it only the
+    archive's presence is checked and the archive itself stands for its members.
+    """
     if not eval_set.shared:
         return [], None
     if not root.is_dir():
         return [], f"shared corpora not found at {root} (set {SHARED_ENV} to point elsewhere)"
     files: list[Path] = []
+    members: dict[str, list[str]] = {}
     for pattern in eval_set.shared:
+        if ARCHIVE_MEMBER in pattern:
+            archive, member = pattern.split(ARCHIVE_MEMBER, 1)
+            if not (root / archive).is_file():
+                return [], f"no archive at {root / archive}"
+            members.setdefault(archive, []).append(member)
+            continue
         matched = sorted(root.glob(pattern))
         found = [f for m in matched for f in (sorted(m.iterdir()) if m.is_dir() else [m]) if f.is_file()]
         if not found:
             return [], f"no documents at {root / pattern}"
         files += [f for f in found if f.name.lower() not in ("readme.md", "sources.tsv")]
+    for archive, names in members.items():
+        if unpack_dir is None:
+            files.append(root / archive)
+            continue
+        try:
+            files += unpack_members(root / archive, names, unpack_dir / Path(archive).name.split(".")[0])
+        except KeyError as missing:
+            return [], f"{root / archive} holds no {missing}"
     return sorted(dict.fromkeys(files)), None
+
+
+def unpack_members(archive: Path, names: Sequence[str], folder: Path) -> list[Path]:
+    """`names` from the tar `archive` as files in `folder` (flat, by base name), unpacked once.
+
+    A member's first line "SOURCE: ..." (the corpus's provenance note) is dropped. Written via a
+    temporary name and renamed, so an interrupted run never leaves half a document. Raises KeyError
+    naming a member the archive does not hold.
+    """
+    wanted = {name: folder / Path(name).name for name in names}
+    missing = {name for name, path in wanted.items() if not path.is_file()}
+    if missing:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(archive) as tar:
+            for name in sorted(missing):
+                handle = tar.extractfile(tar.getmember(name))  # KeyError when absent
+                text = handle.read().decode("utf-8") if handle else ""
+                if text.startswith("SOURCE:"):
+                    text = text.split("\n", 1)[1] if "\n" in text else ""
+                partial = wanted[name].with_suffix(wanted[name].suffix + ".part")
+                partial.write_text(text, encoding="utf-8")
+                partial.replace(wanted[name])
+    return [wanted[name] for name in names]
 
 
 def corpus_for(eval_set: EvalSet, settings: Settings, root: Path) -> Path:
@@ -84,7 +138,7 @@ def corpus_for(eval_set: EvalSet, settings: Settings, root: Path) -> Path:
     exactly the set's documents; the documents themselves are never copied.
     """
     bundled = Path(settings.corpus)
-    files, reason = shared_files(eval_set, root)
+    files, reason = shared_files(eval_set, root, unpacked_dir(settings))
     if reason:
         raise FileNotFoundError(reason)
     if not files:
