@@ -346,9 +346,20 @@ def _recase(heading: str) -> str:
     return " ".join(w if w in _PARTICLES and i else w[:1].upper() + w[1:] for i, w in enumerate(words))
 
 
+# A Dutch regulation's official title ends with its citation title in brackets: "Regeling van de
+# Minister van ... houdende vaststelling van de subsidieverstrekking aan de Vereniging Veilig
+# Verkeer Nederland (Subsidieregeling Veilig Verkeer Nederland 2014)" (Aanwijzingen voor de
+# regelgeving, aanwijzing 5.9: the citeertitel is how the regulation is named).
+_CITATION_TITLE = re.compile(r"\((?P<name>[A-Z][^()]*\s[^()]*)\)$")
+
+
 def _shorten(title: str) -> str:
-    """At most TITLE_MAX_CHARS, cut at a word boundary with '…'."""
+    """At most TITLE_MAX_CHARS, cut at a word boundary with '…'; a long regulation title by its
+    citation title in brackets, which names what it is about (the long one is cut before it)."""
     title = tidy(title).rstrip(" .,;:")
     if len(title) <= TITLE_MAX_CHARS:
         return title
+    cited = _CITATION_TITLE.search(title)
+    if cited and len(cited.group("name")) <= TITLE_MAX_CHARS:
+        return cited.group("name")
     return title[:TITLE_MAX_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"

@@ -35,7 +35,8 @@ _PROCEDURE = re.compile(
 # Words of a question that are about money: an amount in the sentence answers them.
 MONEY_WORDS = re.compile(
     r"^(?:geld|euro|bedra|budget|kost|gekost|invest|geïnvest|geinvest|financ|middel|uitga|uitgegeven|"
-    r"besteed|subsid|potje|fonds|bijdrage|rijksbijdrage|betaal|betaald|money|cost|fund|spen|paid|pay|grant|\w+budget)",
+    r"besteed|subsid|potje|fonds|bijdrage|rijksbijdrage|betaal|betaald|money|cost|fund|spen|paid|pay|grant|\w+budget|"
+    r"vergoed|\w*plafond)",
     re.IGNORECASE,
 )
 # Words that follow "hoeveel" when the question counts nothing ("Hoeveel heeft ...").
@@ -85,6 +86,13 @@ _MEASURE_ASKED = re.compile(
 )
 
 
+# "Wat is de hoogte van X?", "What is the size of X?": the measure of X by the name of the measure.
+_SIZE_OF = re.compile(
+    r" (?:wat (?:is|was|zijn|waren)|what (?:is|was|are|were)) (?:de|het|the) "
+    r"(?:hoogte|omvang|grootte|level|amount|size|height) (?:van|of) "
+)
+
+
 # Words that end a noun phrase: "Wat is de rol van het budget?" asks about a role, not a sum.
 _LINKS = wordset("van voor in op met aan bij uit over of en for of in on with to and")
 
@@ -92,10 +100,14 @@ _LINKS = wordset("van voor in op met aan bij uit over of en for of in on with to
 def _quantity_type(q: str) -> QuestionType | None:
     """ "money" or "amount" for a quantity question ("hoeveel", "how much", "welk bedrag"), else None."""
     quantity = re.search(
-        r" (hoeveel|how much|how many|hoe groot|hoe lang|how long|hoe oud|how old|hoe vaak|how often|"
-        r"welk bedrag|what amount|wat kost|wat kostte|what does \w+ cost) ",
+        r" (hoeveel|how much|how many|hoe groot|hoe hoog|how high|how large|how big|hoe lang|how long|"
+        r"hoe oud|how old|hoe vaak|how often|welk bedrag|what amount|wat kost|wat kostte|what does \w+ cost|"
+        r"wat bedraagt|wat bedroeg|wat bedragen|wat bedroegen) ",
         q,
     )
+    if not quantity and _SIZE_OF.search(q):
+        # "Wat is de hoogte van de subsidie?": a sum when money is named, else a quantity.
+        return "money" if any(MONEY_WORDS.match(w) for w in q.split()) else "amount"
     if not quantity and _MEASURE_ASKED.search(q):
         return "amount"  # "Vanaf welke hoeveelheid ...?", "Tot welk percentage ...?": a quantity
     if not quantity:
@@ -111,7 +123,13 @@ def _quantity_type(q: str) -> QuestionType | None:
     word = quantity.group(1)
     after = q[quantity.end() :].split()
     money_word = any(MONEY_WORDS.match(w) for w in q.split())
-    counted = bool(after) and not MONEY_WORDS.match(after[0]) and after[0] not in VERBISH
+    # "Hoeveel gemeenten ...?" counts gemeenten; "Wat bedraagt de looncomponent?" names what it sizes.
+    counted = (
+        bool(after)
+        and not MONEY_WORDS.match(after[0])
+        and after[0] not in VERBISH
+        and not word.startswith("wat bedr")
+    )
     if word in ("welk bedrag", "what amount", "wat kost", "wat kostte") or (money_word and not counted):
         return "money"
     if word == "how much" and not counted:

@@ -1,0 +1,64 @@
+"""Real regulations (BWB, state of 2015) that set up a subsidy: a genre no rule was written for.
+
+Their articles never repeat what the regulation is about: "Artikel 5 › Subsidieplafond ...
+1. Het subsidieplafond bedraagt voor 2015 € 3.617.068,75" stands in the Subsidieregeling Veilig
+Verkeer Nederland 2014 and does not say "Veilig Verkeer Nederland". A question naming the
+organisation was refused (its name uncovered), and "Hoe hoog is ...?" was not read as asking for
+a sum, so a list item was quoted instead (evals/unseen4.jsonl, dev). The real document is read
+from the shared corpora's archive; the real model and Chroma are used.
+"""
+
+from __future__ import annotations
+
+import tarfile
+
+import pytest
+from corpora import indexed_assistant
+
+from assistant.evaluation.sets import shared_corpora_dir
+from assistant.pipeline import Assistant
+from assistant.question import parse_question
+
+ARCHIVE = shared_corpora_dir() / "bwb-regelingen-2015.tar.xz"
+MEMBER = "bwb/ministeriele-regeling/BWBR0035168__subsidieregeling-veilig-verkeer-nederland-2014.md"
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    if not ARCHIVE.is_file():
+        pytest.skip(f"the shared real documents are absent ({ARCHIVE}); a user's clone has none")
+    with tarfile.open(ARCHIVE) as tar:
+        handle = tar.extractfile(MEMBER)
+        text = handle.read().decode("utf-8") if handle else ""
+    text = text.split("\n", 1)[1]  # the corpus's "SOURCE: ..." line is not part of the document
+    return indexed_assistant(tmp_path_factory, "vvn", {"subsidieregeling-vvn-2014.md": text})
+
+
+def test_a_name_the_documents_title_says_is_covered_by_its_articles(assistant: Assistant) -> None:
+    answer = assistant.ask("Hoe hoog is het subsidieplafond voor Veilig Verkeer Nederland in 2015?")
+    assert not answer.refused, answer.text
+    assert "€ 3.617.068,75" in answer.citations[0].quote.replace("\xa0", " ")
+    # The long official title is named by its citation title, which says what the regulation is about.
+    assert answer.citations[0].passage.title == "Subsidieregeling Veilig Verkeer Nederland 2014"
+
+
+def test_a_year_the_regulation_gives_no_ceiling_for_is_not_answered_with_2015(assistant: Assistant) -> None:
+    answer = assistant.ask("Wat is het subsidieplafond voor Veilig Verkeer Nederland in 2017?")
+    assert "3.617.068,75" not in answer.text.replace("\xa0", " ") or "2017" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Hoe hoog is het subsidieplafond?", "money"),
+        ("Hoe hoog is de vergoeding voor de voorzitter?", "money"),
+        ("Wat is de hoogte van de subsidie?", "money"),
+        ("Wat bedraagt de bijdrage van het Rijk?", "money"),
+        ("How high is the subsidy ceiling?", "money"),
+        ("Hoe hoog is de opkomst?", "amount"),
+        ("Wat is de omvang van de commissie?", "amount"),
+        ("Wat is de Decentrale Uitkering?", "what"),
+    ],
+)
+def test_how_high_and_what_amounts_to_ask_for_a_quantity(question: str, kind: str) -> None:
+    assert parse_question(question).kind == kind
