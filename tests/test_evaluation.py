@@ -515,7 +515,8 @@ def test_a_file_inside_an_archive_is_unpacked_once_and_indexed_through_a_link(tm
     shared = tmp_path / "shared"
     shared.mkdir()
     member = tmp_path / "BWBR1__regeling.md"
-    member.write_text("SOURCE: github x (original: y)\n## Regeling X\n\nHet plafond is € 5.\n", encoding="utf-8")
+    text = "SOURCE: github x (original: y)\n## Regeling X\n\nHet plafond is € 5.\n"
+    member.write_text(text, encoding="utf-8")
     with tarfile.open(shared / "regels.tar.xz", "w:xz") as tar:
         tar.add(member, arcname="bwb/BWBR1__regeling.md")
     settings = Settings().with_overrides(corpus=tmp_path / "corpus", index=tmp_path / "index")
