@@ -136,13 +136,14 @@ class ExtractiveAnswerer:
         if not hits:
             return Assessment(q.language, parts, best_dense, [[] for _ in parts], "no passages")
         q = self._with_renderings(q, hits)
-        # An answer in Kamervragen is about the member's question it answers (qa_pairs): its
-        # words count as the passage's subject, never as quotable text.
         # The document a passage is in is what its text is about: the question's source ("volgens het
         # coalitieakkoord") and the names it asks about ("Veilig Verkeer Nederland") that the document's
         # title says count as said by each of its passages (an article of a regulation never repeats it).
+        # Not every word of the title: then "stemden" and "huurwoningen" questions lost (dev).
         named = {fold(w) for name in q.subject_names for w in name.split()}
         source = [t for t in salient_terms(q) if t.word in q.source or fold(t.word) in named]
+        # An answer in Kamervragen is about the member's question it answers (qa_pairs): its
+        # words count as the passage's subject, never as quotable text.
         passage_index = [
             TextIndex.of("\n".join((h.passage.embedding_text(), h.asked, _source_named(source, h.passage))))
             for h in hits
