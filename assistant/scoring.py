@@ -357,10 +357,12 @@ def _scored(
 
 
 def _names_asked(names: Sequence[str], c: Candidate) -> bool:
-    """Whether the sentence or the one before it names one of `names` (the question's
-    `subject_names`), also by initials ("SZW" in "De Staatssecretaris van Sociale Zaken en
-    Werkgelegenheid")."""
-    words = set(tokens(c.local_text)) | c.local.initialisms
+    """Whether the sentence, the one before it or its document's title names one of `names` (the
+    question's `subject_names`), also by initials ("SZW" in "De Staatssecretaris van Sociale Zaken en
+    Werkgelegenheid"). The title counts because a document is about what it is named after: "als
+    voorzitter, tevens lid, de heer P. Hooimeijer" in the Instellingsbesluit Wetenschappelijke
+    commissie wijkaanpak is that committee's chair."""
+    words = set(tokens(c.local_text)) | set(tokens(c.frame)) | c.local.initialisms
     return any(mentions(n, words) for n in map(name_words, names) if n)
 
 

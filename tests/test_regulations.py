@@ -20,18 +20,23 @@ from assistant.pipeline import Assistant
 from assistant.question import parse_question
 
 ARCHIVE = shared_corpora_dir() / "bwb-regelingen-2015.tar.xz"
-MEMBER = "bwb/ministeriele-regeling/BWBR0035168__subsidieregeling-veilig-verkeer-nederland-2014.md"
+MEMBERS = {  # file name in the test corpus -> member of the archive
+    "subsidieregeling-vvn-2014.md": "BWBR0035168__subsidieregeling-veilig-verkeer-nederland-2014.md",
+    "instellingsbesluit-2009.md": "BWBR0026498__instellingsbesluit-wetenschappelijke-commissie-wijkaanpak.md",
+}
 
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     if not ARCHIVE.is_file():
         pytest.skip(f"the shared real documents are absent ({ARCHIVE}); a user's clone has none")
+    files = {}
     with tarfile.open(ARCHIVE) as tar:
-        handle = tar.extractfile(MEMBER)
-        text = handle.read().decode("utf-8") if handle else ""
-    text = text.split("\n", 1)[1]  # the corpus's "SOURCE: ..." line is not part of the document
-    return indexed_assistant(tmp_path_factory, "vvn", {"subsidieregeling-vvn-2014.md": text})
+        for name, member in MEMBERS.items():
+            handle = tar.extractfile(f"bwb/ministeriele-regeling/{member}")
+            text = handle.read().decode("utf-8") if handle else ""
+            files[name] = text.split("\n", 1)[1]  # the corpus's "SOURCE: ..." line is not part of it
+    return indexed_assistant(tmp_path_factory, "regulations", files)
 
 
 def test_a_name_the_documents_title_says_is_covered_by_its_articles(assistant: Assistant) -> None:
@@ -40,6 +45,14 @@ def test_a_name_the_documents_title_says_is_covered_by_its_articles(assistant: A
     assert "€ 3.617.068,75" in answer.citations[0].quote.replace("\xa0", " ")
     # The long official title is named by its citation title, which says what the regulation is about.
     assert answer.citations[0].passage.title == "Subsidieregeling Veilig Verkeer Nederland 2014"
+
+
+def test_the_holder_of_an_office_in_the_body_the_document_is_named_after(assistant: Assistant) -> None:
+    # "a. als voorzitter, tevens lid, de heer P. Hooimeijer;" never names the committee; the
+    # Instellingsbesluit Wetenschappelijke commissie wijkaanpak does, in its (citation) title.
+    answer = assistant.ask("Wie is de voorzitter van de Wetenschappelijke commissie wijkaanpak?")
+    assert not answer.refused, answer.text
+    assert "Hooimeijer" in answer.citations[0].quote
 
 
 def test_a_year_the_regulation_gives_no_ceiling_for_is_not_answered_with_2015(assistant: Assistant) -> None:
