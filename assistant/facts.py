@@ -26,7 +26,7 @@ from assistant.question_kinds import (
 )
 from assistant.retrieval import analyze
 from assistant.sentences import REASON, fold, tokens, wordset
-from assistant.terms import PEOPLE_NOUNS
+from assistant.terms import PEOPLE_NOUNS, plural_noun
 from assistant.when_facts import DAY_MONTH, FREQUENCY, YEAR, date_bonus
 from assistant.who_facts import org_words, who_bonus
 
@@ -172,6 +172,12 @@ def _counts_only_others(sentence: str, part: str) -> bool:
     return bool(counted) and not any(set(analyze(w)) & asked or _names_head([w], nouns) for w in counted)
 
 
+def _only_sums(sentence: str) -> bool:
+    """Whether every number of the sentence, years left aside, is a sum of money ("€ 6,3 miljoen")."""
+    found = [q for q in quantities(sentence) if not YEAR.fullmatch(q.text)]
+    return bool(found) and all(q.money for q in found)
+
+
 def _names_head(words: list[str], nouns: set[str]) -> bool:
     """Whether a word is one of `nouns` or a compound with one as its head ("aandachtswijken" for
     "wijken"): Dutch puts a compound's head last."""
@@ -197,8 +203,10 @@ def type_bonus(qtype: QuestionType, sentence: str, known: frozenset[str], part: 
         noun = counted_noun(part)
         if noun is None or _counts(sentence, noun):
             return 1.0
-        # "Er zijn vandaag negen sprekers." counts speakers, not the "moties" asked about.
-        return 0.3 if _counts_only_others(sentence, part) else 0.6
+        # "Er zijn vandaag negen sprekers." counts speakers, not the "moties" asked about; "De
+        # investering bedraagt € 6,3 miljoen." counts no gemeenten: a sum of money counts nothing.
+        sums_only = plural_noun(noun) and _only_sums(sentence)  # "gemeenten" counted, not "brengen"
+        return 0.3 if _counts_only_others(sentence, part) or sums_only else 0.6
     if qtype == "date":
         return date_bonus(part, sentence)
     if qtype == "where":

@@ -47,7 +47,7 @@ from assistant.sentence_kinds import (
     is_salutation,
     is_source_reference,
 )
-from assistant.sentences import fold, one_line, points_back, split_sentences, tokens
+from assistant.sentences import fold, one_line, points_back, same_paragraph, split_sentences, tokens
 from assistant.subjects import Subjects, mentions, name_words
 from assistant.terms import TextIndex, coverage, salient_terms, term_weights, verb_form
 from assistant.types import Hit
@@ -160,6 +160,9 @@ class Candidate:
     record: bool = False  # a Kamervragen record line (who asked/answered, when): see assistant.sentence_kinds
     web: bool = False  # holds a web address: a source reference ("1 NRC, 1 maart 2024, «…», https://…")
     doc_year: int | None = None  # the year of the document's date: a present-tense figure is of that year
+    # The sentences it leans on when it opens with a pointing word, back to the first that does not
+    # ("Om meer gemeenten ... wordt ook een DU ingezet. Daarmee kregen 7 gemeenten ... Hiermee ..."): "".
+    antecedent: str = ""
 
 
 def candidates(hits: Sequence[Hit], passage_index: Sequence[TextIndex], min_words: int) -> list[Candidate]:
@@ -191,8 +194,21 @@ def candidates(hits: Sequence[Hit], passage_index: Sequence[TextIndex], min_word
             web = is_source_reference(sentence)
             year = int(hit.passage.date[:4]) if (hit.passage.date or "")[:4].isdigit() else None
             parts = (sentence, index, local, around, local_text, frame, doc_id, record, web, year)
-            found.append(Candidate(i, a, b, *parts))
+            found.append(Candidate(i, a, b, *parts, antecedent=_antecedent(text, spans, n)))
     return found
+
+
+def _antecedent(text: str, spans: Sequence[tuple[int, int]], n: int, most: int = 3) -> str:
+    """The sentences that sentence `n` of `text` leans on (see `Candidate.antecedent`), at most `most`."""
+    k = n
+    while (
+        k > 0
+        and n - k < most
+        and points_back(text[spans[k][0] : spans[k][1]])
+        and same_paragraph(text, spans[k - 1][1], spans[k][0])
+    ):
+        k -= 1
+    return one_line(text[spans[k][0] : spans[n - 1][1]]) if k < n else ""
 
 
 def score_part(

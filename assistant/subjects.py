@@ -138,6 +138,15 @@ class Subjects:
             return False
         if any(_names_fully(o, c.text) for o in self.others):
             return True
+        # "Daarmee kregen 7 gemeenten een bijdrage." after "... wordt ook een Decentrale Uitkering (DU)
+        # ingezet.": the sentences it leans on say what it is about, whatever the heading.
+        before = c.antecedent
+        if (
+            before
+            and not self.names_asked(set(tokens(before)))
+            and any(_names_fully(o, before) for o in self.others)
+        ):
+            return True
         if self.names_asked(set(tokens(c.local_text))):
             return False
         return c.doc_id in self.foreign

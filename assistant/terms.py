@@ -276,6 +276,13 @@ def verb_form(word: str) -> bool:
     return lemma != low and lemma.replace("_", "").endswith(("en", "aan", "oen", "ien"))
 
 
+def plural_noun(word: str) -> bool:
+    """Whether a Dutch word is a noun in the plural: its lemma is another word that is no verb
+    ("gemeenten" -> "gemeente", "wijken" -> "wijk"; not "brengen", whose lemma is itself)."""
+    low = fold(word)
+    return low.endswith(("en", "s")) and _lemma(low) != low and not verb_form(low)
+
+
 def nominal_verbs(words: set[str]) -> set[str]:
     """The verbs that nouns in -ing are made from: "training" -> "trainen", "uitvoering" ->
     "uitvoeren", "ondersteuning" -> "ondersteunen", so "het trainen van vrijwilligers" finds

@@ -727,3 +727,27 @@ def test_an_addressee_is_no_place() -> None:
     sent = "In de zomer van 2023 is de Agenda naar de Tweede Kamer verzonden."
     assert type_bonus("where", sent, frozenset(), where) == 0.0
     assert type_bonus("where", "Het congres werd gehouden in Utrecht.", frozenset(), where) == 1.0
+
+
+def test_a_count_that_leans_on_a_sentence_about_another_scheme_is_not_the_asked_schemes(
+    assistant: Assistant,
+) -> None:
+    # "Om meer gemeenten te kunnen bedienen, wordt ook een Decentrale Uitkering (DU) als instrument
+    # ingezet. Daarmee kregen tot nu toe 7 gemeenten een financiële bijdrage": the 7 are the DU's.
+    spuk = assistant.ask("Hoeveel gemeenten doen mee aan de SPUK Kansrijke Wijk?")
+    assert "7 gemeenten" not in spuk.text, spuk.text
+    du = assistant.ask("Hoeveel gemeenten kregen geld uit de DU?")
+    assert not du.refused and "7 gemeenten" in du.citations[0].quote, du.text
+
+
+def test_a_sum_of_money_counts_nothing() -> None:
+    from assistant.facts import type_bonus
+    from assistant.scoring import FACT_MINIMUM
+
+    sum_only = "De investering vanuit de Agenda in deze SPUK bedraagt € 6,3 miljoen."
+    assert type_bonus("amount", sum_only, frozenset(), "Hoeveel gemeenten doen mee?") < FACT_MINIMUM
+    counted = "In 2023 is € 313.327 via een DU verstrekt aan 7 gemeenten."
+    assert type_bonus("amount", counted, frozenset(), "Hoeveel gemeenten doen mee?") == 1.0
+    # "Hoeveel brengen de heffingen op?" counts nothing: a sum answers it.
+    yields = "De geraamde opbrengst bedraagt € 29.169.000."
+    assert type_bonus("amount", yields, frozenset(), "Hoeveel brengen de heffingen op?") >= FACT_MINIMUM
