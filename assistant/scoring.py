@@ -35,6 +35,7 @@ from assistant.facts import (
     year_conflict,
 )
 from assistant.numbers import years
+from assistant.ordinals import ordinal_conflict
 from assistant.question import Question, QuestionPart
 from assistant.question_kinds import enumerated_noun
 from assistant.retrieval import analyze
@@ -235,6 +236,8 @@ def score_part(
         # ("Ook zal in 2025 een tweede congres plaatsvinden ..."), which may hold the fact.
         earlier = c.local_text.split("\n", 1)[-1]
         bonus = max(bonus, type_bonus(part.kind, earlier, known, part.text))
+    if ordinal_conflict(part.text, c.text):
+        return None  # "the second congress" is not "het eerste Congres"
     named = question.subject_names
     if part.kind == "who" and named and asked_role(part.text) and not _names_asked(named, c):
         return None  # "Wie is de voorzitter van de Raad?": a chair named elsewhere is not the Raad's

@@ -751,3 +751,28 @@ def test_a_sum_of_money_counts_nothing() -> None:
     # "Hoeveel brengen de heffingen op?" counts nothing: a sum answers it.
     yields = "De geraamde opbrengst bedraagt € 29.169.000."
     assert type_bonus("amount", yields, frozenset(), "Hoeveel brengen de heffingen op?") >= FACT_MINIMUM
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("When is the second congress?", "tweede congres"),
+        ("When was the first congress?", "eerste Congres"),
+        ("Wanneer is het tweede congres?", "tweede congres"),
+    ],
+)
+def test_an_ordinal_tells_one_of_a_series_from_another(
+    assistant: Assistant, question: str, fact: str
+) -> None:
+    answer = assistant.ask(question)
+    assert not answer.refused and fact in answer.citations[0].quote, answer.text
+
+
+def test_ordinal_conflicts_leave_names_and_mentions_of_both_alone() -> None:
+    from assistant.ordinals import ordinal_conflict
+
+    assert ordinal_conflict("When is the second congress?", "In mei 2024 werd het eerste Congres gehouden.")
+    assert not ordinal_conflict("When is the second congress?", "Na het eerste volgt een tweede congres.")
+    assert not ordinal_conflict("Wat besloot de Tweede Kamer?", "De Eerste Kamer stemde in.")  # names
+    assert not ordinal_conflict("Wat staat in het eerste lid?", "Het tweede lid regelt de termijn.")
+    assert not ordinal_conflict("Wanneer is het congres?", "Het eerste congres was in mei.")  # none asked
