@@ -168,7 +168,10 @@ def test_input_mistakes_are_answered_next_to_the_field(view: tuple[str, Page], a
     open_filters(page)
     page.locator("#date-from input").fill("31-13-2024")
     send(page, SOCIAL_LABS)
-    expect(page.locator("#date-from")).to_contain_text("'31-13-2024' is geen datum die de assistent")
+    # The check runs in the send event, which waits its turn on a loaded machine: the long timeout.
+    expect(page.locator("#date-from")).to_contain_text(
+        "'31-13-2024' is geen datum die de assistent", timeout=TIMEOUT_MS
+    )
     expect(page.locator("#date-from")).to_have_class(re.compile(r"\bfield-invalid\b"))
     expect(page.locator("#question-hint")).to_contain_text("controleer het datumfilter")
     expect(page.locator("#question textarea")).to_have_value(SOCIAL_LABS)  # kept for a second try
