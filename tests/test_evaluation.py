@@ -433,7 +433,7 @@ def test_load_qa_rejects_an_unknown_split(tmp_path: Path) -> None:
 def test_every_set_has_a_fixed_dev_and_test_split() -> None:
     assert list(SETS) == [
         "bundled", "kamervragen", "rijksoverheid", "mixed", "rephrased", "gemeente", "unseen", "unseen2",
-        "unseen3",
+        "unseen3", "unseen4",
     ]  # fmt: skip
     # "rephrased" and "gemeente" were written while fixing the kinds they probe: development only,
     # never a test number.
@@ -454,7 +454,7 @@ def test_the_unseen_sets_are_split_by_document() -> None:
     # Written after the answerer, from documents no rule was written for: their test documents are
     # never read while tuning. The 86-page Iv3 and the 120-page Wassenaar budget are split by page
     # instead (first half dev).
-    for name in ("unseen", "unseen2", "unseen3"):
+    for name in ("unseen", "unseen2", "unseen3", "unseen4"):
         items = load_qa(SETS[name].qa)
         assert sum(not i.answerable for i in items) >= 8 and sum(i.lang == "en" for i in items) >= 5
         splits: dict[str, set[str]] = {}
@@ -535,7 +535,7 @@ def test_a_file_inside_an_archive_is_unpacked_once_and_indexed_through_a_link(tm
 
 
 @needs_shared
-@pytest.mark.parametrize("name", ["kamervragen", "rijksoverheid"])  # mixed asks qa.jsonl: checked above
+@pytest.mark.parametrize("name", ["kamervragen", "rijksoverheid", "unseen4"])  # mixed asks qa.jsonl: above
 def test_shared_set_quotes_occur_in_their_documents(name: str, tmp_path: Path) -> None:
     settings = Settings().with_overrides(index=tmp_path / "index")
     assert check_qa_file(SETS[name].qa, corpus_for(SETS[name], settings, SHARED)) == []
