@@ -134,6 +134,13 @@ details.turn > summary .turn-q { font-style: italic; }
 # `__UPLOAD_NAME__` is filled in below, from the texts the upload area shows.
 _SCRIPT = r"""
 <script>
+// The page is Dutch: screen readers read it with Dutch pronunciation only when the document says so
+// (Gradio's page template says lang="en"). Kept "nl" if anything sets it back.
+document.documentElement.lang = "nl";
+new MutationObserver(() => {
+  if (document.documentElement.lang !== "nl") document.documentElement.lang = "nl";
+}).observe(document.documentElement, { attributes: true, attributeFilter: ["lang"] });
+
 document.addEventListener("click", (event) => {
   const link = event.target.closest && event.target.closest('a[href^="#src-"]');
   if (!link) return;

@@ -383,6 +383,8 @@ def test_what_screen_readers_announce_is_dutch(view: tuple[str, Page]) -> None:
     """Accessible names ("Gesprek", "Voorbeeldvraag 1: …") and announcements ("Klaar") in Dutch too."""
     _, page = view
     fresh_chat(page)
+    # The document's language: a screen reader reads Dutch text with English pronunciation under "en".
+    expect(page.locator("html")).to_have_attribute("lang", "nl")
     example = page.locator("#chat").get_by_role("button", name="Wat doet de Maatschappelijke Raad?")
     expect(example).to_have_attribute("aria-label", re.compile(r"^Voorbeeldvraag \d: Wat doet de"))
     expect(page.locator("#chat [role=log]")).to_have_attribute("aria-label", "Gesprek")
