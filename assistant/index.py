@@ -306,7 +306,7 @@ class PassageIndex:
                 self._remove(doc_id, sorted(present.get(doc_id, set())), report)
             report.total_passages = self.count()
             log.info(
-                "Index %s: +%d -%d =%d passages; %d passages in total.",
+                "Index %s: %d passages added, %d removed, %d unchanged; %d passages in total.",
                 self.collection_name,
                 report.passages_added,
                 report.passages_removed,
