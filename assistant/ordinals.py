@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.question_kinds import ENGLISH_TO_DUTCH
+from assistant.question_kinds import dutch_noun
 from assistant.sentences import fold
 
 _ORDINALS = {
@@ -35,8 +35,7 @@ def _numbered(text: str) -> list[tuple[int, str]]:
         noun = fold(m.group(2))
         if noun in _NOT_A_SERIES:
             continue
-        dutch = ENGLISH_TO_DUTCH.get(noun, noun).split()[0]
-        found.append((_ORDINALS[m.group(1).lower()], dutch[:_PREFIX]))
+        found.append((_ORDINALS[m.group(1).lower()], dutch_noun(noun)[:_PREFIX]))
     return found
 
 

@@ -266,9 +266,14 @@ def counted_noun(part: str) -> str | None:
     # An inflected adjective before it is skipped: "Hoeveel deelnemende gemeenten" counts gemeenten.
     m = re.search(r"\b(?:hoeveel|how many)\s+(?:\w+e\s+(?=[a-z]{4,}(?:en|s)\b))?(\w+)", part.lower())
     if m and m.group(1) not in VERBISH and not MONEY_WORDS.match(m.group(1)):
-        noun = m.group(1)
-        return ENGLISH_TO_DUTCH.get(noun, noun).split()[0]
+        return dutch_noun(m.group(1))
     return None
+
+
+def dutch_noun(word: str) -> str:
+    """The Dutch word for an English noun of `ENGLISH_TO_DUTCH` (its first rendering:
+    "municipalities" -> "gemeenten"); any other word as it is."""
+    return ENGLISH_TO_DUTCH.get(word, word).split()[0]
 
 
 def enumerated_noun(part: str) -> str | None:
