@@ -10,12 +10,10 @@ from the shared corpora's archive; the real model and Chroma are used.
 
 from __future__ import annotations
 
-import tarfile
-
 import pytest
 from corpora import indexed_assistant
 
-from assistant.evaluation.sets import shared_corpora_dir
+from assistant.evaluation.sets import shared_corpora_dir, unpack_members
 from assistant.pipeline import Assistant
 from assistant.question import parse_question
 
@@ -30,12 +28,10 @@ MEMBERS = {  # file name in the test corpus -> member of the archive
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     if not ARCHIVE.is_file():
         pytest.skip(f"the shared real documents are absent ({ARCHIVE}); a user's clone has none")
-    files = {}
-    with tarfile.open(ARCHIVE) as tar:
-        for name, member in MEMBERS.items():
-            handle = tar.extractfile(f"bwb/ministeriele-regeling/{member}")
-            text = handle.read().decode("utf-8") if handle else ""
-            files[name] = text.split("\n", 1)[1]  # the corpus's "SOURCE: ..." line is not part of it
+    # Unpacked as the evaluation sets unpack them (without the corpus's "SOURCE: ..." line).
+    members = [f"bwb/ministeriele-regeling/{member}" for member in MEMBERS.values()]
+    unpacked = unpack_members(ARCHIVE, members, tmp_path_factory.mktemp("bwb"))
+    files = {name: path.read_text(encoding="utf-8") for name, path in zip(MEMBERS, unpacked, strict=True)}
     return indexed_assistant(tmp_path_factory, "regulations", files)
 
 
