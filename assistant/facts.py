@@ -16,6 +16,7 @@ from functools import lru_cache
 import simplemma
 
 from assistant.conversation import STOP_WORDS
+from assistant.definitions import defined_term, definition_bonus
 from assistant.initialisms import capitals_in, expansion_words
 from assistant.numbers import money_values, quantities, word_value, years
 from assistant.question_kinds import (
@@ -26,7 +27,7 @@ from assistant.question_kinds import (
 )
 from assistant.retrieval import analyze
 from assistant.sentences import REASON, fold, tokens, wordset
-from assistant.terms import PEOPLE_NOUNS, plural_noun
+from assistant.terms import PEOPLE_NOUNS, plural_noun, verb_form
 from assistant.when_facts import DAY_MONTH, FREQUENCY, YEAR, date_bonus
 from assistant.who_facts import org_words, who_bonus
 
@@ -124,6 +125,19 @@ def _is_list(text: str) -> bool:
 _ADDRESSEE = re.compile(r"\b(?:uw|your)\s+(?:Kamer|House)\b")
 _CONCLUSION = re.compile(r"\b(?:dus|derhalve|daarmee)\b", re.IGNORECASE)
 _YES_NO = re.compile(r"\W*(?:ja|nee|neen|yes|no)\b\s*[,.;:]", re.IGNORECASE)
+_NEGATION = wordset("geen niet nooit nergens not no never")
+
+
+def _negates_asked_verb(part: str, sentence: str) -> bool:
+    """Whether a sentence denies what a yes/no question asks, in its own verb: "Er zijn op dit
+    moment geen middelen gereserveerd ..." answers "Is er al budget gereserveerd ...?" with no.
+    (An affirmation is not read off this way: repeating the verb is what any sentence on the
+    subject does.)"""
+    words = tokens(sentence)
+    if not _NEGATION.intersection(words):
+        return False
+    asked = {s for w in tokens(part) if len(w) >= 4 and verb_form(w) for s in analyze(w)}
+    return bool(asked & {s for w in words for s in analyze(w)})
 
 
 # "het aantal (deelnemende) gemeenten groeit naar 16": the count follows its noun.
@@ -219,11 +233,12 @@ def type_bonus(qtype: QuestionType, sentence: str, known: frozenset[str], part: 
     if qtype == "why":
         return 1.0 if REASON.search(sentence) else 0.0
     if qtype == "yesno":  # "Ja, ADSB en de Staat zijn bezig met ...": the answer says it outright
-        if _YES_NO.match(sentence):
+        if _YES_NO.match(sentence) or _negates_asked_verb(part, sentence):
             return 1.0
         return 0.5 if _CONCLUSION.search(sentence) else 0.0  # "Er is dus geen concurrentie ..."
-    if qtype == "what":
-        return 0.0
+    if qtype == "what":  # a definition ("Wat zijn Social Labs?") or anything else
+        term = defined_term(part)
+        return definition_bonus(term, sentence) if term else 0.0
     named = _ADDRESSEE.sub(" ", sentence)  # "uw Kamer" is who a letter speaks to, not an answer
     # A name the question gives by its initials is no answer either: "DU" names "Decentrale Uitkering".
     names = {fold(n) for n in names_in(named)} - known - expansion_words(named, capitals_in(part))

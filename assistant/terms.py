@@ -55,10 +55,12 @@ _SOFT_WORDS = wordset(
     zogenoemde zogenaamde zogeheten binnen buiten gedurende tijdens vanaf sinds vooral eerst precies
     ongeveer momenteel inmiddels
     verantwoordelijk
+    laten liet lieten
     """
 )
-# (The last line: the frame of a purpose question, "Voor wie is X bedoeld/bestemd/gericht?",
-# is answered by "X is er voor jongeren die ..." without the frame verb.)
+# ("bedoeld bestemd gericht": the frame of a purpose question, "Voor wie is X bedoeld/bestemd/gericht?",
+# is answered by "X is er voor jongeren die ..." without the frame verb. "laten": the causative
+# auxiliary, "Is er budget om de Agenda door te laten lopen?"; not "laat", which is also "late".)
 # Nouns that name a category rather than a thing: "Welke organisatie ..." is answered by
 # "Stichting Wijkwerk Nederland", which does not say "organisatie"; "Welk Kamerlid ..." by "het lid
 # Hijink", "Op welke plek ..." by "Maaldrift hoek Oude Trambaan". A specific role

@@ -251,6 +251,12 @@ def test_type_bonus_prefers_the_fact_that_was_asked_for() -> None:
     assert type_bonus("yesno", "Janssen is begonnen.", known, "Is Janssen begonnen?") == 0
     concluded = "Er is dus geen concurrentie tussen de waterstofleiding in de DRC en het transportnet."
     assert type_bonus("yesno", concluded, known, "Concurreert de waterstofleiding met het net?") == 0.5
+    # A denial in the question's own verb answers it with no; repeating the verb alone does not.
+    denied = "Er zijn op dit moment geen middelen gereserveerd voor het voortzetten van de Agenda na 2025."
+    asked = "Is er al budget gereserveerd om de Agenda na 2025 door te laten lopen?"
+    assert type_bonus("yesno", denied, known, asked) == 1
+    assert type_bonus("yesno", denied.replace("geen ", ""), known, asked) == 0
+    assert type_bonus("yesno", "Er is geen tweede congres.", known, asked) == 0  # another verb
     # A reason may be given as what something has to do with.
     assert type_bonus("why", "Dit heeft te maken met het opsporingsbelang.", known, "Waarom?") == 1
     # "uw Kamer" is the letter's addressee, not the organisation a "welke instantie" question asks for.
@@ -776,3 +782,22 @@ def test_ordinal_conflicts_leave_names_and_mentions_of_both_alone() -> None:
     assert not ordinal_conflict("Wat besloot de Tweede Kamer?", "De Eerste Kamer stemde in.")  # names
     assert not ordinal_conflict("Wat staat in het eerste lid?", "Het tweede lid regelt de termijn.")
     assert not ordinal_conflict("Wanneer is het congres?", "Het eerste congres was in mei.")  # none asked
+
+
+# A definition question is answered by the sentence whose subject is the asked thing, not by one
+# that mentions it in passing (assistant.definitions).
+DEFINITIONS = {
+    "Wat zijn Social Labs?": "Het doel van de Social Labs is",
+    "Wat is de Maatschappelijke Raad?": "De Maatschappelijke Raad geeft gevraagd en ongevraagd advies",
+    "Wat is de SPUK Kansrijke Wijk?": "De SPUK Kansrijke Wijk richt zich uitsluitend op de 20 gebieden",
+    "What is the Agenda Veerkrachtige en Weerbare Samenleving?": "De Agenda heeft als doel",
+}
+
+
+@pytest.mark.parametrize(("question", "opening"), list(DEFINITIONS.items()))
+def test_a_definition_question_first_quotes_what_the_thing_is(
+    assistant: Assistant, question: str, opening: str
+) -> None:
+    answer = assistant.ask(question)
+    assert not answer.refused, answer.text
+    assert answer.citations[0].quote.startswith(opening), answer.text

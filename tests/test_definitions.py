@@ -1,0 +1,57 @@
+"""Definition questions and the sentences that say what a thing is (assistant.definitions)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.definitions import defined_term, definition_bonus
+from assistant.facts import type_bonus
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("Wat zijn Social Labs?", ("social", "labs")),
+        ("Wat is de Maatschappelijke Raad?", ("maatschappelijke", "raad")),
+        ("Wat houdt de SPUK Kansrijke Wijk in?", ("spuk", "kansrijke", "wijk")),
+        ("Wat doet de Maatschappelijke Raad?", ("maatschappelijke", "raad")),
+        ("What are community builders?", ("community", "builders")),
+        ("What does the Maatschappelijke Raad do?", ("maatschappelijke", "raad")),
+        # A qualified thing or a number asks for a value of it, not what it is.
+        ("Wat is de titel van het onderzoek naar jongerenwerkplaatsen?", None),
+        ("What is the minimum wage in 2025?", None),
+        ("Wat is er voor de onderzoekscommissie gerealiseerd?", None),
+        ("Hoeveel kost de Maatschappelijke Raad?", None),
+    ],
+)
+def test_the_thing_a_definition_question_asks_about(question: str, term: tuple[str, ...] | None) -> None:
+    assert defined_term(question) == term
+
+
+@pytest.mark.parametrize(
+    ("sentence", "bonus"),
+    [
+        ("Het doel van de Social Labs is het vergroten van veerkracht.", 1.0),
+        ("Social Labs ondersteunen jongeren in drie wijken.", 1.0),
+        ("De Social Lab (SL) organiseert bijeenkomsten.", 1.0),  # the abbreviation in brackets is skipped
+        ("JenV heeft 2,1 miljoen gegeven om zogenaamde Social Labs te ontwikkelen.", 0.5),
+        ("Daaronder de DU, de SPUK en Social Labs (onderdeel van Preventie met Gezag).", 0.0),
+        ("Voor de Social Labs is een budget gereserveerd.", 0.0),  # a preposition: not the subject
+        ("Het kabinet wil de veerkracht van mensen versterken.", 0.0),
+    ],
+)
+def test_a_sentence_says_what_the_thing_is_when_it_is_its_subject(sentence: str, bonus: float) -> None:
+    assert definition_bonus(("social", "labs"), sentence) == bonus
+    assert type_bonus("what", sentence, frozenset(), "Wat zijn Social Labs?") == bonus
+
+
+def test_a_long_name_is_also_found_by_its_short_form() -> None:
+    term = ("agenda", "veerkrachtige", "en", "weerbare", "samenleving")
+    assert definition_bonus(term, "De Agenda heeft als doel om gemeenten kennis te geven.") == 1.0
+    full = "De Agenda Veerkrachtige & Weerbare Samenleving loopt tot eind 2025."
+    assert definition_bonus(term, full) == 1.0
+    assert definition_bonus(term, "In 2023 is de Agenda naar de Kamer gestuurd.") == 0.0
+
+
+def test_any_other_what_question_gets_no_type_bonus() -> None:
+    assert type_bonus("what", "De Raad geeft advies.", frozenset(), "Wat is de titel van het rapport?") == 0.0
