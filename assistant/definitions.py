@@ -15,11 +15,12 @@ import re
 
 from assistant.sentences import tokens, wordset
 
-# "Wat is/zijn X?", "Wat houdt X in?", "Wat betekent X?", "Wat doet X?", "What is X?", "What does X
-# do/mean?": X is the defined thing. Group "term" is X with its article.
+# "Wat is/zijn X?", "Wat houdt X in?", "Wat betekent X?", "Wat doet X?", "Wat moet X doen?", "What is
+# X?", "What does X do/mean?": X is the defined thing. Group "term" is X with its article.
 _DEFINITION_QUESTION = re.compile(
     r"^\s*(?:wat\s+(?:is|zijn|was|waren|betekent|betekenen|doet|doen)\s+(?P<a>.+?)"
     r"|wat\s+(?:houdt|houden)\s+(?P<b>.+?)\s+in"
+    r"|wat\s+(?:moet|moeten|mag|mogen|kan|kunnen|gaat|gaan)\s+(?P<e>.+?)\s+doen"
     r"|what\s+(?:is|are|was|were)\s+(?P<c>.+?)"
     r"|what\s+(?:does|do)\s+(?P<d>.+?)\s+(?:do|mean|stand\s+for))\s*\??\s*$",
     re.IGNORECASE,
@@ -78,8 +79,14 @@ def definition_bonus(term: tuple[str, ...], sentence: str) -> float:
     words = [w for w in tokens(sentence) if w not in _JOINERS]
     term = tuple(w for w in term if w not in _JOINERS)
     # A long name is written short once introduced: "de Agenda" for the Agenda Veerkrachtige &
-    # Weerbare Samenleving, "de SPUK" for the SPUK Kansrijke Wijk.
-    names = [term, term[:1]] if len(term) >= 3 and len(term[0]) >= 3 else [term]
+    # Weerbare Samenleving, "de SPUK" for the SPUK Kansrijke Wijk; a name led by an adjective by its
+    # noun, "de commissie" for the Wetenschappelijke commissie wijkaanpak, "de Raad" for the
+    # Maatschappelijke Raad (a Dutch attributive adjective ends in -e).
+    names = [term]
+    if len(term) >= 3 and len(term[0]) >= 3:
+        names.append(term[:1])
+    if len(term) >= 2 and len(term[0]) >= 5 and term[0].endswith("e"):
+        names.append(term[1:2])
     starts = [
         (i, len(name))
         for name in names

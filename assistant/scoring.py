@@ -43,6 +43,8 @@ from assistant.sentence_kinds import (
     PLACING_WORDS,
     asks_about_record,
     asks_about_source,
+    asks_for_name,
+    is_citation_clause,
     is_question_sentence,
     is_record_line,
     is_salutation,
@@ -161,6 +163,7 @@ class Candidate:
     record: bool = False  # a Kamervragen record line (who asked/answered, when): see assistant.sentence_kinds
     web: bool = False  # holds a web address: a source reference ("1 NRC, 1 maart 2024, «…», https://…")
     doc_year: int | None = None  # the year of the document's date: a present-tense figure is of that year
+    citation: bool = False  # a regulation's citation clause ("Deze regeling wordt aangehaald als: X")
     # The sentences it leans on when it opens with a pointing word, back to the first that does not
     # ("Om meer gemeenten ... wordt ook een DU ingezet. Daarmee kregen 7 gemeenten ... Hiermee ..."): "".
     antecedent: str = ""
@@ -195,7 +198,8 @@ def candidates(hits: Sequence[Hit], passage_index: Sequence[TextIndex], min_word
             web = is_source_reference(sentence)
             year = int(hit.passage.date[:4]) if (hit.passage.date or "")[:4].isdigit() else None
             parts = (sentence, index, local, around, local_text, frame, doc_id, record, web, year)
-            found.append(Candidate(i, a, b, *parts, antecedent=_antecedent(text, spans, n)))
+            leans_on, citation = _antecedent(text, spans, n), is_citation_clause(sentence)
+            found.append(Candidate(i, a, b, *parts, antecedent=leans_on, citation=citation))
     return found
 
 
@@ -300,11 +304,14 @@ def assess(
     year_covered = not question.years or any(_dated_in(question.years, c) for c in found)
     about_record = asks_about_record(question.query)
     about_web = asks_about_source(question.query)
+    about_name = asks_for_name(question.query)
     for k, c in enumerate(found):
         if c.record and not about_record:
             continue  # who asked and when is not what the questions were about
         if c.web and not about_web:
             continue  # a source reference answers only where to find something
+        if c.citation and not about_name:
+            continue  # a citation clause answers only what the regulation is called
         # A fact-bearing sentence must be about the question's subject, not just carry a number.
         on_subject = not subject or any(c.local.covers(t, prefix) for t in things or subject)
         if subjects.elsewhere(c):

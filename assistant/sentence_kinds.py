@@ -3,9 +3,10 @@
 Some sentences of real documents are never an answer to a question about the
 subject: a member's question in Kamervragen (it asks, it states nothing), the
 record lines that say who asked and answered when, source references (a
-web address, a footnote "1 NRC, 16 april 2024, «…»") and a letter's salutation or
+web address, a footnote "1 NRC, 16 april 2024, «…»"), a regulation's citation clause ("Deze
+regeling wordt aangehaald als: ...") and a letter's salutation or
 closing ("Geachte leden van de bewonerscommissie,"). They answer only a
-question about themselves (who asked, where something was published); a letter's
+question about themselves (who asked, where something was published, what it is called); a letter's
 addressee and signer are document facts (`assistant.docfacts`).
 """
 
@@ -71,6 +72,28 @@ _SALUTATION = re.compile(
     r"[^.!?]*[,:]?\s*$",
     re.IGNORECASE,
 )
+
+
+# The citation clause every Dutch regulation ends with: "Deze regeling wordt aangehaald als:
+# Subsidieregeling Veilig Verkeer Nederland 2014." It repeats the document's title, so it lies close
+# to any question about the regulation ("Wat moet de commissie wijkaanpak doen?" was answered
+# "Dit besluit wordt aangehaald als: Instellingsbesluit Wetenschappelijke commissie wijkaanpak.");
+# it tells only what the regulation is called.
+_CITATION_CLAUSE = re.compile(r"\b(?:wordt|kan worden|zal worden)\s+aangehaald\s+als\b", re.IGNORECASE)
+_ASKS_NAME = re.compile(
+    r"\b(?:hoe heet|heet|heten|naam|titel|citeertitel|aangehaald|genoemd|called|name[ds]?|title)\b",
+    re.IGNORECASE,
+)
+
+
+def is_citation_clause(sentence: str) -> bool:
+    """Whether a sentence is a regulation's citation clause ("Deze regeling wordt aangehaald als: X")."""
+    return bool(_CITATION_CLAUSE.search(sentence))
+
+
+def asks_for_name(question: str) -> bool:
+    """Whether a question asks what something is called ("Hoe heet de regeling?", "What is its title?")."""
+    return bool(_ASKS_NAME.search(question))
 
 
 def is_salutation(sentence: str) -> bool:

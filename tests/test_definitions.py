@@ -17,6 +17,10 @@ from assistant.facts import type_bonus
         ("Wat doet de Maatschappelijke Raad?", ("maatschappelijke", "raad")),
         ("What are community builders?", ("community", "builders")),
         ("What does the Maatschappelijke Raad do?", ("maatschappelijke", "raad")),
+        (
+            "Wat moet de Wetenschappelijke commissie wijkaanpak doen?",
+            ("wetenschappelijke", "commissie", "wijkaanpak"),
+        ),
         # A qualified thing or a number asks for a value of it, not what it is.
         ("Wat is de titel van het onderzoek naar jongerenwerkplaatsen?", None),
         ("What is the minimum wage in 2025?", None),
@@ -51,6 +55,12 @@ def test_a_long_name_is_also_found_by_its_short_form() -> None:
     full = "De Agenda Veerkrachtige & Weerbare Samenleving loopt tot eind 2025."
     assert definition_bonus(term, full) == 1.0
     assert definition_bonus(term, "In 2023 is de Agenda naar de Kamer gestuurd.") == 0.0
+
+
+def test_a_name_led_by_an_adjective_is_also_found_by_its_noun() -> None:
+    term = ("maatschappelijke", "raad")
+    assert definition_bonus(term, "De Raad geeft gevraagd en ongevraagd advies.") == 1.0
+    assert definition_bonus(("social", "labs"), "De labs zijn in drie wijken.") == 0.0  # no adjective
 
 
 def test_any_other_what_question_gets_no_type_bonus() -> None:

@@ -56,6 +56,15 @@ def test_a_year_the_regulation_gives_no_ceiling_for_is_not_answered_with_2015(as
     assert "3.617.068,75" not in answer.text.replace("\xa0", " ") or "2017" in answer.text, answer.text
 
 
+def test_the_citation_clause_answers_only_what_the_regulation_is_called(assistant: Assistant) -> None:
+    # "Dit besluit wordt aangehaald als: Instellingsbesluit ..." repeats the title, so it lies close
+    # to every question about the committee; it was the answer to what the committee must do.
+    answer = assistant.ask("Wat moet de Wetenschappelijke commissie wijkaanpak doen?")
+    assert all("aangehaald als" not in c.quote for c in answer.citations), answer.text
+    named = assistant.ask("Hoe wordt het instellingsbesluit van de commissie wijkaanpak aangehaald?")
+    assert not named.refused and "aangehaald als" in named.citations[0].quote, named.text
+
+
 @pytest.mark.parametrize(
     ("question", "kind"),
     [
