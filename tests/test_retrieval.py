@@ -20,6 +20,7 @@ from assistant.retrieval import (
     KeywordIndex,
     PassageRetriever,
     analyze,
+    keyword_text,
     reciprocal_rank_fusion,
 )
 from assistant.settings import Settings
@@ -465,3 +466,44 @@ def test_exact_dense_breaks_ties_by_id_and_filters_before_cutting() -> None:
     assert ExactDense.of([], np.zeros((0, 0))).search(np.array([1.0]), 3) == []
     with pytest.raises(ValueError, match="2 vectors for 3 passages"):
         ExactDense.of([first, second, third], vectors[:2])
+
+
+# Articles of the Subsidieregeling Veilig Verkeer Nederland 2014 (BWBR0035168), shortened.
+VVN = replace(KAMERBRIEF, doc_id="bwbr0035168", doc_type="regeling")
+VVN = replace(VVN, title="Subsidieregeling Veilig Verkeer Nederland 2014", kamerstuk=None)
+VVN_ARTICLES = [
+    (
+        None,
+        "Artikel 11 › Voorschotverlening",
+        "3. Het voorschot wordt uitgekeerd in termijnen waarvan de hoogte en de tijdstippen in de "
+        "beschikking tot bevoorschotting worden bepaald met dien verstande dat de voorschotverlening "
+        "ten hoogste 95 procent van de verleende subsidie per boekjaar bedraagt.",
+    ),
+    (
+        None,
+        "Artikel 13 › Strategische samenwerking met TeamAlert",
+        "1. Veilig Verkeer Nederland werkt ten behoeve van de uitvoering van de gesubsidieerde projecten "
+        "strategisch samen met Team Alert. a. het afstemmen van het projectenaanbod, zodat Veilig Verkeer "
+        "Nederland alleen aanvullend actief is en niet met Team Alert soortgelijke activiteiten op dezelfde "
+        "locatie uitvoert;",
+    ),
+    (
+        None,
+        "Artikel 12 › Verplichtingen Veilig Verkeer Nederland",
+        "i. het informeren van de minister over voorgenomen wijzigingen van de statuten en voorts over "
+        "wijzigingen van de statuten van de Veilig Verkeer Nederland BV.",
+    ),
+]
+
+
+def test_the_document_title_is_a_field_of_every_passage_in_the_keyword_index() -> None:
+    # An article never repeats the name of the organisation its regulation is about; before the title
+    # was indexed with each passage, the articles whose text repeats "Veilig Verkeer Nederland"
+    # outranked the one on advances (evals/unseen4.jsonl u4-12, keyword rank 24 of the set's corpus).
+    articles = make_passages(VVN, VVN_ARTICLES)
+    index = KeywordIndex(ALL + articles)
+    found = index.search("Hoe groot mag het voorschot voor Veilig Verkeer Nederland maximaal zijn?", 3)
+    assert found[0][0].id == articles[0].id, [p.section for p, _ in found]
+    # Title words a passage already says are not added again: no passage gains weight for a name it has.
+    assert keyword_text(articles[0]).startswith("subsidieregel veilig verker nederland 2014\n")
+    assert keyword_text(articles[2]).startswith("subsidieregel 2014\n")
