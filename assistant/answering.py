@@ -32,6 +32,7 @@ import numpy as np
 
 from assistant.conversation import Language, named_things
 from assistant.crosslingual import dutch_renderings, passage_words
+from assistant.definitions import defined_term, with_introduction
 from assistant.eligible_first import assess_eligible_first
 from assistant.facts import FACT_KINDS, names_in, type_bonus
 from assistant.initialisms import text_initialisms
@@ -287,7 +288,10 @@ class ExtractiveAnswerer:
         words = 0
         for x in chosen[: s.answer_max_sentences]:
             text = passages[x.hit_index].text
-            start, end = with_context(text, x.start, x.end, assessment.parts[x.part][1])
+            part, kind = assessment.parts[x.part]
+            start, end = with_context(text, x.start, x.end, kind)
+            term = defined_term(part) if kind == "what" else None
+            start = with_introduction(text, start, term) if term else start
             length = len(text[start:end].split())
             if quotes and words + length > s.answer_max_words:
                 continue

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.sentences import tokens, wordset
+from assistant.sentences import same_paragraph, split_sentences, tokens, wordset
 
 # "Wat is/zijn X?", "Wat houdt X in?", "Wat betekent X?", "Wat doet X?", "Wat moet X doen?", "What is
 # X?", "What does X do/mean?": X is the defined thing. Group "term" is X with its article.
@@ -112,3 +112,18 @@ def _same_word(a: str, b: str) -> bool:
     """The same word up to its ending: the first five letters agree, or one of two words of three
     letters or more starts the other ("lab" and "labs")."""
     return a[:5] == b[:5] or (min(len(a), len(b)) >= 3 and (a.startswith(b) or b.startswith(a)))
+
+
+def with_introduction(text: str, start: int, term: tuple[str, ...]) -> int:
+    """Where a definition's quote starts: at the sentence before the one at `start` when that one
+    introduces or defines `term` in the same paragraph ("JenV heeft 2,1 miljoen ter beschikking
+    gesteld om zogenaamde Social Labs te ontwikkelen. Het doel van de Social Labs is ..."), else
+    `start`. Offsets are into `text`."""
+    spans = split_sentences(text)
+    k = next((n for n, (a, _) in enumerate(spans) if a == start), None)
+    if not k:
+        return start
+    a, b = spans[k - 1]
+    if same_paragraph(text, b, start) and definition_bonus(term, text[a:b]) > 0:
+        return a
+    return start

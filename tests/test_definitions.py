@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.definitions import defined_term, definition_bonus
+from assistant.definitions import defined_term, definition_bonus, with_introduction
 from assistant.facts import type_bonus
 
 
@@ -65,3 +65,16 @@ def test_a_name_led_by_an_adjective_is_also_found_by_its_noun() -> None:
 
 def test_any_other_what_question_gets_no_type_bonus() -> None:
     assert type_bonus("what", "De Raad geeft advies.", frozenset(), "Wat is de titel van het rapport?") == 0.0
+
+
+def test_a_definition_starts_at_the_sentence_that_introduces_the_thing() -> None:
+    text = (
+        "JenV heeft 2,1 miljoen gegeven om zogenaamde Social Labs te ontwikkelen. Het doel van de Social "
+        "Labs is het vergroten van veerkracht.\n\nDe Social Labs starten in 2025."
+    )
+    term = ("social", "labs")
+    aim = text.index("Het doel")
+    assert with_introduction(text, aim, term) == 0
+    later = text.index("De Social Labs starten")
+    assert with_introduction(text, later, term) == later  # another paragraph
+    assert with_introduction(text, 0, term) == 0  # nothing before the first sentence
