@@ -78,6 +78,14 @@ _CATEGORY_NOUNS = wordset(
 # in a count question "zitten in" says membership, as "krijgen" says receiving, in other words than
 # the text's. ("Wie zitten er in de Raad?" asks for names: there the verb stays a term.)
 _MEMBERSHIP_VERBS = wordset("zit zitten zat zaten")
+# The ways Dutch bounds a quantity, one group per direction: "Hoe groot mag het voorschot maximaal
+# zijn?" is answered by "ten hoogste 95 procent" (regulations say "ten hoogste" / "ten minste";
+# `TextIndex` reads them as one word).
+_BOUND_GROUPS = (
+    ("maximaal", "maximale", "maximum", "hoogstens", "tenhoogste"),
+    ("minimaal", "minimale", "minimum", "minstens", "tenminste"),
+)
+BOUND_SYNONYMS = {w: tuple(x for x in group if x != w) for group in _BOUND_GROUPS for w in group}
 _QUANTITY_WORDS = wordset("miljoen miljard duizend mln mld euro eur million billion thousand")
 
 
@@ -124,6 +132,7 @@ def salient_terms(question: Question) -> list[Term]:
         whole = tuple(w for verb, w in question.verb_forms if verb == word)
         if question.language == "nl":  # "verlaagd" is also covered by "verlagen" (lemma_stems)
             whole += tuple(lemma_stems(fold(word))) + tuple(nominal_verbs({fold(word)}))
+            whole += BOUND_SYNONYMS.get(fold(word), ())
         if fold(word) in PEOPLE_NOUNS and question.kind == "amount":
             # "Hoeveel leden ...?" is answered by "7 personen"; "Wie zijn de leden?" is not.
             whole += tuple(sorted(PEOPLE_NOUNS - {fold(word)}))

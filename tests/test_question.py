@@ -148,6 +148,23 @@ def test_a_symbol_in_the_text_covers_the_word_in_the_question(question: str, tex
 @pytest.mark.parametrize(
     ("question", "text"),
     [
+        ("Hoe groot mag het voorschot maximaal zijn?", "Het voorschot bedraagt ten hoogste 95 procent."),
+        ("Wat is het maximum voor het voorschot?", "Het voorschot bedraagt hoogstens 95 procent."),
+        ("Hoeveel leden telt de commissie minimaal?", "De commissie telt ten minste drie leden."),
+    ],
+)
+def test_a_bound_is_covered_however_dutch_words_it(question: str, text: str) -> None:
+    terms = salient_terms(parse_question(question))
+    weights = [1.0] * len(terms)
+    assert coverage(terms, weights, TextIndex.of(text), 6) == 1.0
+    opposite = text.replace("ten hoogste", "ten minste").replace("hoogstens", "minstens")
+    opposite = opposite if opposite != text else text.replace("ten minste", "ten hoogste")
+    assert coverage(terms, weights, TextIndex.of(opposite), 6) < 1.0  # the other direction is no synonym
+
+
+@pytest.mark.parametrize(
+    ("question", "text"),
+    [
         (
             "Met hoeveel wordt de eigen bijdrage verlaagd?",
             "Het kabinet gaat de eigen bijdrage verlagen met 40 euro.",
