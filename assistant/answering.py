@@ -35,6 +35,7 @@ from assistant.crosslingual import dutch_renderings, passage_words
 from assistant.definitions import defined_term, with_introduction
 from assistant.eligible_first import assess_eligible_first
 from assistant.facts import FACT_KINDS, names_in, type_bonus
+from assistant.gates import covered_first, refusal_reason
 from assistant.initialisms import text_initialisms
 from assistant.numbers import quantities
 from assistant.question import Question, parse_question, question_parts
@@ -153,30 +154,11 @@ class ExtractiveAnswerer:
         blocked: set[int] = set()
         # Only the sentences that may answer are embedded (eligible_first.py): the same result.
         eligible = assess_eligible_first(q, hits, found, passage_index, self._similarities, blocked)
-        reason = self._refusal_reason(best_dense, eligible, parts)
+        eligible[0] = covered_first(eligible[0], self.settings)
+        reason = refusal_reason(best_dense, eligible, parts, self.settings)
         # Said only when the asked year is what is missing: a figure exists for other years.
         other_years = frozenset(blocked - q.years) if reason and not eligible[0] else frozenset()
         return Assessment(q.language, parts, best_dense, eligible, reason, other_years)
-
-    def _refusal_reason(
-        self, best_dense: float | None, eligible: list[list[ScoredSentence]], parts: list[tuple[str, str]]
-    ) -> str | None:
-        """Why the documents do not answer the question, or None when they do."""
-        s = self.settings
-        best = eligible[0][0] if eligible[0] else None
-        if best_dense is not None and best_dense < s.refuse_min_dense:
-            return f"passages not close (dense {best_dense:.3f} < {s.refuse_min_dense})"
-        if best is None:
-            return f"no sentence about the subject carries the {parts[0][1]} asked for"
-        if best.score < s.refuse_min_sentence:
-            return f"best sentence weak ({best.score:.3f} < {s.refuse_min_sentence})"
-        if (
-            best.score < s.answer_uncovered_min_sentence
-            and best.passage_coverage < s.refuse_min_coverage
-            and best.similarity < s.answer_uncovered_min_similarity
-        ):
-            return f"question terms not covered ({best.passage_coverage:.2f} < {s.refuse_min_coverage})"
-        return None
 
     def _with_renderings(self, q: Question, hits: Sequence[Hit]) -> Question:
         """An English question with the passage words that render its words as Dutch terms

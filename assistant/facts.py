@@ -22,6 +22,7 @@ from assistant.numbers import money_values, quantities, word_value, years
 from assistant.question_kinds import (
     QuestionType,
     abbreviation_asked,
+    answer_noun,
     counted_noun,
     enumerated_noun,
 )
@@ -167,6 +168,23 @@ _MEASURES = wordset(
     weeks days hours percent times million billion thousand
     """
 )
+
+
+def counts_instead_of_naming(part: str, sentence: str) -> bool:
+    """Whether a sentence answers "welke <things>?" only with how many there are: "In welke wijken
+    komen de nieuwe jongerenwerkplaatsen?" by "... in drie wijken ...", "Welke gemeenten kregen een
+    bijdrage?" by "Daarmee kregen 7 gemeenten een bijdrage". A sentence that also lists or names
+    two or more things names them; an enumeration with its count ("Welke 7 gemeenten") has its own
+    check (`enumerated_noun`)."""
+    noun = answer_noun(part)
+    if noun is None or enumerated_noun(part) is not None or not plural_noun(noun):
+        return False
+    if not _counts(sentence, noun):
+        return False
+    # Not `_is_list`: "in drie wijken waar de leefbaarheid en veiligheid onder druk staan, ..." has a
+    # comma and an "en" without listing any wijk.
+    lists = sentence.count(",") >= 2 or ":" in sentence or " zoals " in sentence.lower()
+    return not lists and len(names_in(sentence)) < 2
 
 
 def _counts_only_others(sentence: str, part: str) -> bool:

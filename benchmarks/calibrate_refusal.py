@@ -101,7 +101,7 @@ def measure(assistant: Assistant, rows: list[dict]) -> list[Measured]:
 
 
 def refused(m: Measured, t: Thresholds) -> bool:
-    """The answerer's gates (`ExtractiveAnswerer._refusal_reason`) applied to measured values."""
+    """The answerer's gates (`assistant.gates.refusal_reason`) applied to measured values."""
     dense, sentence, cov, waive = t
     if m.sentence < -0.5 or m.dense < dense or m.sentence < sentence:
         return True

@@ -322,6 +322,7 @@ UNANSWERABLE = [
     "Wat is de hoofdstad van Frankrijk?",  # off-topic
     "Hoe laat gaat de trein naar Utrecht?",  # off-topic
     "Wie is de minister-president?",
+    "In welke wijken komen de nieuwe jongerenwerkplaatsen?",  # "in drie wijken": counted, never named
 ]
 
 

@@ -1,11 +1,12 @@
-"""Definition questions and the sentences that say what a thing is (assistant.definitions)."""
+"""Definition questions and the sentences that say what a thing is (assistant.definitions); "which"
+questions and the sentences that only count the asked things (facts.counts_instead_of_naming)."""
 
 from __future__ import annotations
 
 import pytest
 
 from assistant.definitions import defined_term, definition_bonus, with_introduction
-from assistant.facts import type_bonus
+from assistant.facts import counts_instead_of_naming, type_bonus
 
 
 @pytest.mark.parametrize(
@@ -78,3 +79,19 @@ def test_a_definition_starts_at_the_sentence_that_introduces_the_thing() -> None
     later = text.index("De Social Labs starten")
     assert with_introduction(text, later, term) == later  # another paragraph
     assert with_introduction(text, 0, term) == 0  # nothing before the first sentence
+
+
+WIJKEN = "In drie wijken waar de leefbaarheid en veiligheid onder druk staan, komen werkplaatsen."
+COUNTED = [
+    ("In welke wijken komen de werkplaatsen?", WIJKEN, True),
+    ("Welke gemeenten kregen geld?", "Daarmee kregen tot nu toe 7 gemeenten geld.", True),
+    ("Welke gemeenten kregen geld?", "Zeven gemeenten kregen geld: Almere, Breda, ...", False),
+    ("Welke ministeries betalen mee?", "De Ministeries van SZW, VWS, OCW en BZK betalen mee.", False),
+    ("Welke 7 gemeenten kregen geld?", "Daarmee kregen 7 gemeenten geld.", False),  # its own check
+    ("Welke regeling krijgt 3 miljoen?", "De regeling krijgt 3 miljoen.", False),  # not a plural
+]
+
+
+@pytest.mark.parametrize(("question", "sentence", "only_counted"), COUNTED)
+def test_a_count_of_the_asked_things_names_none(question: str, sentence: str, only_counted: bool) -> None:
+    assert counts_instead_of_naming(question, sentence) is only_counted

@@ -56,6 +56,16 @@ def test_a_year_the_regulation_gives_no_ceiling_for_is_not_answered_with_2015(as
     assert "3.617.068,75" not in answer.text.replace("\xa0", " ") or "2017" in answer.text, answer.text
 
 
+def test_a_covered_sentence_close_to_the_best_answers_when_the_best_is_not_covered(
+    assistant: Assistant,
+) -> None:
+    # The best sentence names the organisation but not the looncomponent; the third, 0.02 lower, says
+    # "Voor het boekjaar 2015 bedraagt de looncomponent € 2.319.038,85" (gates.covered_first; u4-15, dev).
+    answer = assistant.ask("Wat was de looncomponent in de subsidie aan Veilig Verkeer Nederland voor 2015?")
+    assert not answer.refused, answer.text
+    assert "2.319.038,85" in answer.citations[0].quote.replace("\xa0", " "), answer.text
+
+
 def test_the_citation_clause_answers_only_what_the_regulation_is_called(assistant: Assistant) -> None:
     # "Dit besluit wordt aangehaald als: Instellingsbesluit ..." repeats the title, so it lies close
     # to every question about the committee; it was the answer to what the committee must do.
