@@ -101,7 +101,9 @@ def measure(assistant: Assistant, rows: list[dict]) -> list[Measured]:
 
 
 def refused(m: Measured, t: Thresholds) -> bool:
-    """The answerer's gates (`assistant.gates.refusal_reason`) applied to measured values."""
+    """The answerer's threshold gates (`assistant.gates.refusal_reason`) applied to measured values of
+    the best sentence. An approximation: the similarity waiver, `gates.covered_first` (a covered
+    runner-up answering instead) and the count-instead-of-names gate are not replayed."""
     dense, sentence, cov, waive = t
     if m.sentence < -0.5 or m.dense < dense or m.sentence < sentence:
         return True
