@@ -63,7 +63,8 @@ _SOFT_WORDS = wordset(
 # auxiliary, "Is er budget om de Agenda door te laten lopen?"; not "laat", which is also "late".)
 # Nouns that name a category rather than a thing: "Welke organisatie ..." is answered by
 # "Stichting Wijkwerk Nederland", which does not say "organisatie"; "Welk Kamerlid ..." by "het lid
-# Hijink", "Op welke plek ..." by "Maaldrift hoek Oude Trambaan". A specific role
+# Hijink", "Op welke plek ..." by "Maaldrift hoek Oude Trambaan", "Welke thema's werden besproken?" by
+# "digitale weerbaarheid, zelfbeschikking, ...". A specific role
 # ("Welke staatssecretaris") is written in the answer and stays a hard term.
 _CATEGORY_NOUNS = wordset(
     """
@@ -72,6 +73,7 @@ _CATEGORY_NOUNS = wordset(
     ondernemingen company companies
     kamerlid kamerleden fractie fracties politicus
     plek plekken plaats plaatsen locatie locaties place location
+    thema themas thema's onderwerp onderwerpen topic topics theme themes subject subjects
     """
 )
 # "Hoeveel personen zitten in de Raad?" is answered by "De adviescommissie bestaat uit 7 personen":
@@ -126,7 +128,8 @@ def salient_terms(question: Question) -> list[Term]:
         # "Welke regeling ontvangt 1,5 miljoen?", "Welke organisatie voert X uit?": the sentence
         # names the regeling or organisation rather than saying the word. Kind nouns ("de
         # regeling") and light verbs ("krijgt", "ontvangt") count when found, never against.
-        answer_type = word == question.answer_noun and (values or word in _CATEGORY_NOUNS)
+        # ("thema's" is the answer noun "thema" with its plural 's.)
+        answer_type = re.sub(r"'s$", "", word) == question.answer_noun and (values or word in _CATEGORY_NOUNS)
         counted_in = question.kind == "amount" and word in _MEMBERSHIP_VERBS
         hard = hard and not answer_type and word not in _SOFT_WORDS and not counted_in
         whole = tuple(w for verb, w in question.verb_forms if verb == word)

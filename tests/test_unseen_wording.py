@@ -181,6 +181,8 @@ def test_relative_pronouns_and_kind_nouns_are_no_words_the_answer_must_say() -> 
     assert terms["kamerlid"] is False  # answered by "het lid Hijink", "Van Eijs"
     terms = {t.word: t.hard for t in salient_terms(parse_question("Op welke plek komt de gemeentewerf?"))}
     assert terms["plek"] is False  # answered by "Maaldrift hoek Oude Trambaan"
+    terms = {t.word: t.hard for t in salient_terms(parse_question("Welke thema's werden besproken?"))}
+    assert terms["thema's"] is False  # the plural 's of the answer noun "thema"; answered by naming them
 
 
 @pytest.mark.parametrize(
