@@ -16,7 +16,7 @@ import re
 from assistant.sentences import same_paragraph, split_sentences, tokens, wordset
 
 # "Wat is/zijn X?", "Wat houdt X in?", "Wat betekent X?", "Wat doet X?", "Wat moet X doen?", "What is
-# X?", "What does X do/mean?": X is the defined thing. Group "term" is X with its article.
+# X?", "What does X do/mean?": X is the defined thing; groups a-e hold it with its article.
 _DEFINITION_QUESTION = re.compile(
     r"^\s*(?:wat\s+(?:is|zijn|was|waren|betekent|betekenen|doet|doen)\s+(?P<a>.+?)"
     r"|wat\s+(?:houdt|houden)\s+(?P<b>.+?)\s+in"
@@ -43,7 +43,9 @@ _DEFINING_VERBS = wordset(
     are means has gives helps
     """
 )
-# Dutch finite verbs in the present or past: "ondersteunt", "adviseert", "bevorderde", "organiseren".
+# The endings of Dutch finite verbs in the present or past: "ondersteunt", "adviseert", "bevorderde",
+# "organiseren". Approximate: plural nouns end so too ("De Social Labs jongeren ..." is rare right after
+# the name, where this is read).
 _VERB_END = re.compile(r"\w{3,}(?:t|en|de|te|den|ten)$")
 _PURPOSE_NOUNS = wordset("doel doelstelling taak opdracht aim goal purpose task")
 _INTRODUCERS = wordset("zogenaamde zogenoemde zogeheten genaamd called")
