@@ -273,7 +273,8 @@ class Answer:
         """The public JSON shape shared by `assistant ask --json`, batch `ask -` and the web API.
 
         `{"answer", "refused", "method", "notice", "removed", "corrected", "citations"}`;
-        `reason` is added only for input that is not a question ("empty", "too_long");
+        `reason` is added to every refusal: "empty" or "too_long" for input that is not a question,
+        "not_in_documents" when the documents do not answer it;
         `timeline` (the dated values, newest first, see `TimelineEntry`) only for answers
         about a figure that changed over time.
         """
@@ -286,8 +287,8 @@ class Answer:
             "corrected": [n.to_json() for n in self.corrected],
             "citations": [c.to_json() for c in self.citations],
         }
-        if self.reason in ("empty", "too_long"):
-            data["reason"] = self.reason
+        if self.refused:
+            data["reason"] = self.reason if self.reason in ("empty", "too_long") else "not_in_documents"
         if self.timeline:
             data["timeline"] = [e.to_json() for e in self.timeline]
         return data

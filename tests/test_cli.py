@@ -131,6 +131,7 @@ def test_ask_reads_questions_from_stdin_as_jsonl(workspace: dict[str, Path]) -> 
     assert lines[1] == {"line": 2, "question": "", **single, "error": "empty"}
     assert lines[2] == {"line": 3, "question": "", **single, "error": "empty"}
     assert lines[3]["question"] == "Wat is de hoofdstad van Frankrijk?" and lines[3]["refused"] is True
+    assert lines[3]["reason"] == "not_in_documents"  # every refusal says why, in one word
     assert lines[4]["error"] == "empty" and lines[4]["refused"] is True  # only punctuation: not a question
     assert lines[5]["question"] == "Wat doet de Maatschappelijke Raad?" and lines[5]["citations"]
 
