@@ -12,6 +12,7 @@ Labs") does not say what it is.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from assistant.sentences import same_paragraph, split_sentences, tokens, wordset
 
@@ -53,11 +54,13 @@ _DETERMINERS = wordset("de het een deze dit die the a an this these")
 _JOINERS = wordset("en and")  # "Veerkrachtige & Weerbare" is "Veerkrachtige en Weerbare"
 
 
+@lru_cache(maxsize=1024)
 def defined_term(question: str) -> tuple[str, ...] | None:
     """The folded words of the thing a definition question asks about, article dropped:
     "Wat zijn Social Labs?" -> ("social", "labs"); None for any other question, and for a
     qualified thing ("Wat is de titel van het onderzoek?") or one with a number ("What is the
-    minimum wage in 2025?"), which ask for a value rather than a definition."""
+    minimum wage in 2025?"), which ask for a value rather than a definition. Cached: the type
+    bonus asks it again for every candidate sentence of the same question part."""
     m = _DEFINITION_QUESTION.match(question)
     if not m:
         return None

@@ -11,6 +11,7 @@ another sum or another named scheme is not an answer to this question.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from functools import lru_cache
 
 import simplemma
@@ -181,10 +182,14 @@ def counts_instead_of_naming(part: str, sentence: str) -> bool:
         return False
     if not _counts(sentence, noun):
         return False
-    # Not `_is_list`: "in drie wijken waar de leefbaarheid en veiligheid onder druk staan, ..." has a
-    # comma and an "en" without listing any wijk.
-    lists = sentence.count(",") >= 2 or ":" in sentence or " zoals " in sentence.lower()
-    return not lists and len(names_in(sentence)) < 2
+    return not _enumerates(sentence, names_in(sentence))
+
+
+def _enumerates(sentence: str, names: Collection[str]) -> bool:
+    """Whether a sentence enumerates things: two commas, a colon, "zoals", or two `names` or more.
+    Stricter than `_is_list`: "in drie wijken waar de leefbaarheid en veiligheid onder druk staan,
+    ..." has a comma and an "en" without listing any wijk."""
+    return sentence.count(",") >= 2 or ":" in sentence or " zoals " in sentence.lower() or len(names) >= 2
 
 
 def _counts_only_others(sentence: str, part: str) -> bool:
@@ -266,10 +271,7 @@ def type_bonus(qtype: QuestionType, sentence: str, known: frozenset[str], part: 
     noun = enumerated_noun(part)
     if noun is not None:
         has_noun = bool(set(analyze(noun)) & set(analyze(sentence)))
-        enumerates = (
-            sentence.count(",") >= 2 or ":" in sentence or " zoals " in sentence.lower() or len(names) >= 2
-        )
-        return 1.0 if has_noun and enumerates else 0.0
+        return 1.0 if has_noun and _enumerates(sentence, names) else 0.0
     if _measure_of(part, sentence) or _names_instance(part, sentence):
         return 1.0
     if _is_list(sentence) or names:

@@ -50,7 +50,7 @@ from assistant.sentence_kinds import (
     is_salutation,
     is_source_reference,
 )
-from assistant.sentences import fold, one_line, points_back, same_paragraph, split_sentences, tokens
+from assistant.sentences import antecedent, fold, one_line, points_back, split_sentences, tokens
 from assistant.subjects import Subjects, mentions, name_words
 from assistant.terms import TextIndex, coverage, salient_terms, term_weights, verb_form
 from assistant.types import Hit
@@ -198,22 +198,9 @@ def candidates(hits: Sequence[Hit], passage_index: Sequence[TextIndex], min_word
             web = is_source_reference(sentence)
             year = int(hit.passage.date[:4]) if (hit.passage.date or "")[:4].isdigit() else None
             parts = (sentence, index, local, around, local_text, frame, doc_id, record, web, year)
-            leans_on, citation = _antecedent(text, spans, n), is_citation_clause(sentence)
+            leans_on, citation = antecedent(text, spans, n), is_citation_clause(sentence)
             found.append(Candidate(i, a, b, *parts, antecedent=leans_on, citation=citation))
     return found
-
-
-def _antecedent(text: str, spans: Sequence[tuple[int, int]], n: int, most: int = 3) -> str:
-    """The sentences that sentence `n` of `text` leans on (see `Candidate.antecedent`), at most `most`."""
-    k = n
-    while (
-        k > 0
-        and n - k < most
-        and points_back(text[spans[k][0] : spans[k][1]])
-        and same_paragraph(text, spans[k - 1][1], spans[k][0])
-    ):
-        k -= 1
-    return one_line(text[spans[k][0] : spans[n - 1][1]]) if k < n else ""
 
 
 def score_part(
