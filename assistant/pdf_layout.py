@@ -50,6 +50,12 @@ _FURNITURE_PATTERNS = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
+# A cell that is only a number: a page number at either end of an edge line, or a figure in a table
+# row near the top or bottom of the page (the Wassenaar budget 2025: "Baten 2.483 102 105 105 105"
+# lost its middle figures). `_FIGURE` is any figure, with thousands separators or decimals.
+_BARE_NUMBER = re.compile(r"[-–—\s]*\d{1,4}[-–—\s]*")
+_FIGURE = re.compile(r"[-–—\s]*-?€?\s*\d[\d.,]*[-–—\s]*")
+
 
 @dataclass
 class PageLayout:
@@ -79,8 +85,11 @@ def _strip_furniture_cells(page: PageRuns, lines: list[Line]) -> list[str]:
     for line in lines:
         if len(line.cells) < 2 or not _in_edge_band(line, page):
             continue
+        numbers = sum(bool(_FIGURE.fullmatch(line.cell_text(i))) for i in range(len(line.cells)))
         for index in range(len(line.cells) - 1, -1, -1):
             text = line.cell_text(index)
+            if _BARE_NUMBER.fullmatch(text) and (numbers > 1 or 0 < index < len(line.cells) - 1):
+                continue  # a figure of a table row ("Baten 2.483 102 105"), not a page number
             if _FURNITURE_PATTERNS.match(text) and len(line.cells) > 1:
                 removed.append(text)
                 del line.cells[index]

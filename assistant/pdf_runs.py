@@ -168,7 +168,12 @@ def _show_operations(operations: list[tuple[list[Any], bytes]], fonts: dict[str,
     """pypdf's per-operator text states (`TextStateParams`), in content-stream order.
 
     The same walk as pypdf's `text_show_operations`, without its left alignment
-    of all x values, so positions stay in page coordinates.
+    of all x values, so positions stay in page coordinates, and with a `cm` outside
+    any q ... Q applied: pypdf 7.1 skips it there, so a page that starts with
+    "0.75 0 0 -0.75 0 842 cm" (exports that draw in 96-dpi pixels, y down) had
+    every position a third too large, and the right quarter of each line fell
+    outside the page box and was dropped as hidden (the Wassenaar budget 2025:
+    23,556 characters on its first 40 pages, amounts cut inside the number).
     """
     ops = iter(operations)
     state = _TextState()
@@ -177,6 +182,8 @@ def _show_operations(operations: list[tuple[list[Any], bytes]], fonts: dict[str,
         if op in (b"BT", b"q"):
             _, tj_ops = layout.recurse_to_target_op(ops, state, b"ET" if op == b"BT" else b"Q", fonts, True)
             shown.extend(tj_ops)
+        elif op == b"cm" and len(operands) >= 6:
+            state.add_cm(*operands)
         elif op == b"Tf":
             layout.set_font_operation(state, fonts, operands)
         else:
@@ -255,11 +262,9 @@ def page_runs(page: PageObject) -> PageRuns:
             continue
         if not text.strip():
             continue
+        # Positions are in page space with every cm applied (also a y-down "1 0 0 -1 0 h cm" page of
+        # an office-suite export: `_show_operations`), so no flip is corrected here.
         x0, x1, y, h = float(tj.tx), float(tj.displaced_tx), float(tj.ty), abs(float(tj.font_height))
-        if tj.flip_vertical:
-            # Drawn in a y-down coordinate system (a "1 0 0 -1 0 h cm" page, common in
-            # exports from office suites): pypdf's y then counts from the top of the box.
-            y = 2 * bottom + height - y
         off_page = x1 < left or x0 > left + width or y < bottom - h or y > bottom + height
         if off_page or h < MIN_READABLE_HEIGHT:
             hidden += len(text.strip())

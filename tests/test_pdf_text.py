@@ -184,6 +184,31 @@ def test_character_spacing_ends_with_the_block_that_set_it(tmp_path: Path) -> No
     assert "Kadernota 2026, de begroting van het jaar." in load_file(path).pages[0].text
 
 
+def test_a_page_drawn_in_pixels_with_y_down_keeps_the_right_of_its_lines(tmp_path: Path) -> None:
+    # Exports that draw in 96-dpi pixels start the page with "0.75 0 0 -0.75 0 842 cm", outside any
+    # q ... Q. pypdf's layout walk skips a cm there, so positions came out a third too large: the
+    # Wassenaar budget 2025 lost the right quarter of its lines as "off-page" hidden text
+    # (23,556 characters on 40 pages; "Baten 2.483 102 105 105 105 105" read "Baten 2.483 102 105").
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, StreamObject
+
+    writer = PdfWriter()
+    writer.append(PdfReader(make_pdf(tmp_path / "font.pdf", ["Helvetica"])))
+    page = writer.pages[0]
+    font = next(iter(page["/Resources"]["/Font"]))
+    cells = [(94.4, "Baten"), (300.0, "2.483"), (420.0, "102"), (540.0, "105"), (660.0, "1.000.000")]
+    shows = " ".join(f"1 0 0 -1 {x} 112.8 Tm ({text}) Tj" for x, text in cells)
+    stream = StreamObject()
+    stream.set_data(f"0.75 0 0 -0.75 0 841.92 cm\nq BT {font} 13.33 Tf {shows} ET Q\n".encode())
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    path = tmp_path / "pixels.pdf"
+    with path.open("wb") as out:
+        writer.write(out)
+    doc = load_file(path)
+    assert re.sub(r"\s+", " ", doc.pages[0].text).strip() == "Baten 2.483 102 105 1.000.000"
+    assert doc.hidden_chars == 0
+
+
 def test_a_line_that_opens_in_lower_case_carries_on_the_line_before() -> None:
     from assistant.cleaning import clean_text
 
