@@ -211,16 +211,21 @@ def _subject_of(history: Sequence[tuple[str, str]]) -> list[str]:
     """The salient terms the conversation is about, from the user's questions, newest first.
 
     Named things win: the names of the newest question that names something, plus
-    those of the follow-ups after it ("Wat is de SPUK?" / "En de DU?" / "Wie betaalt
-    dat?" keeps both). Only when no question named anything do content words stand
-    in, from the newest question that was not itself a follow-up.
+    those of the follow-ups after it ("Wat is de SPUK?" / "En hoeveel gemeenten kregen
+    een DU?" / "Wie betaalt dat?" keeps both). An elliptical follow-up that names a
+    thing ("En Buurtkracht?") puts it in the place of the earlier one, so the
+    conversation is about that thing alone from then on ("Wie voert Taalhuis Plus uit?"
+    / "En Buurtkracht?" / "Hoeveel gemeenten doen daar mee?" asks about Buurtkracht).
+    Only when no question named anything do content words stand in, from the newest
+    question that was not itself a follow-up.
     """
     subject: list[str] = []
     for previous, _answer in reversed(history):
         for term in _own_names(previous):
             if term.lower() not in (s.lower() for s in subject):
                 subject.append(term)
-        if subject and not is_followup(previous):
+        swapped = _fragment(_strip_opener(previous.strip())) is not None
+        if subject and (swapped or not is_followup(previous)):
             break
     if not subject:
         for previous, _answer in reversed(history):

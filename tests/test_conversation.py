@@ -87,6 +87,20 @@ def test_a_followup_carries_the_subject_of_the_previous_question() -> None:
     )
 
 
+def test_an_elliptical_followup_that_names_a_thing_takes_the_subject_over() -> None:
+    # "En Buurtkracht?" asks the earlier question about Buurtkracht instead: later follow-ups are about
+    # Buurtkracht alone (with both subjects the next turn was refused, the one after it answered about
+    # Taalhuis Plus).
+    history = [("Wie voert Taalhuis Plus uit?", "..."), ("En Buurtkracht?", "...")]
+    assert rewrite_followup("Hoeveel gemeenten doen daar mee?", history) == (
+        "Hoeveel gemeenten doen daar mee? (Buurtkracht)"
+    )
+    history.append(("Hoeveel gemeenten doen daar mee?", "..."))
+    assert rewrite_followup("And how much money does it get?", history) == (
+        "How much money does it get? (Buurtkracht)"
+    )
+
+
 def test_the_most_recent_subject_comes_first_and_earlier_ones_follow_a_followup() -> None:
     history = [
         ("Wat is het doel van de Social Labs?", "..."),
