@@ -12,11 +12,15 @@ The first column is the row's label; the other cells follow as "column: value".
 
 from __future__ import annotations
 
+import re
+
 ROW_LABEL_SEPARATOR = " — "
 CELL_SEPARATOR = "; "
 # Starts each table line handed to the cleaner, so it keeps the line whole and on
 # its own (a private-use character: never in real text; the cleaner removes it).
 ROW_MARK = "\ue000"
+# A cell that holds only a figure (an amount, a count, a percentage, a dash for nil) and is no year.
+_FIGURE = re.compile(r"(?!(?:19|20)\d\d$)[-–]?\s*€?\s*[-–]?\d[\d.,]*\s*%?")
 
 
 def _clean_cell(cell: str) -> str:
@@ -75,10 +79,16 @@ def has_header(rows: list[list[str]]) -> bool:
     without digits or punctuation ("Bedrag" over "€ 250.000"), where a value
     often has them ("Muzenzaal, Raadhuis De Paauw"); tables of
     three or more columns are taken to have a header (column names may hold a
-    year: "Bijdrage 2025").
+    year: "Bijdrage 2025", "2026") unless a value column of the first row holds a figure.
     """
-    if not rows or len(rows[0]) != 2:
+    if not rows:
         return True
+    if len(rows[0]) != 2:
+        # A first row with a figure in a value column is a row of data, not column names ("8 |
+        # Energietoeslag | 133.000" under a header the page draws apart or in white on a band): taken
+        # as the header, its figures named every column of every row ("Energietoeslag; -566.000:
+        # 133.000", the Wassenaar jaarstukken 2023). Years are column names ("2025 | 2026").
+        return not any(_FIGURE.fullmatch(cell.strip()) for cell in rows[0][1:])
     labels = [row[0].strip() for row in rows if row[0].strip()]
     if labels and sum(label.endswith(":") for label in labels) >= len(labels) / 2:
         return False  # "Datum:", "Locatie:" label the value beside them

@@ -209,6 +209,33 @@ def test_a_page_drawn_in_pixels_with_y_down_keeps_the_right_of_its_lines(tmp_pat
     assert doc.hidden_chars == 0
 
 
+def test_a_table_whose_header_is_not_drawn_gives_no_row_another_rows_figures(tmp_path: Path) -> None:
+    # The Wassenaar jaarstukken 2023 draw a table's header in white on a coloured band (dropped as
+    # hidden text): its first data row was taken for the header, and every row read
+    # "8 — Voorziening bovenwettelijk verlof: Energietoeslag; -566.000: 133.000".
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = tmp_path / "resultaat.pdf"
+    canvas = Canvas(str(path), pagesize=A4, invariant=True)
+    canvas.setFont("Helvetica", 10)
+    canvas.drawString(72, 760, "Ontwikkeling resultaat van de jaarrekening over het jaar 2023 per onderdeel.")
+    rows = [
+        ("7", "Voorziening bovenwettelijk verlof", "-566.000"),
+        ("8", "Energietoeslag", "133.000"),
+        ("9", "Jeugdzorg", "250.000"),
+        ("10", "Leerlingenvervoer", "-41.000"),
+    ]
+    for n, row in enumerate(rows):
+        for x, cell in zip((72, 110, 400), row, strict=True):
+            canvas.drawString(x, 730 - 14 * n, cell)
+    canvas.drawString(72, 650, "De bedragen zijn in euro's en de tabel is afgerond op duizenden.")
+    canvas.save()
+    text = load_file(path).pages[0].text
+    assert "Energietoeslag; 133.000" in text
+    assert "-566.000:" not in text and "verlof:" not in text
+
+
 def test_a_line_that_opens_in_lower_case_carries_on_the_line_before() -> None:
     from assistant.cleaning import clean_text
 
