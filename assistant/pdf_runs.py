@@ -28,6 +28,8 @@ from pypdf._text_extraction._layout_mode._text_state_manager import TextStateMan
 from pypdf.generic import ArrayObject, ContentStream, DictionaryObject
 from pypdf.generic._font import Font
 
+from assistant.pdf_bands import PaintState
+
 logger = logging.getLogger(__name__)
 
 # Below this height (points) text cannot be read on paper or on screen; 1 pt is
@@ -104,15 +106,19 @@ def visible_operations(
 
     Tracks the fill colour and text rendering mode through the graphics-state
     stack (q/Q), and puts back the text state a Q restores (explicit Tc/Tw/Tz/TL/Ts
-    after it). A dropped `'` or `"` still moves to the next line (T*), so the
-    text after it keeps its position.
+    after it). White text is dropped unless it starts on a rectangle filled in a
+    colour before it (`assistant.pdf_bands`: white on a coloured band is read).
+    A dropped `'` or `"` still moves to the next line (T*), so the text after it
+    keeps its position.
     """
     white, mode = False, 0
     spacing = dict(_TEXT_STATE_DEFAULTS)
     stack: list[tuple[bool, int, dict[bytes, Any]]] = []
     kept: list[tuple[list[Any], bytes]] = []
     dropped = 0
+    paint = PaintState()
     for operands, op in operations:
+        paint.update(operands, op, white)
         if op in spacing and operands:
             spacing[op] = operands[0]
         elif op == b'"' and len(operands) >= 3:
@@ -132,7 +138,7 @@ def visible_operations(
             mode = int(operands[0])
         elif (is_white := _is_white(op, operands)) is not None:
             white = is_white
-        elif op in _SHOW_OPS and (white or mode in _INVISIBLE_RENDER_MODES):
+        elif op in _SHOW_OPS and (mode in _INVISIBLE_RENDER_MODES or (white and not paint.text_on_band())):
             dropped += _text_len(operands, op)
             if op == b'"' and len(operands) >= 3:
                 kept.append(([operands[0]], b"Tw"))
