@@ -155,7 +155,7 @@ class ExtractiveAnswerer:
         # Only the sentences that may answer are embedded (eligible_first.py): the same result.
         eligible = assess_eligible_first(q, hits, found, passage_index, self._similarities, blocked)
         eligible[0] = covered_first(eligible[0], self.settings)
-        reason = refusal_reason(best_dense, eligible, parts, self.settings)
+        reason = refusal_reason(best_dense, eligible, parts, self.settings, bool(q.amounts or q.counts))
         # Said only when the asked year is what is missing: a figure exists for other years.
         other_years = frozenset(blocked - q.years) if reason and not eligible[0] else frozenset()
         return Assessment(q.language, parts, best_dense, eligible, reason, other_years)

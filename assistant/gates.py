@@ -42,15 +42,20 @@ def covered_first(ranked: list[ScoredSentence], s: Settings) -> list[ScoredSente
 
 
 def refusal_reason(
-    best_dense: float | None, eligible: list[list[ScoredSentence]], parts: list[tuple[str, str]], s: Settings
+    best_dense: float | None,
+    eligible: list[list[ScoredSentence]],
+    parts: list[tuple[str, str]],
+    s: Settings,
+    names_value: bool = False,
 ) -> str | None:
     """Why the documents do not answer the question, or None when they do.
 
     `best_dense` is the best passage's cosine, `eligible` the ranked sentences per question part
-    and `parts` the (text, kind) of each part; only the first part is judged.
+    and `parts` the (text, kind) of each part; only the first part is judged. `names_value` says
+    that the question names an amount or a number ("Which scheme receives 1.5 million euros?").
     """
     best = eligible[0][0] if eligible[0] else None
-    if best_dense is not None and best_dense < s.refuse_min_dense:
+    if best_dense is not None and best_dense < s.refuse_min_dense and not _says_the_value(best, names_value):
         return f"passages not close (dense {best_dense:.3f} < {s.refuse_min_dense})"
     if best is None:
         return f"no sentence about the subject carries the {parts[0][1]} asked for"
@@ -63,3 +68,12 @@ def refusal_reason(
         # documents say how many, not which.
         return "the documents count the asked things but do not name them"
     return None
+
+
+def _says_the_value(best: ScoredSentence | None, names_value: bool) -> bool:
+    """Whether the best sentence holds the question's amount or number (a term covered only by that
+    value) and every other term of it: then the documents do speak of what was asked, however far
+    the passage's cosine is. An English question's cosine with Dutch text is lower than a Dutch
+    one's; "Which scheme receives 1.5 million euros?" was refused at 0.7999 while its sentence said
+    "€ 1.500.000" (the Dutch question was answered)."""
+    return names_value and best is not None and best.passage_coverage >= 1.0 and best.overlap >= 1.0

@@ -43,8 +43,8 @@ SCALES = {
 
 def word_value(word: str) -> float | None:
     """The value of one Dutch or English number word ("achttien" 18, "vijfentwintig" 25,
-    "driehonderd" 300, "anderhalf" 1.5, "tweeënhalf" and "twee en een half" 2.5, "één" 1), or None. The
-    article "een" is not a number here."""
+    "driehonderd" 300, "anderhalf" 1.5, "tweeënhalf", "twee en een half" and "two and a half" 2.5,
+    "één" 1), or None. The article "een" is not a number here."""
     w = word.lower()
     if w in _FRACTIONS:
         return _FRACTIONS[w]
@@ -60,6 +60,9 @@ def word_value(word: str) -> float | None:
     m = re.fullmatch(r"(\w+?)(?:ën|en|\s+en\s+een\s+)half", w)
     if m and m.group(1) in _UNITS and m.group(1) != "een":
         return _UNITS[m.group(1)] + 0.5
+    m = re.fullmatch(r"(\w+)\s+and\s+a\s+half", w)  # "one and a half", "two and a half"
+    if m and _ENGLISH.get(m.group(1), 100) < 20:
+        return _ENGLISH[m.group(1)] + 0.5
     if w in ("honderd", "duizend"):
         return 100.0 if w == "honderd" else 1000.0
     m = re.fullmatch(r"(\w+?)(?:en|ën)(twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig)", w)
@@ -119,6 +122,7 @@ _WORD_NUMBER = "|".join(
             r"\w+(?:en|ën)\w+tig",
             r"\w+(?:ën|en)half",
             r"(?:twee|drie|vier|vijf|zes|zeven|acht|negen|tien)\s+en\s+een\s+half",
+            r"(?:one|two|three|four|five|six|seven|eight|nine)\s+and\s+a\s+half",
             r"\w*honderd\w*",
         ],
         key=len,

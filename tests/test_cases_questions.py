@@ -136,6 +136,10 @@ def test_10_english_questions_get_the_dutch_fact_of_the_asked_kind(
         "Welke regeling krijgt € 1.500.000?",
         "Welke regeling ontvangt anderhalf miljoen euro?",
         "Welke regeling krijgt EUR 1.500.000,-?",
+        # In English too: its cosine with the Dutch text is lower (0.7999 for the first, under the
+        # 0.80 of "passages not close"), but the sentences say the very amount it names.
+        "Which scheme receives 1.5 million euros?",
+        "Which scheme receives one and a half million euros?",
     ],
 )
 def test_11_an_amount_is_one_value_however_it_is_written(bijdragen: Assistant, question: str) -> None:
