@@ -42,7 +42,8 @@ _FURNITURE_PATTERNS = re.compile(
     r"""^(?:
         [-–—\s]*(?:pagina|page|blz\.?|p\.)?\s*\d{1,4}(?:\s*(?:van|of|/)\s*\d{1,4})?[-–—\s]*
       | ISSN\s*\d{4}\s*[-–]?\s*\d{3}[\dXx].*
-      | (?:’s-Gravenhage\s+\d{4}\s+)?(?:Tweede|Eerste)\s+Kamer,\s+vergaderjaar\s+\d{4}\s*[–-]\s*\d{4},
+      | [’']s-Gravenhage\s+\d{4}
+      | (?:[’']s-Gravenhage\s+\d{4}\s+)?(?:Tweede|Eerste)\s+Kamer,\s+vergaderjaar\s+\d{4}\s*[–-]\s*\d{4},
         \s*(?:Aanhangsel|\d[\d\s]*[A-Z]*,\s*nr\.\s*\d+)(?:\s+\d+)?
       | (?:ah|kst|stb|stcrt|trb|h)-[a-z]*-?\d[\w-]*\s*
       | .*\bPagina\s+\d+\s+van\s+\d+\s*

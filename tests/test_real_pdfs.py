@@ -30,7 +30,10 @@ pytestmark = pytest.mark.skipif(not PDFS, reason="../shared/corpora is absent (a
 # Kamer's footer and ISSN line, the "ah-tk-…" code, and a page number standing as a line of its
 # own. ("Pagina 2 van 5" can be body text: a Wassenaar list quotes another document's page.)
 FURNITURE = re.compile(
-    r"Tweede Kamer, vergaderjaar \d{4}–\d{4}, Aanhangsel|ISSN \d{4}|\bah-tk-\d|^Pagina \d+(?: van \d+)?$",
+    r"Tweede Kamer, vergaderjaar \d{4}–\d{4}, Aanhangsel|ISSN \d{4}|\bah-tk-\d|^Pagina \d+(?: van \d+)?$"
+    # The footer's place and year, a cell of its own beside "Tweede Kamer, ...": it was glued into
+    # the sentence that runs on to the next page ("uitrol van ’s-Gravenhage 2024 nieuwe digitale").
+    r"|[’']s-Gravenhage \d{4}(?![\d,])",
     re.IGNORECASE | re.MULTILINE,
 )
 WORD = re.compile(r"[^\W\d_]{2,}")
