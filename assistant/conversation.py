@@ -224,8 +224,7 @@ def _subject_of(history: Sequence[tuple[str, str]]) -> list[str]:
         for term in _own_names(previous):
             if term.lower() not in (s.lower() for s in subject):
                 subject.append(term)
-        swapped = _fragment(_strip_opener(previous.strip())) is not None
-        if subject and (swapped or not is_followup(previous)):
+        if subject and (_is_fragment(previous) or not is_followup(previous)):
             break
     if not subject:
         for previous, _answer in reversed(history):
@@ -239,6 +238,11 @@ def _subject_of(history: Sequence[tuple[str, str]]) -> list[str]:
 _FRAGMENT_LEAD = wordset("in het de voor van over bij met for in the of about with")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _FRAGMENT_MAX_WORDS = 5  # "En in 2024?", "En de DU?", "And for Buurtkracht?": a value, not a question
+
+
+def _is_fragment(question: str) -> bool:
+    """Whether an earlier question was an elliptical follow-up ("En Buurtkracht?", "En in 2024?")."""
+    return _fragment(_strip_opener(question.strip())) is not None
 
 
 def _fragment(body: str) -> str | None:
@@ -272,9 +276,7 @@ def _elliptical(body: str, history: Sequence[tuple[str, str]]) -> str | None:
     value = _fragment(body)
     if value is None:
         return None
-    frame = next(
-        (q.strip() for q, _ in reversed(history) if _fragment(_strip_opener(q.strip())) is None), None
-    )
+    frame = next((q.strip() for q, _ in reversed(history) if not _is_fragment(q)), None)
     if frame is None:
         return None
     if _YEAR.fullmatch(value):

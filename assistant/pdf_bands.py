@@ -103,7 +103,7 @@ class PaintState:
     def text_on_band(self) -> bool:
         """Whether the current text line starts on a rectangle filled in a colour (see the module)."""
         x, y = _point(_mult(self.line, self.ctm), 0.0, 0.0)
-        near = _SLACK
         return any(
-            x0 - near <= x <= x1 + near and y0 - near <= y <= y1 + near for x0, y0, x1, y1 in self.bands
+            x0 - _SLACK <= x <= x1 + _SLACK and y0 - _SLACK <= y <= y1 + _SLACK
+            for x0, y0, x1, y1 in self.bands
         )
