@@ -414,3 +414,39 @@ def test_case_08_a_title_line_says_neither_yes_nor_no(case_assistant: Assistant)
     # "Aanvraag regeling Buurtkracht, gemeente Voorbeeldstad" was quoted as the answer.
     answer = case_assistant.ask("Is de aanvraag van gemeente Voorbeeldstad al toegekend?")
     assert answer.refused, answer.text
+
+
+def test_text_after_a_shown_string_starts_where_that_string_ends(tmp_path: Path) -> None:
+    # A shown string moves the text position past itself (PDF 32000-1 §9.4.4). pypdf's layout walk
+    # moved it only at a number inside a TJ array, so a TJ ending in a string, or a Tj, left the next
+    # text at the same x. The VWS accessibility audits set "f" in a font of their own between two TJ
+    # arrays, and about 100 words read like "orinf matie" for "informatie".
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, StreamObject
+
+    writer = PdfWriter()
+    writer.append(PdfReader(make_pdf(tmp_path / "font.pdf", ["Helvetica"])))
+    page = writer.pages[0]
+    font = next(iter(page["/Resources"]["/Font"]))
+    # Ten ordinary lines keep the page's positions trusted (`pdf_runs._geometry_is_reliable`).
+    line = "0 -1.4 Td [(Regel) -250 ({}) -250 (van) -250 (de) -250 (tekst.)] TJ"
+    lines = " ".join(line.format(n) for n in range(10))
+    shows = (
+        f"{font} 1 Tf 12 0 0 12 72 760 Tm {lines} "
+        "20 0 0 20 72 500 Tm [(De) -250 (in)] TJ [() -3 (f)] TJ [() 8 (or) 5 (matie)] TJ "
+        "12 0 0 12 72 460 Tm 1.4 TL (Tekst) Tj ( in) Tj ( losse) Tj (stukken,) ' ( zo) Tj ( gezet.) Tj"
+    )
+    stream = StreamObject()
+    stream.set_data(f"BT {shows} ET\n".encode())
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    path = tmp_path / "kerned.pdf"
+    with path.open("wb") as out:
+        writer.write(out)
+    text = re.sub(r"\s+", " ", load_file(path).pages[0].text).strip()
+    assert "Regel 9 van de tekst. De informatie" in text
+    assert text.endswith("Tekst in losse stukken, zo gezet.")
+    from assistant.pdf_runs import page_runs
+
+    tj_line = [r for r in page_runs(PdfReader(path).pages[0]).runs if r.y == 460]
+    assert [r.text for r in tj_line] == ["Tekst", " in", " losse"]
+    assert all(a.x1 == pytest.approx(b.x0) for a, b in zip(tj_line, tj_line[1:], strict=False))
