@@ -471,3 +471,65 @@ def test_text_after_a_shown_string_starts_where_that_string_ends(tmp_path: Path)
     tj_line = [r for r in page_runs(PdfReader(path).pages[0]).runs if r.y == 460]
     assert [r.text for r in tj_line] == ["Tekst", " in", " losse"]
     assert all(a.x1 == pytest.approx(b.x0) for a, b in zip(tj_line, tj_line[1:], strict=False))
+
+
+def test_a_list_of_labels_reads_one_line_per_label_with_its_wrapped_value(tmp_path: Path) -> None:
+    # Tweede Kamer decision lists hang "Zaak:", "Besluit:" and "Noot:" left of values that wrap over
+    # several lines. Read as running text, "- 2015Z05561" ran on into "Besluit: ...", and the line
+    # after "ingestemd:" became a paragraph of its own ("SP, GL en groep Kuzu/Öztürk."); three
+    # one-line rows in a row were read as two columns (tk-besluitenlijst-example1, page 2).
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    rows = [
+        (
+            "Zaak:",
+            [
+                "Brief van lid/fractie/commissie - Tweede Kamerlid, S. Karabulut (SP) - 27",
+                "maart 2015",
+                "Verzoek van het lid Karabulut (SP) om de minister-president uit te nodigen voor",
+                "het AO discriminatieonderwerpen - 2015Z05561",
+            ],
+        ),
+        (
+            "Besluit:",
+            ["Het voorstel van mevrouw Karabulut heeft derhalve niet kunnen rekenen op", "een meerderheid."],
+        ),
+        (
+            "Noot:",
+            [
+                "In de e-mailprocedure hebben de volgende fracties met het voorstel ingestemd:",
+                "SP, GL en groep Kuzu/Öztürk.",
+            ],
+        ),
+    ]
+    path = tmp_path / "besluitenlijst.pdf"
+    canvas = Canvas(str(path), pagesize=A4, invariant=True)
+    canvas.setFont("Helvetica", 9)
+    canvas.drawString(88, 600, "Agendapunt: Verzoek van het lid Karabulut (SP)")
+    rows += [  # one-line values under a numbered label that starts further left
+        ("7. Agendapunt:", ["Voortgang Huis voor democratie en rechtsstaat (31 475)"]),
+        ("Zaak:", ["Brief regering - minister van Binnenlandse Zaken - 31475-3"]),
+        ("Besluit:", ["Technische briefing organiseren."]),
+    ]
+    y = 560.0
+    for label, value in rows:
+        canvas.setFont("Helvetica", 8)
+        canvas.drawString(73 if label[0].isdigit() else 88, y + 1, label)
+        canvas.setFont("Helvetica", 9)
+        for line in value:
+            canvas.drawString(181, y, line)
+            y -= 11
+    canvas.save()
+    lines = load_file(path).pages[0].text.split("\n")
+    assert (
+        "Besluit: Het voorstel van mevrouw Karabulut heeft derhalve niet kunnen rekenen op een meerderheid."
+        in lines
+    )
+    noot = "Noot: In de e-mailprocedure hebben de volgende fracties met het voorstel ingestemd:"
+    noot += " SP, GL en groep Kuzu/Öztürk."
+    assert noot in lines
+    assert any(line.startswith("Zaak: Brief") and line.endswith("- 2015Z05561") for line in lines)
+    # Read as two columns, the three labels stood under one another, apart from their values.
+    assert "7. Agendapunt: Voortgang Huis voor democratie en rechtsstaat (31 475)" in lines
+    assert "Besluit: Technische briefing organiseren." in lines
