@@ -40,6 +40,7 @@ from assistant.initialisms import text_initialisms
 from assistant.numbers import quantities
 from assistant.question import Question, parse_question, question_parts
 from assistant.question_kinds import MONEY_WORDS, question_type
+from assistant.records import record_fields
 from assistant.retrieval import analyze
 from assistant.scoring import (
     FACT_MINIMUM,
@@ -250,6 +251,9 @@ class ExtractiveAnswerer:
         kind = assessment.parts[0][1]
         runners = [x for x in assessment.eligible[0][1:] if x.score >= best.score - s.answer_companion_margin]
         runners.sort(key=lambda x: (x.hit_index in {c.hit_index for c in chosen}, -x.score))
+        record = record_fields(best, assessment.eligible[0], passages, assessment.parts[0][0])
+        if record:  # the asked record's fields of that name lead, in their order ("Besluit: ...")
+            chosen = [*record, *(c for c in chosen if c is not best)][: s.answer_max_sentences]
         for x in runners:
             if len(chosen) >= s.answer_max_sentences:
                 break

@@ -38,6 +38,7 @@ from assistant.numbers import years
 from assistant.ordinals import ordinal_conflict
 from assistant.question import Question, QuestionPart
 from assistant.question_kinds import enumerated_noun
+from assistant.records import asked_field, is_field
 from assistant.retrieval import analyze
 from assistant.sentence_kinds import (
     PLACING_WORDS,
@@ -54,7 +55,7 @@ from assistant.sentences import antecedent, fold, one_line, points_back, split_s
 from assistant.subjects import Subjects, mentions, name_words
 from assistant.terms import TextIndex, coverage, salient_terms, term_weights, verb_form
 from assistant.types import Hit
-from assistant.who_facts import asked_office, asked_role, office_field
+from assistant.who_facts import asked_role
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -333,14 +334,15 @@ def assess(
             evidence_of = (similarities[j][k], overlap, passage_cov, evidence, bonus, novelty)
             eligible[j].append(_scored(j, c, *evidence_of))
     for part, ranked in zip(question.parts, eligible, strict=True):
-        # The record field named after the asked office is the answer, however little else of the
-        # question it repeats ("Griffier: Drs. M.J. van der Leeden" for "Wie was griffier bij ...?"),
-        # when it stands in a passage that covers the question as well as any (the asked record's).
-        office = asked_office(part.text)
+        # The record field named after the asked office or the decision is the answer, however little
+        # else of the question it repeats ("Griffier: Drs. M.J. van der Leeden" for "Wie was griffier
+        # bij ...?", "Besluit: Technische briefing organiseren." for "Wat besloot de commissie over
+        # ...?"), when it stands in a passage that covers the question as well as any (the asked record's).
+        field = asked_field(part.text)
         most = max((x.passage_coverage for x in ranked), default=0.0)
         ranked.sort(
             key=lambda x: (
-                not (office and x.passage_coverage >= most and office_field(office, x.text)),
+                not (field and x.passage_coverage >= most and is_field(field, x.text)),
                 -x.score,
                 x.hit_index,
                 x.start,

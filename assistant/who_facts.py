@@ -91,13 +91,6 @@ def asked_office(part: str) -> str | None:
     return m.group("role") if m else None
 
 
-def office_field(office: str, sentence: str) -> bool:
-    """Whether the sentence is the field of a record that names the holder of `office`: "Griffier:
-    Drs. M.J. van der Leeden" for "griffier" (the decision lists of the Tweede Kamer and of municipal
-    councils end with such fields)."""
-    return re.match(rf"\s*{re.escape(office)}\s*:\s*\w", sentence, re.IGNORECASE) is not None
-
-
 def _holder_named(role: str, sentence: str) -> bool:
     """Whether the sentence names the holder of the office: the office word followed by a name
     ("Burgemeester Schuiling", "minister De Jonge") or a person by initials in the same sentence

@@ -80,6 +80,29 @@ Griffier: Drs. P.Q. de Vries
 """
 
 
+# Items of a Tweede Kamer procedure meeting, each field a line of its own (as `pdf_layout` reads them).
+DECISION_ITEMS = """# Besluitenlijst procedurevergadering vaste commissie voor Binnenlandse Zaken
+
+6. Agendapunt: Voortgang Huis voor democratie en rechtsstaat
+
+Zaak: Brief regering - minister van Binnenlandse Zaken - 13 maart 2025 Voortgang Huis voor democratie en
+rechtsstaat - 31475-3
+
+Besluit: Technische briefing organiseren.
+
+Besluit: Rondetafelgesprek organiseren met nog na de briefing te inventariseren deelnemers.
+
+Volgcommissie(s): OCW, JUST
+
+7. Agendapunt: Afschrift brief aan het regionaal college over het rapport Staal
+
+Zaak: Brief regering - minister van Binnenlandse Zaken - 13 maart 2025 Afschrift brief aan het regionaal
+college over het rapport Staal - 2025Z04630
+
+Besluit: Agenderen voor het commissiedebat politie op 13 mei 2025.
+"""
+
+
 # A short letter, as a user uploads one.
 LETTER = """# Wijkbudget Noorderkwartier
 
@@ -102,6 +125,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         "debat-bouwregelgeving.md": DEBATE,
         "iv3-2026.md": TASK_FIELDS,
         "besluitenlijst.md": DECISIONS,
+        "procedurevergadering.md": DECISION_ITEMS,
         "wijkbudget.md": LETTER,
     }
     return indexed_assistant(tmp_path_factory, "unseen", files)
@@ -144,6 +168,33 @@ def test_the_field_of_the_asked_office_answers_who_held_it(assistant: Assistant)
     answer = assistant.ask(question)
     assert not answer.refused, answer.text
     assert answer.citations[0].quote == "Griffier: Drs. P.Q. de Vries"
+
+
+@pytest.mark.parametrize(
+    ("question", "decisions"),
+    [
+        (
+            "Wat besloot de commissie over de voortgang van het Huis voor democratie en rechtsstaat?",
+            [
+                "Besluit: Technische briefing organiseren.",
+                "Besluit: Rondetafelgesprek organiseren met nog na de briefing te inventariseren deelnemers.",
+            ],
+        ),
+        (
+            "What did the committee decide about the letter on the Staal report?",
+            ["Besluit: Agenderen voor het commissiedebat politie op 13 mei 2025."],
+        ),
+    ],
+)
+def test_the_decision_fields_answer_what_was_decided(
+    assistant: Assistant, question: str, decisions: list[str]
+) -> None:
+    # The Zaak line repeats the item's subject, so it outscored the Besluit lines that answer
+    # (tk-besluitenlijst-example1, once its fields were read one per line); an item's decisions
+    # are quoted together, in their order.
+    answer = assistant.ask(question)
+    assert not answer.refused, answer.text
+    assert [c.quote for c in answer.citations[: len(decisions)]] == decisions
 
 
 def test_the_speaker_of_a_debate_turn_answers_which_member(assistant: Assistant) -> None:
