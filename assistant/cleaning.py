@@ -48,6 +48,9 @@ _BULLET_RE = re.compile(
     r"(?=\S)"
 )
 _NUMBERED_ITEM_RE = re.compile(r"^\d{1,2}[.)]\s+(?=[A-ZÀ-ÖØ-Þ])")
+# A line that is only a label ("Besluit:", "Toelichting:", "Volgcommissie(s):") introduces what
+# follows: it starts a paragraph of its own instead of running on from the line before it.
+_LABEL_LINE_RE = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w()/-]*(?:\s+[\w()/-]+){0,2}:$")
 _FOOTNOTE_RE = re.compile(rf"^[{SUPERSCRIPT_DIGITS}]+\s+\S")
 _TRAILING_MARKS = SUPERSCRIPT_DIGITS + "\"'”’»)]"
 _SENTENCE_END = ".!?:;"
@@ -217,6 +220,8 @@ def _blocks(lines: list[str]) -> list[_Block]:
             or (_is_complete(previous) and len(previous) < 0.75 * width)
             # (A heading is not followed by a line that opens in lower case: "... overlast" / "padelbanen;".)
             or (_looks_like_heading(previous, width) and not _continues(text))
+            # ("5.3 Zienswijze op het ontwerp Actieplan" / "Besluit:" / "1. De gemeenteraad ...")
+            or _LABEL_LINE_RE.match(text) is not None
         )
         if starts_new:
             current = _Block(kind, text, after_gap)

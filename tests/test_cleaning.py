@@ -167,3 +167,23 @@ def test_a_speaker_turn_of_the_handelingen_becomes_one_heading_with_the_party() 
     assert "Dijksma (PvdA)" in lines and "Van der Lee (GroenLinks)" in lines and "Minister De Jonge" in lines
     assert not any("( PvdA ):" in line or line == "Dijksma" for line in lines)
     assert "Mevrouw Agema ( PVV ):" in clean_text(raw)  # the second line is not the speaker: left alone
+
+
+def test_a_line_that_is_only_a_label_starts_a_paragraph_of_its_own() -> None:
+    # The Wassenaar decision lists put "Besluit:" on a line of its own under the item's title; it ran
+    # on into the title ("5.3 Zienswijze op het ontwerp Actieplan Evaluatie GR MRDH Besluit:").
+    raw = (
+        "5.3 Zienswijze op het ontwerp Actieplan Evaluatie GR MRDH\n"
+        "Besluit:\n"
+        "1. De gemeenteraad voor te stellen een zienswijze naar voren te brengen.\n"
+        "De volgende fracties hebben ingestemd met het voorstel van de\n"
+        "wethouder en de raad:\n"
+        "een brede meerderheid.\n"
+    )
+    paragraphs = clean_text(raw).split("\n\n")
+    assert paragraphs[:2] == ["5.3 Zienswijze op het ontwerp Actieplan Evaluatie GR MRDH", "Besluit:"]
+    # A sentence whose last line ends in a colon is no label.
+    assert (
+        "De volgende fracties hebben ingestemd met het voorstel van de wethouder en de raad:"
+        in clean_text(raw)
+    )
