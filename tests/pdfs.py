@@ -15,6 +15,7 @@ import io
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject, StreamObject
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
@@ -49,6 +50,20 @@ def pdf_bytes(pages: list[str]) -> bytes:
 def make_pdf(path: Path, pages: list[str]) -> Path:
     """Write a text PDF with one page per string and return its path."""
     path.write_bytes(pdf_bytes(pages))
+    return path
+
+
+def make_content_pdf(path: Path, content: str) -> Path:
+    """Write a one-page PDF whose content stream is `content`, with "{font}" in it replaced by the
+    resource name of a Helvetica font on the page (drawing operators written by the test)."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_bytes(["Helvetica"]))))
+    page = writer.pages[0]
+    font = next(iter(page["/Resources"]["/Font"]))
+    stream = StreamObject()
+    stream.set_data(content.replace("{font}", font).encode())
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    with path.open("wb") as out:
+        writer.write(out)
     return path
 
 

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from pdfs import make_pdf
+from pdfs import make_content_pdf, make_pdf
 
 from assistant.chunking import chunk_document
 from assistant.loading import load_file
@@ -189,22 +189,10 @@ def test_a_page_drawn_in_pixels_with_y_down_keeps_the_right_of_its_lines(tmp_pat
     # q ... Q. pypdf's layout walk skips a cm there, so positions came out a third too large: the
     # Wassenaar budget 2025 lost the right quarter of its lines as "off-page" hidden text
     # (23,556 characters on 40 pages; "Baten 2.483 102 105 105 105 105" read "Baten 2.483 102 105").
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import NameObject, StreamObject
-
-    writer = PdfWriter()
-    writer.append(PdfReader(make_pdf(tmp_path / "font.pdf", ["Helvetica"])))
-    page = writer.pages[0]
-    font = next(iter(page["/Resources"]["/Font"]))
     cells = [(94.4, "Baten"), (300.0, "2.483"), (420.0, "102"), (540.0, "105"), (660.0, "1.000.000")]
     shows = " ".join(f"1 0 0 -1 {x} 112.8 Tm ({text}) Tj" for x, text in cells)
-    stream = StreamObject()
-    stream.set_data(f"0.75 0 0 -0.75 0 841.92 cm\nq BT {font} 13.33 Tf {shows} ET Q\n".encode())
-    page[NameObject("/Contents")] = writer._add_object(stream)
-    path = tmp_path / "pixels.pdf"
-    with path.open("wb") as out:
-        writer.write(out)
-    doc = load_file(path)
+    content = "0.75 0 0 -0.75 0 841.92 cm\nq BT {font} 13.33 Tf " + shows + " ET Q\n"
+    doc = load_file(make_content_pdf(tmp_path / "pixels.pdf", content))
     assert re.sub(r"\s+", " ", doc.pages[0].text).strip() == "Baten 2.483 102 105 1.000.000"
     assert doc.hidden_chars == 0
 
@@ -442,27 +430,17 @@ def test_text_after_a_shown_string_starts_where_that_string_ends(tmp_path: Path)
     # moved it only at a number inside a TJ array, so a TJ ending in a string, or a Tj, left the next
     # text at the same x. The VWS accessibility audits set "f" in a font of their own between two TJ
     # arrays, and about 100 words read like "orinf matie" for "informatie".
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import NameObject, StreamObject
+    from pypdf import PdfReader
 
-    writer = PdfWriter()
-    writer.append(PdfReader(make_pdf(tmp_path / "font.pdf", ["Helvetica"])))
-    page = writer.pages[0]
-    font = next(iter(page["/Resources"]["/Font"]))
     # Ten ordinary lines keep the page's positions trusted (`pdf_runs._geometry_is_reliable`).
     line = "0 -1.4 Td [(Regel) -250 ({}) -250 (van) -250 (de) -250 (tekst.)] TJ"
     lines = " ".join(line.format(n) for n in range(10))
     shows = (
-        f"{font} 1 Tf 12 0 0 12 72 760 Tm {lines} "
+        "{font} 1 Tf 12 0 0 12 72 760 Tm " + lines + " "
         "20 0 0 20 72 500 Tm [(De) -250 (in)] TJ [() -3 (f)] TJ [() 8 (or) 5 (matie)] TJ "
         "12 0 0 12 72 460 Tm 1.4 TL (Tekst) Tj ( in) Tj ( losse) Tj (stukken,) ' ( zo) Tj ( gezet.) Tj"
     )
-    stream = StreamObject()
-    stream.set_data(f"BT {shows} ET\n".encode())
-    page[NameObject("/Contents")] = writer._add_object(stream)
-    path = tmp_path / "kerned.pdf"
-    with path.open("wb") as out:
-        writer.write(out)
+    path = make_content_pdf(tmp_path / "kerned.pdf", f"BT {shows} ET\n")
     text = re.sub(r"\s+", " ", load_file(path).pages[0].text).strip()
     assert "Regel 9 van de tekst. De informatie" in text
     assert text.endswith("Tekst in losse stukken, zo gezet.")
