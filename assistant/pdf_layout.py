@@ -163,12 +163,13 @@ def _words_per_cell(lines: list[Line]) -> float:
     return statistics.median(counts) if counts else 0.0
 
 
-def _regions(lines: list[Line], pitch: float = 0.0) -> list[tuple[int, int]]:
+def _regions(lines: list[Line], pitch: float) -> list[tuple[int, int]]:
     """Maximal runs [start, end) of two or more consecutive lines with two or more cells.
 
     In a run whose lines are all label rows with their values at one x (`_is_label_row`), a
     one-cell line that carries on the value of the row above (`_continues_label`) does not end
     the run; such a run ends before the first line that is not a label row with its value there.
+    `pitch` is the page's usual distance between baselines (`_pitch`, points).
     """
     regions: list[tuple[int, int]] = []
     start: int | None = None

@@ -158,7 +158,7 @@ def advancing(operations: list[tuple[list[Any], bytes]]) -> list[tuple[list[Any]
     drawn one after the other. pypdf 7.1's layout walk moves the position only at a
     number inside a `TJ` array: text shown by `Tj`, `'`, `"` or by the last string of
     a `TJ` left the next text at the same x. A file that sets "fi"/"fo" glyphs in a
-    font of their own ("[(in)] TJ /F2 1 Tf [(\x01)] TJ /F1 1 Tf [(or) 5 (m) ...] TJ")
+    font of their own ("[(in)] TJ /F2 1 Tf [<01>] TJ /F1 1 Tf [(or) 5 (m) ...] TJ")
     then put "in", "f" and "or" all at one x, and the line read "orinf matie" for
     "informatie" (the VWS accessibility audits, about 100 words). Every such operator
     becomes a `TJ` whose array ends in the number 0: the walk then applies the last
