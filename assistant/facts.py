@@ -24,6 +24,7 @@ from assistant.question_kinds import (
     QuestionType,
     abbreviation_asked,
     answer_noun,
+    asks_limit,
     counted_noun,
     enumerated_noun,
 )
@@ -62,6 +63,12 @@ _WAY = re.compile(
     re.IGNORECASE,
 )
 _HOW_OFTEN = re.compile(r"\b(?:hoe vaak|hoe dikwijls|how often|how frequently)\b", re.IGNORECASE)
+# A quantity stated as a bound: "tot 120% van de bijstandsnorm", "ten hoogste € 5.000", "up to 20".
+_BOUND = re.compile(
+    r"\b(?:tot|maximaal|minimaal|hoogstens|ten hoogste|ten minste|niet meer dan|niet minder dan|boven|"
+    r"onder|up to|at most|at least|below|above)\s+(?:€\s*)?\d",
+    re.IGNORECASE,
+)
 
 
 # "WCAG 2.2", "versie 1.1", "paragraaf 3.4.1": a dot before one or two digits is no Dutch thousands
@@ -237,6 +244,8 @@ def type_bonus(qtype: QuestionType, sentence: str, known: frozenset[str], part: 
             return 1.0 if FREQUENCY.search(sentence) else 0.0
         if not has_quantity(sentence):
             return 0.0
+        if asks_limit(part):  # a budget of € 133.000 is a quantity, but no limit
+            return 1.0 if _BOUND.search(sentence) else 0.6
         noun = counted_noun(part)
         if noun is None or _counts(sentence, noun):
             return 1.0

@@ -79,17 +79,28 @@ ENGLISH_TO_DUTCH = {
 }  # fmt: skip
 
 
+# A limit is a quantity, whatever it limits: "inkomensgrens", "leeftijdsgrens", "drempelbedrag" is
+# money by its own word; "Tot welke inkomensgrens ...?" is answered by "tot 120% van de bijstandsnorm".
+_LIMIT = r"\w*(?:grens|grenzen|limiet|drempel|plafond)|(?:income |age )?(?:threshold|limit|ceiling)"
+
+
+def asks_limit(part: str) -> bool:
+    """Whether a question asks for a limit ("Tot welke inkomensgrens ...?", "What is the threshold?")."""
+    return re.search(rf"\b(?:{_LIMIT})\b", part, re.IGNORECASE) is not None
+
+
 # "welke hoeveelheid", "welk percentage", "what percentage": a quantity by the name of its measure.
 _MEASURE_ASKED = re.compile(
     r" (?:welke?|what|which) (?:hoeveelheid|aantal|percentage|omvang|afstand|leeftijd|duur|capaciteit|"
-    r"gewicht|hoogte|maximum|minimum|quantity|number|percentage|share|distance|age) "
+    rf"gewicht|hoogte|maximum|minimum|quantity|number|percentage|share|distance|age|{_LIMIT}) "
 )
 
 
-# "Wat is de hoogte van X?", "What is the size of X?": the measure of X by the name of the measure.
+# "Wat is de hoogte van X?", "What is the size of X?": the measure of X by the name of the measure;
+# "Wat is de inkomensgrens voor X?": a limit.
 _SIZE_OF = re.compile(
     r" (?:wat (?:is|was|zijn|waren)|what (?:is|was|are|were)) (?:de|het|the) "
-    r"(?:hoogte|omvang|grootte|level|amount|size|height) (?:van|of) "
+    rf"(?:(?:hoogte|omvang|grootte|level|amount|size|height) (?:van|of)|(?:{_LIMIT})) "
 )
 
 

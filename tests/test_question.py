@@ -68,6 +68,10 @@ def test_year_ranges_cover_the_years_between() -> None:
         ("Wat doet de Maatschappelijke Raad?", "what"),
         ("Vanaf welke hoeveelheid vuurwerk is een vergunning nodig?", "amount"),  # a measure by name
         ("Tot welk percentage wordt de vergoeding verhoogd?", "amount"),
+        # A limit is a quantity: "tot 120% van de bijstandsnorm" (the Wassenaar jaarstukken 2023).
+        ("Tot welke inkomensgrens konden huishoudens de energietoeslag aanvragen?", "amount"),
+        ("Wat is de vermogensgrens voor de bijstand?", "amount"),
+        ("What is the income threshold for the energy allowance?", "amount"),
         ("Hoe lang loopt Buurtkracht?", "date"),  # an end or a length of time
         ("Hoe vaak rapporteert de stichting?", "amount"),
         ("Waar vond het congres plaats?", "where"),

@@ -147,6 +147,15 @@ def test_a_modal_verb_is_no_word_the_answer_must_contain(assistant: Assistant) -
     assert "najaar van 2027" in answer.citations[0].quote
 
 
+def test_a_limit_is_answered_by_a_bound_not_by_any_sum() -> None:
+    # "Tot welke inkomensgrens ...?" was answered by a budget line ("€ 133.000") above the sentence
+    # that states the limit (unseen5, the Wassenaar jaarstukken 2023).
+    part = "Tot welke inkomensgrens konden huishoudens in 2023 de energietoeslag aanvragen?"
+    bound = "In 2023 konden huishoudens tot 120% van de bijstandsnorm een energietoeslag aanvragen."
+    budget = "Energietoeslag lagere inkomens 2023 (voordeel lagere lasten € 133.000)."
+    assert type_bonus("amount", bound, frozenset(), part) > type_bonus("amount", budget, frozenset(), part)
+
+
 def test_a_count_of_something_else_does_not_answer_how_many(assistant: Assistant) -> None:
     answer = assistant.ask("Over hoeveel moties moest de minister een oordeel geven?")
     assert answer.refused, answer.text
