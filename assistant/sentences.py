@@ -48,6 +48,13 @@ _BLOCK_BREAK = re.compile(r"\n[ \t]*\n\s*")
 # A line that starts a list item. OCR turns "•" into "e" or "¢", so a lone "e"
 # before a capitalised word at the start of a line counts as a bullet too.
 BULLET_LINE = re.compile(rf"\n[ \t]*(?=[{re.escape(_BULLETS)}][ \t]|e[ \t]+[A-Z])")
+# A line that starts a list item: a bullet, or a label "a." / "1." / "2)" (the decision lists letter and
+# number the parts of a decision under "... vast te stellen vanaf 1 april 2023:").
+_ITEM_LINE = re.compile(
+    rf"\n[ \t]*(?:(?=[{re.escape(_BULLETS)}][ \t]|e[ \t]+[A-Z])|(?:[a-z]|\d{{1,2}})[.)][ \t])"
+)
+# A lead-in is quoted with at most this many of its items, so a long list does not fill the answer.
+_LEAD_IN_ITEMS = 6
 # An item of a list run into one sentence, as decision lists write them: "zorg te dragen door:
 # a. de ... te maken; en: b. de ... te leggen; en: c. de ... aan te bieden." Each item is a sentence
 # of its own (the cut falls before the item's label, after the ";" or ":" that precedes it).
@@ -238,12 +245,14 @@ def points_back(sentence: str) -> bool:
 
 
 def with_context(text: str, start: int, end: int, qtype: str) -> tuple[int, int]:
-    """Widen a sentence span where it cannot stand alone (within its paragraph).
+    """Widen a sentence span where it cannot stand alone (within its paragraph, or over the list
+    items that follow a lead-in).
 
     A sentence that leans on the one before ("Hiermee ...", "Daarom ...") is
     quoted with it; a lead-in ending in ":" is quoted with the list items that
-    follow; a "waarom" answer without a reason takes the next sentence along
-    when that one gives it ("... namelijk ...").
+    follow (bulleted, lettered or numbered; at most `_LEAD_IN_ITEMS`); a "waarom"
+    answer without a reason takes the next sentence along when that one gives it
+    ("... namelijk ...").
     """
     spans = split_sentences(text)
     k = next((n for n, (a, _) in enumerate(spans) if a == start), None)
@@ -252,8 +261,8 @@ def with_context(text: str, start: int, end: int, qtype: str) -> tuple[int, int]
     if points_back(text[start:end]) and k > 0 and same_paragraph(text, spans[k - 1][1], start):
         start = spans[k - 1][0]
     if text[start:end].rstrip().endswith(":"):
-        for a, b in spans[k + 1 :]:
-            if not BULLET_LINE.match(text, text.rfind("\n", 0, a)):
+        for a, b in spans[k + 1 : k + 1 + _LEAD_IN_ITEMS]:
+            if not _ITEM_LINE.match(text, text.rfind("\n", 0, a)):
                 break
             end = b
     elif qtype == "why" and not REASON.search(text[start:end]) and k + 1 < len(spans):

@@ -572,6 +572,20 @@ def test_a_quote_that_points_back_brings_the_sentence_it_points_to(opener: str) 
     assert with_context(split, s, len(split), "date") == (s, len(split))
 
 
+@pytest.mark.parametrize("label", ["a.", "1.", "2)", "-"])
+def test_a_lead_in_is_quoted_with_the_list_items_that_follow_it(label: str) -> None:
+    # A Wassenaar decision list letters the parts of a decision under a lead-in, each a paragraph of its
+    # own; only bulleted items came along, so "... vast te stellen vanaf 01-04- 2023:" was quoted alone.
+    from assistant.sentences import with_context
+
+    lead = "De indexatie voor zorgproducten binnen de H6 vast te stellen vanaf 1 april 2023:"
+    items = [f"{label} voor zorgproducten begeleiding op 3,05%.", f"{label} voor vervoersproducten op 2,5%."]
+    text = "\n\n".join(["Besluit:", lead, *items, "10.c.2 Proces actualisatie Uitvoeringsplan Jeugdhulp"])
+    start = text.index(lead)
+    a, b = with_context(text, start, start + len(lead), "amount")
+    assert text[a:b] == "\n\n".join([lead, *items])
+
+
 @pytest.mark.parametrize("opener", ["Hieronder", "Hierna", "Daarnaast", "Daar", "Daarentegen"])
 def test_words_that_point_ahead_or_stand_alone_do_not_bring_the_sentence_before(opener: str) -> None:
     from assistant.sentences import points_back, with_context
