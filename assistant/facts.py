@@ -201,19 +201,28 @@ def _enumerates(sentence: str, names: Collection[str]) -> bool:
 
 def _counts_only_others(sentence: str, part: str) -> bool:
     """Whether every number of the sentence counts a thing the question does not name: "negen
-    sprekers" for "Over hoeveel moties ...?". Numbers that measure ("12 jaar", "5 procent") or that
-    are followed by no noun leave it open (False), as does a sentence without numbers."""
+    sprekers" for "Over hoeveel moties ...?", "de 20 kwetsbare stedelijke gebieden" for "Hoeveel
+    gemeenten ...?" (the noun within three words of its number). Sums of money count nothing and
+    are passed over; other numbers that measure ("12 jaar", "5 procent") or that are followed by no
+    noun leave it open (False), as does a sentence without numbers."""
     asked = {s for w in tokens(part) for s in analyze(w)}
+    nouns = {w for w in tokens(part) if len(w) >= 4}
     words = tokens(sentence)
     counted = []
     for i, token in enumerate(words[:-1]):
         if token.isdigit() or token in NUMBER_WORDS or word_value(token) is not None:
             after = words[i + 1]
+            if after in _MONEY_MEASURES:
+                continue  # "€ 256 miljoen"
             if not after.isalpha() or len(after) < 4 or after in STOP_WORDS or after in _MEASURES:
                 return False
-            counted.append(after)
-    nouns = {w for w in tokens(part) if len(w) >= 4}
-    return bool(counted) and not any(set(analyze(w)) & asked or _names_head([w], nouns) for w in counted)
+            counted.append(words[i + 1 : i + 4])
+    return bool(counted) and not any(
+        set(analyze(w)) & asked or _names_head([w], nouns) for phrase in counted for w in phrase
+    )
+
+
+_MONEY_MEASURES = wordset("miljoen miljard mln mld euro eur million billion")
 
 
 def _only_sums(sentence: str) -> bool:

@@ -156,6 +156,19 @@ def test_a_limit_is_answered_by_a_bound_not_by_any_sum() -> None:
     assert type_bonus("amount", bound, frozenset(), part) > type_bonus("amount", budget, frozenset(), part)
 
 
+def test_a_sum_beside_a_count_of_something_else_does_not_answer_how_many() -> None:
+    # "Hoeveel gemeenten krijgen die?" after "Wat is de SPUK Kansrijke Wijk?" was answered by a sum
+    # for "de 20 kwetsbare stedelijke gebieden" (found by a fresh user): the sum counts nothing, and
+    # the 20 count areas, three words on.
+    part = "Hoeveel gemeenten krijgen de SPUK Kansrijke Wijk?"
+    areas = (
+        "De Ministeries van SZW, VWS, OCW en BZK hebben samen € 256 miljoen beschikbaar gesteld voor de "
+        "20 kwetsbare stedelijke gebieden van het Nationaal Programma Leefbaarheid en Veiligheid."
+    )
+    assert type_bonus("amount", areas, frozenset(), part) < 0.5  # scoring.FACT_MINIMUM: not eligible
+    assert type_bonus("amount", "In 2025 doen 20 nieuwe gemeenten mee.", frozenset(), part) == 1.0
+
+
 def test_a_count_of_something_else_does_not_answer_how_many(assistant: Assistant) -> None:
     answer = assistant.ask("Over hoeveel moties moest de minister een oordeel geven?")
     assert answer.refused, answer.text
