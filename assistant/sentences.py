@@ -47,12 +47,11 @@ SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
 _BLOCK_BREAK = re.compile(r"\n[ \t]*\n\s*")
 # A line that starts a list item. OCR turns "•" into "e" or "¢", so a lone "e"
 # before a capitalised word at the start of a line counts as a bullet too.
-BULLET_LINE = re.compile(rf"\n[ \t]*(?=[{re.escape(_BULLETS)}][ \t]|e[ \t]+[A-Z])")
+_BULLET_AHEAD = rf"(?=[{re.escape(_BULLETS)}][ \t]|e[ \t]+[A-Z])"
+BULLET_LINE = re.compile(rf"\n[ \t]*{_BULLET_AHEAD}")
 # A line that starts a list item: a bullet, or a label "a." / "1." / "2)" (the decision lists letter and
 # number the parts of a decision under "... vast te stellen vanaf 1 april 2023:").
-_ITEM_LINE = re.compile(
-    rf"\n[ \t]*(?:(?=[{re.escape(_BULLETS)}][ \t]|e[ \t]+[A-Z])|(?:[a-z]|\d{{1,2}})[.)][ \t])"
-)
+_ITEM_LINE = re.compile(rf"\n[ \t]*(?:{_BULLET_AHEAD}|(?:[a-z]|\d{{1,2}})[.)][ \t])")
 # A lead-in is quoted with at most this many of its items, so a long list does not fill the answer.
 _LEAD_IN_ITEMS = 6
 # An item of a list run into one sentence, as decision lists write them: "zorg te dragen door:
