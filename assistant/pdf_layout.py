@@ -32,6 +32,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from assistant.cleaning import join_wrapped
+from assistant.pdf_labels import continues_label, is_label_row, label_list, value_x
 from assistant.pdf_lines import SUPERSCRIPTS, Line, group_lines
 from assistant.pdf_runs import PageRuns
 from assistant.tables import has_header, pair_lines, table_lines
@@ -166,14 +167,15 @@ def _words_per_cell(lines: list[Line]) -> float:
 def _regions(lines: list[Line], pitch: float) -> list[tuple[int, int]]:
     """Maximal runs [start, end) of two or more consecutive lines with two or more cells.
 
-    In a run whose lines are all label rows with their values at one x (`_is_label_row`), a
-    one-cell line that carries on the value of the row above (`_continues_label`) does not end
-    the run; such a run ends before the first line that is not a label row with its value there.
+    In a run whose lines are all label rows with their values at one x (`pdf_labels.is_label_row`),
+    a one-cell line that carries on the value of the row above (`pdf_labels.continues_label`) does
+    not end the run; such a run ends before the first line that is not a label row with its value
+    there.
     `pitch` is the page's usual distance between baselines (`_pitch`, points).
     """
     regions: list[tuple[int, int]] = []
     start: int | None = None
-    value_x: float | None = None  # the values' x while every multi-cell line of the run is a label row
+    values_at: float | None = None  # the values' x while every multi-cell line of the run is a label row
     continued = False  # the run holds lines that carry on a label's value
     row: Line | None = None  # the run's last label row
 
@@ -183,52 +185,21 @@ def _regions(lines: list[Line], pitch: float) -> list[tuple[int, int]]:
 
     for index, line in enumerate(lines):
         if len(line.cells) >= 2:
-            label = _is_label_row(line)
-            same = label and value_x is not None and abs(_value_x(line) - value_x) <= 2
+            label = is_label_row(line)
+            same = label and values_at is not None and abs(value_x(line) - values_at) <= 2
             if start is None or (continued and not same):
                 close(index)
-                start, value_x, continued = index, (_value_x(line) if label else None), False
+                start, values_at, continued = index, (value_x(line) if label else None), False
             elif not same:
-                value_x = None
+                values_at = None
             row = line if label else None
-        elif value_x is not None and row is not None and _continues_label(row, lines[index - 1], line, pitch):
+        elif values_at is not None and row and continues_label(row, lines[index - 1], line, pitch):
             continued = True
         else:
             close(index)
-            start, value_x, continued, row = None, None, False, None
+            start, values_at, continued, row = None, None, False, None
     close(len(lines))
     return regions
-
-
-# A label that hangs left of its value, a wide gap apart: "Besluit:", "Volgcommissie(s):".
-_LABEL_WORDS = 4
-
-
-def _is_label_row(line: Line) -> bool:
-    """A line whose first cell is a short label ending in a colon, its value in the cells after it."""
-    label = line.cell_text(0).strip()
-    return len(line.cells) >= 2 and label.endswith(":") and len(label.split()) <= _LABEL_WORDS
-
-
-def _value_x(row: Line) -> float:
-    """Where the value of a label row starts (points)."""
-    return row.cells[1][0].x0
-
-
-def _continues_label(row: Line, previous: Line, line: Line, pitch: float) -> bool:
-    """Whether a one-cell line carries on the value of label row `row`: it starts under the value
-    (within 2 pt) and follows the line before it at the usual pitch."""
-    under_value = abs(line.x0 - _value_x(row)) <= 2
-    return len(line.cells) == 1 and under_value and bool(pitch) and previous.y - line.y <= 1.4 * pitch
-
-
-def _label_list(lines: list[Line]) -> bool:
-    """A list of labels and values, such as the items of a Tweede Kamer decision list ("5.
-    Agendapunt: ...", "Zaak: ...", "Besluit: ..."): every line is a label row, the values starting
-    at one x (a numbered label starts further left), or carries on the value of the row above it.
-    Read as two columns, such a list put its labels under one another, apart from their values."""
-    rows = [line for line in lines if len(line.cells) >= 2]
-    return all(_is_label_row(line) and abs(_value_x(line) - _value_x(rows[0])) <= 2 for line in rows)
 
 
 def _spans(line: Line) -> list[tuple[float, float]]:
@@ -363,7 +334,7 @@ def _body_text(lines: list[Line], layout: PageLayout) -> str:
         if _list_items(region):  # read line by line, the marker made plain
             items |= {id(line): _item_text(line) for line in region}
             continue
-        if _label_list(region):  # one line per label, its value's wrapped lines joined to it
+        if label_list(region):  # one line per label, its value's wrapped lines joined to it
             body = pair_lines(_table_rows(region))
             out += [*_text_with_gaps(lines[cursor:start], pitch, items), "", *body, ""]
             cursor = end
