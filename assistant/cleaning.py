@@ -202,8 +202,15 @@ def _line_kind(line: str) -> tuple[str, str]:
 
 
 def _blocks(lines: list[str]) -> list[_Block]:
-    """Assemble paragraphs from hard-wrapped lines."""
-    width = max((len(line) for line in lines), default=0)
+    """Assemble paragraphs from hard-wrapped lines.
+
+    The wrap width is that of the longest wrapped line: a table or label row (`ROW_MARK`) is its
+    cells joined on one line, so it says nothing about where the text wraps. (Counting a
+    332-character "Aanwezigen: ..." row made every 70-character line of the Wassenaar decision
+    list of 2022-05-10 short, and cut "3. Beslispunt burgemeester: Aan de consulenten inkomen van
+    de afdeling" from "Werk, Inkomen, ..." as if it were a heading.)
+    """
+    width = max((len(line) for line in lines if not line.startswith(ROW_MARK)), default=0)
     blocks: list[_Block] = []
     current: _Block | None = None
     previous = ""

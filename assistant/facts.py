@@ -32,18 +32,20 @@ from assistant.retrieval import analyze
 from assistant.sentences import REASON, fold, tokens, wordset
 from assistant.terms import PEOPLE_NOUNS, plural_noun, verb_form
 from assistant.when_facts import DAY_MONTH, FREQUENCY, YEAR, date_bonus
-from assistant.who_facts import org_words, who_bonus
+from assistant.who_facts import org_words, who_bonus, without_known_people
 
 _NUMBER = re.compile(r"(?<![\w])\d+(?:[.,]\d+)*")
 MONEY = re.compile(
     r"€\s?\d|\d(?:[\d.,]*\d)?\s*(?:miljoen|miljard|duizend|mln|mld|euro|million|billion|thousand)\b|\beuro\b",
     re.IGNORECASE,
 )
+# "ten" is left out, as in `numbers.word_value`: in Dutch text it is "ten aanzien", "ten laste",
+# never 10 (it made "Een positieve grondhouding ten aanzien van ..." a count).
 NUMBER_WORDS = wordset(
     """
     twee drie vier vijf zes zeven acht negen tien elf twaalf twintig dertig veertig vijftig honderd
     duizend tientallen honderden tweetal drietal jaarlijks two three four five six seven eight nine
-    ten twenty hundred thousand dozens annually
+    twenty hundred thousand dozens annually
     """
 )
 _REFERENCE = re.compile(
@@ -74,17 +76,27 @@ _BOUND = re.compile(
 # "WCAG 2.2", "versie 1.1", "paragraaf 3.4.1": a dot before one or two digits is no Dutch thousands
 # separator (those take three) nor a Dutch decimal (a comma): a version or section number, no quantity.
 _VERSION = re.compile(r"\d+(?:\.\d{1,2})+")
+# "5.c.2 Vaststelling plan- en prognosekaart", "10.d.1": the outline number of an agenda item (the
+# Wassenaar decision lists number every item so), no quantity either.
+_OUTLINE = re.compile(r"(?<![\w.])\d+\.[a-z](?:\.\d+)*\b")
+# "Rijksstraatweg 785", "Dr. Mansveltkade 12": a house number names a place; it counts nothing.
+_HOUSE_NUMBER = re.compile(
+    r"[A-Z][\w-]*(?:straat|straatweg|weg|laan|plein|kade|singel|gracht|dreef|hof|dijk|pad|park)\s+$"
+)
 
 
 def has_quantity(text: str) -> bool:
-    """A count or quantity that is not a date or a version: "7 gemeenten", "drie wijken", "30 mins",
-    not "26 november" or "WCAG 2.2"."""
+    """A count or quantity that is not a date, a version, an agenda item's number or a house number:
+    "7 gemeenten", "drie wijken", "30 mins", not "26 november", "WCAG 2.2", "5.c.2 Vaststelling
+    ..." or "het perceel Rijksstraatweg 785"."""
+    text = _OUTLINE.sub(lambda m: " " * len(m.group()), text)
     for m in _NUMBER.finditer(text):
         if (
             YEAR.fullmatch(m.group())
             or _VERSION.fullmatch(m.group())
             or DAY_MONTH.match(text, m.start())
             or _REFERENCE.search(text[: m.start()])
+            or _HOUSE_NUMBER.search(text[max(0, m.start() - 40) : m.start()])
         ):
             continue
         return True
@@ -281,6 +293,7 @@ def type_bonus(qtype: QuestionType, sentence: str, known: frozenset[str], part: 
         term = defined_term(part)
         return definition_bonus(term, sentence) if term else 0.0
     named = _ADDRESSEE.sub(" ", sentence)  # "uw Kamer" is who a letter speaks to, not an answer
+    named = without_known_people(named, known | set(tokens(part)))
     # A name the question gives by its initials is no answer either: "DU" names "Decentrale Uitkering".
     names = {fold(n) for n in names_in(named)} - known - expansion_words(named, capitals_in(part))
     orgs = org_words(set(tokens(named))) - known

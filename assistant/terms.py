@@ -320,15 +320,31 @@ def nominal_verbs(words: set[str]) -> set[str]:
     return verbs
 
 
+# Infinitives that stand between "te" and the verb it governs: "uit te laten voeren".
+_TE_AUXILIARIES = wordset("laten kunnen worden gaan blijven")
+
+
 def split_verbs(text: str) -> set[str]:
     """Separable verbs a text splits, joined: "De gemeente haalt het gft-afval elke week op." ->
     {"ophaalt"}: the particle closing a clause with each verb form before it in that clause, so a
-    question's "opgehaald" (lemma "ophalen") finds the sentence by lemma."""
+    question's "opgehaald" (lemma "ophalen") finds the sentence by lemma.
+
+    The te-infinitive splits them too: "het onderzoek uit te laten voeren" -> {"uitvoeren"},
+    "de aanvraag in te dienen" -> {"indienen"} (particle, "te", at most one auxiliary infinitive,
+    then the infinitive in -en), so "Wie moet het onderzoek uitvoeren?" finds its sentence.
+    """
     joined: set[str] = set()
     for clause in re.split(r"[.,;:!?()]", text):
         words = tokens(clause)
         if len(words) >= 3 and words[-1] in _PARTICLES:
             joined |= {words[-1] + w for w in words[:-1] if w.isalpha() and verb_form(w)}
+        for i, word in enumerate(words[:-2]):
+            if word in _PARTICLES and words[i + 1] == "te":
+                verb = words[i + 2]
+                if verb in _TE_AUXILIARIES and i + 3 < len(words) and words[i + 3].endswith("en"):
+                    verb = words[i + 3]
+                if verb.isalpha() and verb.endswith("en"):
+                    joined.add(word + verb)
     return joined
 
 

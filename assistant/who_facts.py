@@ -124,11 +124,49 @@ def who_bonus(sentence: str, names: set[str], orgs: set[str], part: str) -> floa
     groups = bool(set(tokens(sentence)) & _GROUP_WORDS)
     if _BENEFICIARY_ASKED.search(part):
         return 1.0 if groups else (0.5 if names or orgs else 0.0)
-    if _INITIALS.search(sentence):
+    if _named_person(sentence, part):
         return 1.0  # a person: "J.N.J. Nobel", "F. Kaulingfreks"
-    if _AGENT_ASKED.search(part) and (names or orgs) and _AGENT.search(sentence):
+    if _AGENT_ASKED.search(part) and (((names or orgs) and _AGENT.search(sentence)) or _agent_noun(sentence)):
         return 1.0
     return 0.8 if names else (0.6 if orgs or groups else 0.0)
+
+
+def without_known_people(sentence: str, known: frozenset[str]) -> str:
+    """The sentence with every person by initials whose surname is in `known` (folded words) blanked
+    out: "door de heer G.K. Visser" names no one new for a question about Visser, and his initials
+    ("G.K") are not a name of their own."""
+    return _INITIALS.sub(lambda m: " " if tokens(m.group())[-1] in known else m.group(), sentence)
+
+
+def _named_person(sentence: str, part: str) -> bool:
+    """Whether the sentence names a person by initials whom the question does not name already:
+    "door de heer G.K. Visser" does not answer "Wie moet het onderzoek naar het ontslag van
+    Visser uitvoeren?"."""
+    asked = set(tokens(part))
+    return any(tokens(m.group())[-1] not in asked for m in _INITIALS.finditer(sentence))
+
+
+# "door een onafhankelijk onderzoeker", "door de accountant": the doer after "door", an article and
+# at most one adjective.
+_DOER = re.compile(r"\bdoor\s+(?:een|de|het|hun|haar|zijn)\s+(\w+)(?:\s+(\w+))?", re.IGNORECASE)
+
+
+def _agent_noun(sentence: str) -> bool:
+    """Whether the sentence names its doer by a noun for a person or body after "door": "het onderzoek
+    uit te laten voeren door een onafhankelijk onderzoeker". Dutch makes such nouns from a verb's
+    stem with -er or -der ("onderzoeker" from "onderzoeken", "uitvoerder" from "uitvoeren") or
+    borrows them in -eur ("adviseur", "inspecteur"); an organisation word counts as well. Seven
+    letters at least, so "kader" or "later" are not read as "kaden" or "laten" + -er."""
+    return any(_doer_noun(noun.lower()) for m in _DOER.finditer(sentence) for noun in m.groups() if noun)
+
+
+def _doer_noun(noun: str) -> bool:
+    if org_words({noun}) or (len(noun) >= 7 and noun.endswith("eur")):
+        return True
+    if len(noun) < 7 or not noun.endswith("er"):
+        return False
+    stems = (noun[:-2] + "en", noun[:-3] + "en" if noun.endswith("der") else "")
+    return any(stem and simplemma.is_known(stem, lang="nl") for stem in stems)
 
 
 # The nouns of a "welke" question that asks for a person or a group of them.

@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 from assistant.cleaning import clean_text, strip_repeated_lines
+from assistant.tables import ROW_MARK
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 NOTA = (CORPUS / "nota-agenda-veerkrachtige-weerbare-samenleving.txt").read_text(encoding="utf-8")
@@ -187,3 +188,21 @@ def test_a_line_that_is_only_a_label_starts_a_paragraph_of_its_own() -> None:
         "De volgende fracties hebben ingestemd met het voorstel van de wethouder en de raad:"
         in clean_text(raw)
     )
+
+
+def test_a_joined_row_does_not_set_the_wrap_width() -> None:
+    # The Wassenaar decision list of 2022-05-10 reads "Aanwezigen: ..." as one 332-character label
+    # row. Taken as the page's width, it made the wrapped 70-character item line below look like a
+    # heading, and "Werk, Inkomen, ..." became a paragraph cut from the sentence it continues.
+    raw = (
+        f"{ROW_MARK}Aanwezigen: " + ", ".join(f"wethouder {name}" for name in "ABCDEFGHIJKLMNOPQRS") + "\n"
+        "2. De kosten die vooruitlopend op de regeling ontstaan zijn en mede uit dit\n"
+        "besluit vloeien, ten laste te brengen van het budget in de Voorjaarsnota;\n"
+        "3. Beslispunt burgemeester: Aan de consulenten inkomen van de afdeling\n"
+        "Werk, Inkomen, Jeugd, Zorg (WIJZ) van de gemeente Leidschendam-\n"
+        "Voorburg door de burgemeester mandaat te verlenen.\n"
+    )
+    assert (
+        "3. Beslispunt burgemeester: Aan de consulenten inkomen van de afdeling Werk, Inkomen, Jeugd, "
+        "Zorg (WIJZ) van de gemeente Leidschendam-Voorburg door de burgemeester mandaat te verlenen."
+    ) in clean_text(raw).split("\n")

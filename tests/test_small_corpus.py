@@ -15,8 +15,9 @@ from corpora import indexed_assistant
 
 from assistant.pipeline import Assistant
 from assistant.settings import Settings
-from assistant.terms import nominal_verbs, verb_form
+from assistant.terms import nominal_verbs, split_verbs, verb_form
 from assistant.when_facts import FREQUENCY
+from assistant.who_facts import _agent_noun
 
 WASTE = """# Afvalinzameling Testdorp
 
@@ -81,3 +82,36 @@ def test_a_noun_in_ing_is_covered_by_its_verb(tmp_path: Path) -> None:
     assert nominal_verbs({"evaluatie", "organisatie", "advies", "natie", "ies"}) == {
         "evalueren", "organiseren", "adviseren"
     }  # fmt: skip
+
+
+RESEARCH = """# Onderzoek naar het ontslag van de wethouder
+
+A. de volgende formulering van de onderzoeksopdracht vast te stellen:
+
+1. Reconstrueer en analyseer het proces dat heeft geleid tot de ontslagneming als wethouder
+door de heer G.K. Visser.
+2. Bied de heer G.K. Visser de gelegenheid om zijn zienswijze te geven (wederhoor).
+
+B. het college van burgemeester en wethouders op te dragen het onderzoek uit te laten voeren
+door een onafhankelijk onderzoeker;
+"""
+
+
+def test_the_doer_of_a_te_infinitive_answers_who_carries_it_out(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    # gemeente gm-14 (Den Helder, 2015-06-29): "uit te laten voeren" is "uitvoeren" split by "te laten",
+    # and "een onafhankelijk onderzoeker" a doer named by a noun. "door de heer G.K. Visser" names the
+    # man the question is about, not who does the research.
+    a = indexed_assistant(tmp_path_factory, "research", {"besluit.md": RESEARCH})
+    answer = a.ask("Wie moet het onderzoek naar het ontslag van Visser uitvoeren?")
+    assert not answer.refused, answer.text
+    assert "door een onafhankelijk onderzoeker" in answer.citations[0].quote
+
+
+def test_separable_verbs_split_by_te_and_doers_named_by_a_noun() -> None:
+    assert split_verbs("het onderzoek uit te laten voeren door een onderzoeker") >= {"uitvoeren"}
+    assert split_verbs("De aanvraag is uiterlijk in november in te dienen.") >= {"indienen"}
+    assert _agent_noun("door een externe adviseur") and _agent_noun("door de gemeente Wassenaar")
+    assert _agent_noun("uitgevoerd door de uitvoerder")
+    assert not _agent_noun("door de vertraging") and not _agent_noun("door het kader van de wet")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from corpora import indexed_assistant
 
-from assistant.facts import type_bonus
+from assistant.facts import has_quantity, type_bonus
 from assistant.pipeline import Assistant
 from assistant.question import parse_question
 from assistant.question_kinds import counted_noun
@@ -269,6 +269,24 @@ def test_relative_pronouns_and_kind_nouns_are_no_words_the_answer_must_say() -> 
 )
 def test_what_a_number_counts(question: str, sentence: str, bonus: float) -> None:
     assert type_bonus("amount", sentence, frozenset(), question) == bonus
+
+
+@pytest.mark.parametrize(
+    ("sentence", "quantity"),
+    [
+        ("5.c.2 Vaststelling plan- en prognosekaart 2029 voor verkeer en verzamelverkeersbesluit", False),
+        ("Een positieve grondhouding aan te nemen ten aanzien van een woning op Rijksstraatweg 785;", False),
+        ("10.d.1 Raadsinformatiebrief", False),
+        ("Er komen 12 laadpalen aan de Rijksstraatweg.", True),
+        ("De commissie komt ten minste drie keer bijeen.", True),
+    ],
+)
+def test_item_numbers_house_numbers_and_ten_count_nothing(sentence: str, quantity: bool) -> None:
+    # unseen5 (Wassenaar 2023-10-31): "Hoeveel parkeerplaatsen ...?" was answered by an agenda item's
+    # number and a house number; Dutch "ten" ("ten aanzien") was read as the English number.
+    assert has_quantity(sentence) is quantity
+    if not quantity:
+        assert type_bonus("amount", sentence, frozenset(), "Hoeveel parkeerplaatsen komen er?") == 0.0
 
 
 def test_the_counted_noun_skips_an_adjective() -> None:
