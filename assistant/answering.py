@@ -366,12 +366,23 @@ def describe_passage(passage: Passage) -> str:
     return where
 
 
+def closest_places(passages: Sequence[Passage]) -> str:
+    """Where passages are, each document's title said once: "Kamerbrief X — Congres, Vooruitblik (p. 3);
+    Nota Y — Aanleiding". (Three passages of one letter had repeated its long title three times.)"""
+    places: dict[str, list[str]] = {}
+    for p in passages:
+        where = " ".join(x for x in (p.section, f"(p. {p.pages_label})" if p.page is not None else "") if x)
+        found = places.setdefault(p.title, [])
+        if where and where not in found:
+            found.append(where)
+    return "; ".join(title + (f" — {', '.join(found)}" if found else "") for title, found in places.items())
+
+
 def refusal(question: str, hits: Sequence[Hit], lang: Language, standalone_query: str = "") -> Answer:
     """The honest answer when the documents are silent: no citations, the closest passages named."""
     text = REFUSAL[lang]
-    closest = list(dict.fromkeys(describe_passage(h.passage) for h in hits[:3]))
-    if closest:
-        text += f" {CLOSEST[lang]}: " + "; ".join(closest) + "."
+    if hits:
+        text += f" {CLOSEST[lang]}: {closest_places([h.passage for h in hits[:3]])}."
     return Answer(
         question=question,
         text=text,

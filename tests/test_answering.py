@@ -391,6 +391,8 @@ def test_what_the_documents_do_not_say_is_refused(assistant: Assistant, question
     assert answer.text.startswith(REFUSAL["nl"] + " Dichtstbijzijnde passages: ")
     assert answer.hits  # the closest evidence is kept for the reader
     assert answer.hits[0].passage.title in answer.text
+    for title in {h.passage.title for h in answer.hits[:3]}:
+        assert answer.text.count(title) == 1, answer.text  # each document named once, its sections after it
 
 
 def test_english_questions_get_english_framing_and_dutch_quotes(assistant: Assistant) -> None:

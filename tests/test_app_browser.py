@@ -252,6 +252,8 @@ def test_filters_limit_the_sources(chat: Page) -> None:
     chat.locator("#filters").get_by_text("Filters:").click()
     types = chat.locator("#filter-types")
     expect(types.get_by_label("kamerbrief")).to_be_visible()
+    # Written as the source cards write it, with a capital.
+    assert "Kamerbrief" in types.inner_text() and "kamerbrief" not in types.inner_text()
     types.get_by_label("nota").check()
     try:
         ask(chat, SOCIAL_LABS)
