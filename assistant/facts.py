@@ -17,39 +17,25 @@ from functools import lru_cache
 import simplemma
 
 from assistant.conversation import STOP_WORDS
+from assistant.count_facts import amount_bonus, counts, has_quantity
 from assistant.definitions import defined_term, definition_bonus
 from assistant.initialisms import capitals_in, expansion_words
-from assistant.numbers import money_values, quantities, word_value, years
+from assistant.numbers import money_values, quantities, years
 from assistant.question_kinds import (
     QuestionType,
     abbreviation_asked,
     answer_noun,
-    asks_limit,
-    counted_noun,
     enumerated_noun,
 )
 from assistant.retrieval import analyze
 from assistant.sentences import REASON, fold, tokens, wordset
-from assistant.terms import PEOPLE_NOUNS, plural_noun, verb_form
-from assistant.when_facts import DAY_MONTH, FREQUENCY, YEAR, date_bonus
+from assistant.terms import plural_noun, verb_form
+from assistant.when_facts import date_bonus
 from assistant.who_facts import org_words, who_bonus, without_known_people
 
-_NUMBER = re.compile(r"(?<![\w])\d+(?:[.,]\d+)*")
 MONEY = re.compile(
     r"€\s?\d|\d(?:[\d.,]*\d)?\s*(?:miljoen|miljard|duizend|mln|mld|euro|million|billion|thousand)\b|\beuro\b",
     re.IGNORECASE,
-)
-# "ten" is left out, as in `numbers.word_value`: in Dutch text it is "ten aanzien", "ten laste",
-# never 10 (it made "Een positieve grondhouding ten aanzien van ..." a count).
-NUMBER_WORDS = wordset(
-    """
-    twee drie vier vijf zes zeven acht negen tien elf twaalf twintig dertig veertig vijftig honderd
-    duizend tientallen honderden tweetal drietal jaarlijks two three four five six seven eight nine
-    twenty hundred thousand dozens annually
-    """
-)
-_REFERENCE = re.compile(
-    r"\b(?:bijlage|nr|nummer|artikel|art|hoofdstuk|paragraaf|kamerstuk|pagina|blz|p)\.?\s*$", re.I
 )
 # A place: a locative preposition before a capitalised name ("in Eindhoven", "te Den Haag"), or a
 # word that is one ("online", "op de website", "in de wijk"); "naar de Tweede Kamer" is an addressee.
@@ -64,43 +50,6 @@ _WAY = re.compile(
     r"through|by (?:filling|applying|contacting|sending)|online|digitaal)\b",
     re.IGNORECASE,
 )
-_HOW_OFTEN = re.compile(r"\b(?:hoe vaak|hoe dikwijls|how often|how frequently)\b", re.IGNORECASE)
-# A quantity stated as a bound: "tot 120% van de bijstandsnorm", "ten hoogste € 5.000", "up to 20".
-_BOUND = re.compile(
-    r"\b(?:tot|maximaal|minimaal|hoogstens|ten hoogste|ten minste|niet meer dan|niet minder dan|boven|"
-    r"onder|up to|at most|at least|below|above)\s+(?:€\s*)?\d",
-    re.IGNORECASE,
-)
-
-
-# "WCAG 2.2", "versie 1.1", "paragraaf 3.4.1": a dot before one or two digits is no Dutch thousands
-# separator (those take three) nor a Dutch decimal (a comma): a version or section number, no quantity.
-_VERSION = re.compile(r"\d+(?:\.\d{1,2})+")
-# "5.c.2 Vaststelling plan- en prognosekaart", "10.d.1": the outline number of an agenda item (the
-# Wassenaar decision lists number every item so), no quantity either.
-_OUTLINE = re.compile(r"(?<![\w.])\d+\.[a-z](?:\.\d+)*\b")
-# "Rijksstraatweg 785", "Dr. Mansveltkade 12": a house number names a place; it counts nothing.
-_HOUSE_NUMBER = re.compile(
-    r"[A-Z][\w-]*(?:straat|straatweg|weg|laan|plein|kade|singel|gracht|dreef|hof|dijk|pad|park)\s+$"
-)
-
-
-def has_quantity(text: str) -> bool:
-    """A count or quantity that is not a date, a version, an agenda item's number or a house number:
-    "7 gemeenten", "drie wijken", "30 mins", not "26 november", "WCAG 2.2", "5.c.2 Vaststelling
-    ..." or "het perceel Rijksstraatweg 785"."""
-    text = _OUTLINE.sub(lambda m: " " * len(m.group()), text)
-    for m in _NUMBER.finditer(text):
-        if (
-            YEAR.fullmatch(m.group())
-            or _VERSION.fullmatch(m.group())
-            or DAY_MONTH.match(text, m.start())
-            or _REFERENCE.search(text[: m.start()])
-            or _HOUSE_NUMBER.search(text[max(0, m.start() - 40) : m.start()])
-        ):
-            continue
-        return True
-    return any(w in NUMBER_WORDS or word_value(w) is not None for w in tokens(text))
 
 
 def names_in(text: str) -> list[str]:
@@ -161,35 +110,6 @@ def _negates_asked_verb(part: str, sentence: str) -> bool:
     return bool(asked & {s for w in words for s in analyze(w)})
 
 
-# "het aantal (deelnemende) gemeenten groeit naar 16": the count follows its noun.
-_COUNT_OF = re.compile(r"\b(?:aantal|number of)\s+(?:\w+\s+)?(\w+)\b(.*)", re.IGNORECASE)
-
-
-def _counts(sentence: str, noun: str) -> bool:
-    """Whether a number in the sentence counts `noun` ("7 gemeenten", "drie wijken",
-    "het aantal gemeenten groeit naar 16"); people count as people ("7 personen" for "leden")."""
-    people = PEOPLE_NOUNS if fold(noun) in PEOPLE_NOUNS else frozenset()
-    stems = {s for n in {noun, *people} for s in analyze(n)}
-    words = tokens(sentence)
-    for i, token in enumerate(words):
-        if token.isdigit() or token in NUMBER_WORDS or word_value(token) is not None:
-            following = " ".join(words[i + 1 : i + 3])
-            if stems & set(analyze(following)) or _names_head(words[i + 1 : i + 2], {fold(noun)}):
-                return True
-    m = _COUNT_OF.search(sentence)
-    return bool(m and stems & set(analyze(m.group(1))) and has_quantity(m.group(2)))
-
-
-# Words after a number that measure rather than count: "12 jaar", "5 procent", "3 miljoen".
-_MEASURES = wordset(
-    """
-    jaar jaren maand maanden week weken dag dagen uur uren minuten procent keer maal miljoen miljard
-    duizend euro eur mln mld kilometer meter km vierkante procentpunt year years month months
-    weeks days hours percent times million billion thousand
-    """
-)
-
-
 def counts_instead_of_naming(part: str, sentence: str) -> bool:
     """Whether a sentence answers "welke <things>?" only with how many there are: "In welke wijken
     komen de nieuwe jongerenwerkplaatsen?" by "... in drie wijken ...", "Welke gemeenten kregen een
@@ -199,7 +119,7 @@ def counts_instead_of_naming(part: str, sentence: str) -> bool:
     noun = answer_noun(part)
     if noun is None or enumerated_noun(part) is not None or not plural_noun(noun):
         return False
-    if not _counts(sentence, noun):
+    if not counts(sentence, noun):
         return False
     return not _enumerates(sentence, names_in(sentence))
 
@@ -209,44 +129,6 @@ def _enumerates(sentence: str, names: Collection[str]) -> bool:
     Stricter than `_is_list`: "in drie wijken waar de leefbaarheid en veiligheid onder druk staan,
     ..." has a comma and an "en" without listing any wijk."""
     return sentence.count(",") >= 2 or ":" in sentence or " zoals " in sentence.lower() or len(names) >= 2
-
-
-def _counts_only_others(sentence: str, part: str) -> bool:
-    """Whether every number of the sentence counts a thing the question does not name: "negen
-    sprekers" for "Over hoeveel moties ...?", "de 20 kwetsbare stedelijke gebieden" for "Hoeveel
-    gemeenten ...?" (the noun within three words of its number). Sums of money count nothing and
-    are passed over; other numbers that measure ("12 jaar", "5 procent") or that are followed by no
-    noun leave it open (False), as does a sentence without numbers."""
-    asked = {s for w in tokens(part) for s in analyze(w)}
-    nouns = {w for w in tokens(part) if len(w) >= 4}
-    words = tokens(sentence)
-    counted = []
-    for i, token in enumerate(words[:-1]):
-        if token.isdigit() or token in NUMBER_WORDS or word_value(token) is not None:
-            after = words[i + 1]
-            if after in _MONEY_MEASURES:
-                continue  # "€ 256 miljoen"
-            if not after.isalpha() or len(after) < 4 or after in STOP_WORDS or after in _MEASURES:
-                return False
-            counted.append(words[i + 1 : i + 4])
-    return bool(counted) and not any(
-        set(analyze(w)) & asked or _names_head([w], nouns) for phrase in counted for w in phrase
-    )
-
-
-_MONEY_MEASURES = wordset("miljoen miljard mln mld euro eur million billion")
-
-
-def _only_sums(sentence: str) -> bool:
-    """Whether every number of the sentence, years left aside, is a sum of money ("€ 6,3 miljoen")."""
-    found = [q for q in quantities(sentence) if not YEAR.fullmatch(q.text)]
-    return bool(found) and all(q.money for q in found)
-
-
-def _names_head(words: list[str], nouns: set[str]) -> bool:
-    """Whether a word is one of `nouns` or a compound with one as its head ("aandachtswijken" for
-    "wijken"): Dutch puts a compound's head last."""
-    return any(w.endswith(n) for w in words for n in nouns)
 
 
 def type_bonus(qtype: QuestionType, sentence: str, known: frozenset[str], part: str = "") -> float:
@@ -261,19 +143,7 @@ def type_bonus(qtype: QuestionType, sentence: str, known: frozenset[str], part: 
     if qtype == "money":
         return 1.0 if MONEY.search(sentence) or money_values(sentence) else 0.0
     if qtype == "amount":
-        if _HOW_OFTEN.search(part):  # "Hoe vaak rapporteert ...?" -> "elk kwartaal", "jaarlijks"
-            return 1.0 if FREQUENCY.search(sentence) else 0.0
-        if not has_quantity(sentence):
-            return 0.0
-        if asks_limit(part):  # a budget of € 133.000 is a quantity, but no limit
-            return 1.0 if _BOUND.search(sentence) else 0.6
-        noun = counted_noun(part)
-        if noun is None or _counts(sentence, noun):
-            return 1.0
-        # "Er zijn vandaag negen sprekers." counts speakers, not the "moties" asked about; "De
-        # investering bedraagt € 6,3 miljoen." counts no gemeenten: a sum of money counts nothing.
-        sums_only = plural_noun(noun) and _only_sums(sentence)  # "gemeenten" counted, not "brengen"
-        return 0.3 if _counts_only_others(sentence, part) or sums_only else 0.6
+        return amount_bonus(part, sentence)
     if qtype == "date":
         return date_bonus(part, sentence)
     if qtype == "where":

@@ -265,6 +265,10 @@ def test_relative_pronouns_and_kind_nouns_are_no_words_the_answer_must_say() -> 
         ("Hoeveel deelnemende gemeenten heeft Buurtkracht?", "Aan de regeling doen 10 gemeenten mee.", 1.0),
         ("Hoeveel wijken krijgen geld?", "Er zijn 20 aandachtswijken.", 1.0),  # a compound's head
         ("Hoeveel moties zijn er ingediend?", "Het debat duurde 3 uur.", 0.6),  # a measure: left open
+        # a change in the count, not the count (unseen5, Wassenaar jaarstukken 2023)
+        ("Hoeveel Woo-verzoeken kwamen binnen?", "In 2023 zijn er 31% meer Woo-verzoeken gekomen.", 0.3),
+        # the counted noun ends at a function word: the town after "van" is not what is counted
+        ("Hoeveel Woo-verzoeken kreeg Wassenaar?", "In totaal deden 239 inwoners van Wassenaar mee.", 0.3),
     ],
 )
 def test_what_a_number_counts(question: str, sentence: str, bonus: float) -> None:
