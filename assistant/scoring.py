@@ -100,6 +100,9 @@ class ScoredSentence:
     type_bonus: float  # (d)
     novelty: float  # share of its content words the question does not already contain
     score: float
+    # The question names a number or year, and that is all of it its passage holds: no other word of
+    # the question, soft or hard ("What is the minimum wage in 2025?" by "De Agenda loopt tot eind 2025").
+    only_numbers: bool = False
 
 
 @dataclass(frozen=True)
@@ -279,6 +282,8 @@ def assess(
         else set()
     )
     subjects = Subjects.of(question, hits)
+    content = [t for t in terms if not t.values and not t.money and not t.word.isdigit()]
+    asks_number = len(content) < len(terms)
     # Ordinals and "new" place a thing, they do not say what it is ("the first congress").
     subject = [t for t in terms if not t.money and not t.values and fold(t.word) not in PLACING_WORDS]
     # What a sentence must name to be about the subject: a thing, not the verb ("Wie haalt het
@@ -332,7 +337,10 @@ def assess(
                     blocked_years |= years(c.text) or years(c.local_text)
                 continue
             evidence_of = (similarities[j][k], overlap, passage_cov, evidence, bonus, novelty)
-            eligible[j].append(_scored(j, c, *evidence_of))
+            only_numbers = (
+                asks_number and bool(content) and not any(c.around.covers(t, prefix) for t in content)
+            )
+            eligible[j].append(replace(_scored(j, c, *evidence_of), only_numbers=only_numbers))
     for part, ranked in zip(question.parts, eligible, strict=True):
         # The record field named after the asked office or the decision is the answer, however little
         # else of the question it repeats ("Griffier: Drs. M.J. van der Leeden" for "Wie was griffier

@@ -405,6 +405,15 @@ def test_english_questions_get_english_framing_and_dutch_quotes(assistant: Assis
     assert refused.refused and refused.text.startswith(REFUSAL["en"] + " Closest passages: ")
 
 
+def test_a_passage_that_shares_only_the_year_does_not_answer(assistant: Assistant) -> None:
+    # rephrased rp-u08: an English question's words count only when found, so "De Agenda loopt tot eind
+    # 2025." covered all that had to be covered of "What is the minimum wage in 2025?": its year.
+    refused = assistant.ask("What is the minimum wage in 2025?")
+    assert refused.refused, refused.text
+    answered = assistant.ask("How much money did the DU provide in 2023?")  # the DU and the year: found
+    assert not answered.refused and "€ 313.327" in answered.text
+
+
 def test_english_words_are_rendered_by_the_dutch_words_of_the_passages(assistant: Assistant) -> None:
     # The model pairs "advice" with "advies" and "costs" with "kosten", not with a Dutch word that
     # merely starts alike ("ondertekenen") or a neighbour ("geld").
