@@ -142,8 +142,7 @@ def _named_person(sentence: str, part: str) -> bool:
     """Whether the sentence names a person by initials whom the question does not name already:
     "door de heer G.K. Visser" does not answer "Wie moet het onderzoek naar het ontslag van
     Visser uitvoeren?"."""
-    asked = set(tokens(part))
-    return any(tokens(m.group())[-1] not in asked for m in _INITIALS.finditer(sentence))
+    return bool(_INITIALS.search(without_known_people(sentence, frozenset(tokens(part)))))
 
 
 # "door een onafhankelijk onderzoeker", "door de accountant": the doer after "door", an article and
@@ -161,6 +160,8 @@ def _agent_noun(sentence: str) -> bool:
 
 
 def _doer_noun(noun: str) -> bool:
+    """Whether one lower-case word names a doer: an organisation word, a loan noun in -eur, or a
+    known verb's stem with -er/-der (simplemma's Dutch lexicon decides the verb)."""
     if org_words({noun}) or (len(noun) >= 7 and noun.endswith("eur")):
         return True
     if len(noun) < 7 or not noun.endswith("er"):
