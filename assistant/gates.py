@@ -67,7 +67,7 @@ def refusal_reason(
         # "What is the minimum wage in 2025?" -> "De Agenda loopt tot eind 2025.": the passage shares
         # the year with the question and nothing else; English words count only when found, so the
         # coverage gate alone lets it through.
-        return "only the question's numbers are in the passage"
+        return "only the question's year is in the passage"
     if parts[0][1] == "which" and counts_instead_of_naming(parts[0][0], best.text):
         # "In welke wijken komen de nieuwe jongerenwerkplaatsen?" -> "... in drie wijken ...": the
         # documents say how many, not which.

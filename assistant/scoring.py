@@ -55,6 +55,7 @@ from assistant.sentences import antecedent, fold, one_line, points_back, split_s
 from assistant.subjects import Subjects, mentions, name_words
 from assistant.terms import TextIndex, coverage, salient_terms, term_weights, verb_form
 from assistant.types import Hit
+from assistant.when_facts import YEAR
 from assistant.who_facts import asked_role
 
 if TYPE_CHECKING:
@@ -100,8 +101,9 @@ class ScoredSentence:
     type_bonus: float  # (d)
     novelty: float  # share of its content words the question does not already contain
     score: float
-    # The question names a number or year, and that is all of it its passage holds: no other word of
-    # the question, soft or hard ("What is the minimum wage in 2025?" by "De Agenda loopt tot eind 2025").
+    # The question names a year and no amount, and the year is all of it its passage holds: no other
+    # word of the question, soft or hard ("What is the minimum wage in 2025?" by "De Agenda loopt tot
+    # eind 2025").
     only_numbers: bool = False
 
 
@@ -282,8 +284,11 @@ def assess(
         else set()
     )
     subjects = Subjects.of(question, hits)
+    # A year the question names is context; when the passage shares only that with it, it is not about
+    # the question (`ScoredSentence.only_numbers`). An amount or count it names is its subject ("Welke
+    # regeling ontvangt 1,5 miljoen euro?"), so then the check is left to the coverage gate.
     content = [t for t in terms if not t.values and not t.money and not t.word.isdigit()]
-    asks_number = len(content) < len(terms)
+    asks_year = any(YEAR.fullmatch(t.word) for t in terms) and not any(t.values for t in terms)
     # Ordinals and "new" place a thing, they do not say what it is ("the first congress").
     subject = [t for t in terms if not t.money and not t.values and fold(t.word) not in PLACING_WORDS]
     # What a sentence must name to be about the subject: a thing, not the verb ("Wie haalt het
@@ -338,7 +343,7 @@ def assess(
                 continue
             evidence_of = (similarities[j][k], overlap, passage_cov, evidence, bonus, novelty)
             only_numbers = (
-                asks_number and bool(content) and not any(c.around.covers(t, prefix) for t in content)
+                asks_year and bool(content) and not any(c.around.covers(t, prefix) for t in content)
             )
             eligible[j].append(replace(_scored(j, c, *evidence_of), only_numbers=only_numbers))
     for part, ranked in zip(question.parts, eligible, strict=True):
