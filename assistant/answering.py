@@ -371,11 +371,20 @@ def closest_places(passages: Sequence[Passage]) -> str:
     Nota Y — Aanleiding". (Three passages of one letter had repeated its long title three times.)"""
     places: dict[str, list[str]] = {}
     for p in passages:
-        where = " ".join(x for x in (p.section, f"(p. {p.pages_label})" if p.page is not None else "") if x)
+        section = p.section if p.section != p.title else None  # a title line is its own section
+        where = " ".join(x for x in (section, f"(p. {p.pages_label})" if p.page is not None else "") if x)
         found = places.setdefault(p.title, [])
         if where and where not in found:
             found.append(where)
-    return "; ".join(title + (f" — {', '.join(found)}" if found else "") for title, found in places.items())
+    # A page alone follows the title without a dash: "Brief X (p. 1, 2–3)".
+    return "; ".join(_doc_places(title, found) for title, found in places.items())
+
+
+def _doc_places(title: str, found: list[str]) -> str:
+    pages = [w[4:-1] for w in found if w.startswith("(p. ")]
+    sections = [w for w in found if not w.startswith("(p. ")]
+    text = title + (f" (p. {', '.join(pages)})" if pages else "")
+    return text + (f" — {', '.join(sections)}" if sections else "")
 
 
 def refusal(question: str, hits: Sequence[Hit], lang: Language, standalone_query: str = "") -> Answer:

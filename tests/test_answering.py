@@ -17,6 +17,7 @@ from assistant.answering import (
     FRAMING,
     REFUSAL,
     ExtractiveAnswerer,
+    closest_places,
     footnotes_cited,
     question_parts,
     question_type,
@@ -28,7 +29,7 @@ from assistant.crosslingual import dutch_renderings, passage_words
 from assistant.embedding import embed_queries
 from assistant.pipeline import Assistant
 from assistant.settings import Settings
-from assistant.types import Answer
+from assistant.types import Answer, Passage
 from assistant.web_layout import EXAMPLE_QUESTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -403,6 +404,23 @@ def test_english_questions_get_english_framing_and_dutch_quotes(assistant: Assis
     assert_citations_check_out(answer)
     refused = assistant.ask("What is the capital of France?")
     assert refused.refused and refused.text.startswith(REFUSAL["en"] + " Closest passages: ")
+
+
+def test_a_refusal_names_each_document_once_and_a_title_line_not_as_its_section() -> None:
+    # Found by the fresh-clone check on cases 04, 08 and 17: a title line is a passage whose section
+    # is the title itself ("Brief V — Brief V (p. 1)"), and a passage without a section left "— (p. 1)".
+    def passage(title: str, section: str | None, page: int | None, page_end: int | None = None) -> Passage:
+        return Passage(
+            f"{title}{page}", "d", title, "brief", "tekst", page, section, 0, 5, 0, page_end=page_end
+        )
+
+    places = closest_places(
+        [passage("Brief V", "Brief V", 1), passage("Brief V", "Brief V", 2, 3), passage("Aanvraag", None, 1)]
+    )
+    assert places == "Brief V (p. 1, 2–3); Aanvraag (p. 1)"
+    assert closest_places(
+        [passage("Aanvraag", "Gevraagd bedrag", 1), passage("Aanvraag", "Besluit", None)]
+    ) == ("Aanvraag — Gevraagd bedrag (p. 1), Besluit")
 
 
 def test_a_passage_that_shares_only_the_year_does_not_answer(assistant: Assistant) -> None:
