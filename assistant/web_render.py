@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.answering import CLOSEST
 from assistant.answering import REFUSAL as REFUSALS
 from assistant.export import dutch_count, dutch_date, replace_markers, source_details
 from assistant.loading import UNKNOWN_TYPE
@@ -136,12 +137,14 @@ def answer_markdown(turn_no: int, answer: Answer, turn: Turn | None = None) -> s
         detail = answer.text.strip()
         for phrase in REFUSALS.values():  # the title already says it
             detail = detail.removeprefix(phrase).strip()
+        # The UI is Dutch: an English question's refusal names its closest passages in Dutch too.
+        detail = detail.replace(f"{CLOSEST['en']}:", f"{CLOSEST['nl']}:")
         note = filters_note(turn) if turn is not None else ""
         shown = len(_nearest(answer))
         where = "De dichtstbijzijnde passage staat" if shown == 1 else "De dichtstbijzijnde passages staan"
         near = f"<br><em>{where} {RIGHT}.</em>" if shown else ""
         body = (
-            f'<div class="refusal"><span class="refusal-title">{REFUSAL}</span>'
+            f'<div class="refusal"><span class="refusal-title">{REFUSAL}</span> '
             f"{html.escape(detail)}{near}"
             + (f'<div class="filters-note">{note}</div>' if note else "")
             + "</div>"

@@ -80,3 +80,18 @@ def test_a_refusal_with_one_nearby_passage_says_passage(hits: int, chat_says: st
     panel = plain(sources_html([turn]))
     assert panel_says in panel
     assert ("Dichtstbijzijnde passage " if hits == 1 else "Dichtstbijzijnde passages ") in panel
+
+
+def test_an_english_refusal_is_shown_in_dutch_with_its_title_apart() -> None:
+    # Found by the fresh-clone check: "What is the minimum wage in 2025?" showed "Closest passages:"
+    # between Dutch lines, and a screen reader read "documenten.Dichtstbijzijnde" as one word.
+    answer = Answer(
+        question="What is the minimum wage in 2025?",
+        text="The documents do not contain this. Closest passages: Kamerbrief — Vooruitblik.",
+        refused=True,
+        hits=[Hit(passage(0), 0.5)],
+    )
+    raw = answer_markdown(1, answer, Turn(answer.question, answer))
+    shown = plain(raw)
+    assert "Closest" not in shown and "Dichtstbijzijnde passages: Kamerbrief — Vooruitblik." in shown
+    assert "documenten.</span> Dichtstbijzijnde" in raw  # a space between the title and the detail
