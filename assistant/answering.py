@@ -368,23 +368,24 @@ def describe_passage(passage: Passage) -> str:
 
 def closest_places(passages: Sequence[Passage]) -> str:
     """Where passages are, each document's title said once: "Kamerbrief X — Congres, Vooruitblik (p. 3);
-    Nota Y — Aanleiding". (Three passages of one letter had repeated its long title three times.)"""
-    places: dict[str, list[str]] = {}
+    Nota Y (p. 1, 2–3)". A title line is no section of its own, and pages without a section follow the
+    title. (Three passages of one letter had repeated its long title three times.)"""
+    pages: dict[str, list[str]] = {p.title: [] for p in passages}
+    sections: dict[str, list[str]] = {title: [] for title in pages}
     for p in passages:
-        section = p.section if p.section != p.title else None  # a title line is its own section
-        where = " ".join(x for x in (section, f"(p. {p.pages_label})" if p.page is not None else "") if x)
-        found = places.setdefault(p.title, [])
-        if where and where not in found:
-            found.append(where)
-    # A page alone follows the title without a dash: "Brief X (p. 1, 2–3)".
-    return "; ".join(_doc_places(title, found) for title, found in places.items())
-
-
-def _doc_places(title: str, found: list[str]) -> str:
-    pages = [w[4:-1] for w in found if w.startswith("(p. ")]
-    sections = [w for w in found if not w.startswith("(p. ")]
-    text = title + (f" (p. {', '.join(pages)})" if pages else "")
-    return text + (f" — {', '.join(sections)}" if sections else "")
+        label = p.pages_label if p.page is not None else ""
+        if p.section and p.section != p.title:
+            place, found = f"{p.section} (p. {label})" if label else p.section, sections[p.title]
+        else:
+            place, found = label, pages[p.title]
+        if place and place not in found:
+            found.append(place)
+    return "; ".join(
+        title
+        + (f" (p. {', '.join(pages[title])})" if pages[title] else "")
+        + (f" — {', '.join(sections[title])}" if sections[title] else "")
+        for title in pages
+    )
 
 
 def refusal(question: str, hits: Sequence[Hit], lang: Language, standalone_query: str = "") -> Answer:
