@@ -63,7 +63,7 @@ def refusal_reason(
         return f"best sentence weak ({best.score:.3f} < {s.refuse_min_sentence})"
     if uncovered(best, s):
         return f"question terms not covered ({best.passage_coverage:.2f} < {s.refuse_min_coverage})"
-    if best.only_numbers:
+    if best.only_year:
         # "What is the minimum wage in 2025?" -> "De Agenda loopt tot eind 2025.": the passage shares
         # the year with the question and nothing else; English words count only when found, so the
         # coverage gate alone lets it through.

@@ -104,7 +104,7 @@ class ScoredSentence:
     # The question names a year and no amount, and the year is all of it its passage holds: no other
     # word of the question, soft or hard ("What is the minimum wage in 2025?" by "De Agenda loopt tot
     # eind 2025").
-    only_numbers: bool = False
+    only_year: bool = False
 
 
 @dataclass(frozen=True)
@@ -285,7 +285,7 @@ def assess(
     )
     subjects = Subjects.of(question, hits)
     # A year the question names is context; when the passage shares only that with it, it is not about
-    # the question (`ScoredSentence.only_numbers`). An amount or count it names is its subject ("Welke
+    # the question (`ScoredSentence.only_year`). An amount or count it names is its subject ("Welke
     # regeling ontvangt 1,5 miljoen euro?"), so then the check is left to the coverage gate.
     content = [t for t in terms if not t.values and not t.money and not t.word.isdigit()]
     asks_year = any(YEAR.fullmatch(t.word) for t in terms) and not any(t.values for t in terms)
@@ -342,10 +342,8 @@ def assess(
                     blocked_years |= years(c.text) or years(c.local_text)
                 continue
             evidence_of = (similarities[j][k], overlap, passage_cov, evidence, bonus, novelty)
-            only_numbers = (
-                asks_year and bool(content) and not any(c.around.covers(t, prefix) for t in content)
-            )
-            eligible[j].append(replace(_scored(j, c, *evidence_of), only_numbers=only_numbers))
+            only_year = asks_year and bool(content) and not any(c.around.covers(t, prefix) for t in content)
+            eligible[j].append(replace(_scored(j, c, *evidence_of), only_year=only_year))
     for part, ranked in zip(question.parts, eligible, strict=True):
         # The record field named after the asked office or the decision is the answer, however little
         # else of the question it repeats ("Griffier: Drs. M.J. van der Leeden" for "Wie was griffier
