@@ -15,10 +15,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from functools import lru_cache
 
-import simplemma
-
+from assistant.hyphenation import join_wrapped
 from assistant.sentences import wordset
 from assistant.tables import ROW_MARK
 from assistant.transcripts import speaker_headings
@@ -54,11 +52,6 @@ _LABEL_LINE_RE = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w()/-]*(?:\s+[\w()/-]+){0,2}:$")
 _FOOTNOTE_RE = re.compile(rf"^[{SUPERSCRIPT_DIGITS}]+\s+\S")
 _TRAILING_MARKS = SUPERSCRIPT_DIGITS + "\"'”’»)]"
 _SENTENCE_END = ".!?:;"
-# After a line-end hyphen these words mean a shortened compound ("Veerkracht- en
-# Weerbaarheidscongres"), not a word split by hyphenation.
-_COMPOUND_CONTINUATIONS = re.compile(r"^(?:en|of|tot|noch|en/of)\b")
-_VOWELS = "aeiouy"
-
 _PAGE_NUMBER_RE = re.compile(
     r"^[-–—\s]*(?:(?:pagina|page|blz\.?|p\.)\s*)?\d{1,4}(?:\s*(?:van|of|/)\s*\d{1,4})?[-–—\s]*$",
     re.IGNORECASE,
@@ -104,48 +97,6 @@ def _normalise_whitespace(text: str) -> str:
 def _is_complete(text: str) -> bool:
     """Whether a paragraph ends like a sentence (so what follows is not its continuation)."""
     return text.rstrip(_TRAILING_MARKS).endswith(tuple(_SENTENCE_END))
-
-
-@lru_cache(maxsize=65536)
-def _known_word(word: str) -> bool:
-    """Whether simplemma's Dutch lexicon knows the word (or its lower-case form)."""
-    return simplemma.is_known(word, lang="nl") or simplemma.is_known(word.lower(), lang="nl")
-
-
-def _is_compound_hyphen(left_word: str, right_word: str) -> bool:
-    """Whether "left-right" between two vowels is a real compound ("zee-eend", "auto-ongeluk").
-
-    Dutch writes a hyphen where a compound joins two vowels that would
-    otherwise be read as one sound, and that is exactly where justified text
-    also breaks words ("financi-" / "eel"). Spelling rules cannot tell the two
-    apart; a lexicon can: it is a compound when both parts are words and the
-    joined form is not (simplemma's Dutch dictionary, ~3,700 words/s measured
-    in ../shared/STACK.md; results cached).
-    """
-    joined = left_word + right_word
-    return _known_word(left_word) and _known_word(right_word) and not _known_word(joined)
-
-
-def join_wrapped(left: str, right: str) -> str:
-    """Join two pieces of one paragraph that a line break (or a page break) separated.
-
-    A line-end hyphen is removed where it splits a word ("veer-" + "kracht"),
-    and kept in compounds ("Noord-" + "Holland", "zee-" + "eend") and before
-    "en"/"of" ("Veerkracht- en Weerbaarheidscongres"); otherwise one space joins.
-    """
-    if len(left) >= 2 and left.endswith("-") and left[-2].isalpha():
-        if _COMPOUND_CONTINUATIONS.match(right):
-            return f"{left} {right}"
-        before, after = left[-2], right[:1]
-        if not (before.islower() and after.islower()):
-            return left + right  # "SZW-" + "beleid", "Noord-" + "Holland"
-        if before in _VOWELS and after in _VOWELS:
-            left_word = re.search(r"[^\W\d_]+$", left[:-1])
-            right_word = re.match(r"[^\W\d_]+", right)
-            if left_word and right_word and _is_compound_hyphen(left_word.group(), right_word.group()):
-                return left + right  # "zee-" + "eend": a compound keeps its hyphen
-        return left[:-1] + right  # "veer-" + "kracht", "financi-" + "eel": hyphenation
-    return f"{left} {right}"
 
 
 # Words a line that runs on ends with: an article, preposition, conjunction or "te" before its verb.

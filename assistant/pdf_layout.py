@@ -31,7 +31,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
-from assistant.cleaning import join_wrapped
+from assistant.hyphenation import join_wrapped
 from assistant.pdf_labels import continues_label, is_label_row, label_list, value_x
 from assistant.pdf_lines import SUPERSCRIPTS, Line, group_lines
 from assistant.pdf_runs import PageRuns

@@ -6,6 +6,8 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from assistant.cleaning import clean_text, strip_repeated_lines
 from assistant.tables import ROW_MARK
 
@@ -72,6 +74,33 @@ def test_hyphenated_line_breaks() -> None:
     assert clean_text("het Veerkracht-\nen Weerbaarheidscongres") == "het Veerkracht- en Weerbaarheidscongres"
     assert clean_text("het SZW-\nbeleid in Noord-\nHolland") == "het SZW-beleid in Noord-Holland"
     assert clean_text("een zee-\neend") == "een zee-eend"  # vowel clash: a real hyphen
+
+
+@pytest.mark.parametrize(
+    ("printed", "word"),
+    [
+        # A word's trema is dropped where it is hyphenated (Taalunie, Leidraad 10.D): put it back.
+        ("materi-\nele", "materiële"),
+        ("co-\nordinatie", "coördinatie"),
+        ("idee-\nen voor de wijk", "ideeën voor de wijk"),
+        ("Ministerie van Financi-\nën", "Ministerie van Financiën"),
+        ("Ministerie van Financi-\nen.", "Ministerie van Financiën."),
+        ("ge-\ninformeerd", "geïnformeerd"),
+        # A compound keeps its hyphen where two vowels would read as one sound (Leidraad 9.A).
+        ("de Woo-\nindex", "de Woo-index"),
+        ("elektra-\naansluiting", "elektra-aansluiting"),
+        ("na-\nijleffecten", "na-ijleffecten"),
+        ("anti-\nintegratief", "anti-integratief"),
+        # Plain hyphenation and shortened compounds as before.
+        ("financi-\neel", "financieel"),
+        ("soci-\nale", "sociale"),
+        ("arbeidsongeschiktheidsbe-\noordeling", "arbeidsongeschiktheidsbeoordeling"),
+        ("Global Gro-\nup", "Global Group"),
+        ("zee-\nen luchtvaart", "zee- en luchtvaart"),
+    ],
+)
+def test_a_line_end_hyphen_between_vowels_reads_as_printed_dutch(printed: str, word: str) -> None:
+    assert clean_text(f"Dit is {printed} in de tekst.") == f"Dit is {word} in de tekst."
 
 
 def test_footnote_inside_a_sentence_is_moved_after_the_paragraph() -> None:

@@ -60,7 +60,7 @@ def test_real_compounds_keep_their_hyphen_at_a_line_end(tmp_path: Path) -> None:
     _, passages = passages_of(make_pdf(tmp_path / "vogels.pdf", [page]))
     text = all_text(passages)
     assert "zee-eend" in text and "auto-ongeluk" in text and "Noord-Holland" in text
-    assert "financiele steun" in text
+    assert "financiële steun" in text  # the trema a hyphenated word drops is put back
 
 
 def test_ligatures_soft_hyphens_and_nbsp_are_normalised(tmp_path: Path) -> None:
