@@ -36,8 +36,15 @@ _SENDER = (
     rf"|\b(?:van welk ministerie|van wie|van welke bewindspersoon|from which ministry|from whom)\s+"
     rf"(?:is|was|komt|kwam)\s+(?:de|het|dit|deze|the)\s+{_KIND}\b"
 )
+_ON_DOCUMENT = (
+    r"(?:staat|stond|staan|heeft|had|draagt|droeg|is|was|op|van|in|boven|de|het|dit|deze|die"
+    r"|does|did|bears?|on|of|at|the|this|that)"
+)
 _DATE = (
-    rf"\b(?:gedateerd|dated)\b|\b(?:datum|date)\s+(?:\w+\s+){{0,3}}{_KIND}\b"
+    # "Welke datum staat op de brief?", "What is the date of the letter?"; the words between say
+    # where the date stands, never what happens by then ("Voor welke datum moet het gemeentebestuur
+    # verslag uitbrengen?" asks a deadline, and "verslag" is a kind of document too).
+    rf"\b(?:gedateerd|dated)\b|\b(?:datum|date)\s+(?:{_ON_DOCUMENT}\s+){{0,3}}{_KIND}\b"
     r"|\bwanneer is de \w*brief (?:verstuurd|gestuurd|geschreven|verzonden)\b"
     # "Van wanneer is de Kamerbrief?", "Wanneer is de nota geschreven?", "When was the letter sent?"
     # (only the document itself: "Van wanneer is het rapport «X»?" names another one, by its title)
@@ -157,12 +164,14 @@ def named_kind(question: Question) -> str | None:
 
 # English kinds by the Dutch kind a document's type or title says.
 _DUTCH_KIND = {"memo": "nota", "letter": "brief", "report": "rapport"}
+_COMPOUND_HEAD = re.compile(r"^\w+?(brief|akkoord)$")
 
 
 def of_kind(passage: Passage, kind: str) -> bool:
     """Whether the passage's document is of the named kind: its type holds it ("brief" in
-    "kamerbrief") or its title opens with it ("Nota ..."); English kinds by their Dutch one."""
-    kind = _DUTCH_KIND.get(kind, kind)
+    "kamerbrief", also for a "voortgangsbrief") or its title opens with it ("Nota ..."); English
+    kinds by their Dutch one."""
+    kind = _COMPOUND_HEAD.sub(r"\1", _DUTCH_KIND.get(kind, kind))  # "voortgangsbrief": a "brief"
     return kind in passage.doc_type.lower() or kind in passage.title.lower().split()[:1]
 
 

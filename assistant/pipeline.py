@@ -27,6 +27,7 @@ from assistant.docfacts import (
 )
 from assistant.embedding import open_embedder
 from assistant.index import PassageIndex
+from assistant.loading import UNKNOWN_TYPE
 from assistant.question import Question, parse_question
 from assistant.retrieval import HybridRetriever
 from assistant.sentences import fold, text_chunks, tokens
@@ -283,7 +284,12 @@ class Assistant:
         allowed = kind is not None and (filters is None or not filters.doc_types or kind in filters.doc_types)
         if allowed and not any(of_kind(h.passage, kind) for h in hits):
             narrowed = replace(filters or Filters(), doc_types=(kind,))
-            hits = self.retriever.search(question, filters=narrowed) or hits
+            found = self.retriever.search(question, filters=narrowed)
+            if not found and all(h.passage.doc_type not in ("", UNKNOWN_TYPE) for h in hits):
+                # No document is of that kind: "Van welke datum is de voortgangsbrief over de
+                # Hervormingsagenda?" over Kamervragen asks the date of a letter their text cites.
+                return None
+            hits = found or hits
         wanted = {h.passage.doc_id for h in hits}
         passages_of: dict[str, list] = {}
         for p in self.retriever.keyword_index().passages:

@@ -853,3 +853,49 @@ def test_a_definition_is_quoted_with_the_sentence_that_introduces_the_thing(assi
     quote = answer.citations[0].quote
     assert quote.startswith("Het Ministerie van Justitie en Veiligheid (JenV)"), answer.text
     assert quote.endswith("veerkracht en weerbaarheid van jongeren."), answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("Welke datum staat op de Kamerbrief?", "date"),
+        ("What is the date of the letter?", "date"),
+        ("Van wanneer is de Kamerbrief?", "date"),
+        # A deadline, not the document's date; "verslag" is a kind of document too.
+        ("Voor welke datum moet het gemeentebestuur verslag uitbrengen over de besteding?", None),
+        ("Op welke datum moet de gemeente het verslag indienen?", None),
+    ],
+)
+def test_a_date_question_asks_the_documents_own_date_only_when_it_says_so(
+    question: str, fact: str | None
+) -> None:
+    from assistant.docfacts import asked_document_fact
+    from assistant.question import parse_question
+
+    assert asked_document_fact(parse_question(question)) == fact
+
+
+def test_the_date_of_a_letter_the_documents_cite_comes_from_their_text(tmp_path: Path) -> None:
+    # Kamervragen cite a progress letter; no indexed document is a letter, so "Van welke datum is de
+    # voortgangsbrief ...?" asks the date their text gives, not the date the answers were received.
+    from pdfs import make_pdf
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    make_pdf(
+        corpus / "kv-jeugd.pdf",
+        [
+            "Vragen van het lid Jansen over jeugdzorg (ingezonden 1 juli 2024).\n\n"
+            "Vraag 1\n\nWat is de stand van zaken van de Hervormingsagenda Jeugd?\n\n"
+            "Antwoord van Staatssecretaris De Vries (ontvangen 30 augustus 2024).\n\n"
+            "Antwoord 1\n\nIn de voortgangsbrief van 21 juni jl. is de stand van zaken van de "
+            "Hervormingsagenda Jeugd uitgebreid beschreven. Daarin staan ook de afspraken met de gemeenten."
+        ],
+    )
+    a = Assistant(Settings(index=tmp_path / "index", corpus=corpus, uploads=None))
+    a.ingest(progress=False)
+    assert a.documents()[0]["doc_type"] == "kamervragen"
+    answer = a.ask("Van welke datum is de voortgangsbrief over de Hervormingsagenda Jeugd?")
+    assert not answer.refused, answer.text
+    assert "21 juni" in answer.citations[0].quote, answer.text
+    assert_citations_check_out(answer)
