@@ -53,15 +53,27 @@ _WAY = re.compile(
 
 
 def names_in(text: str) -> list[str]:
-    """Capitalised words, abbreviations and initials. The first word counts only when it is no
-    Dutch word (its capital may be the sentence's): "Gupta heeft ..." names Gupta, "Daarnaast"
-    names nothing (simplemma's Dutch and English lexicons decide)."""
-    found = [t.rstrip(".-") for t in re.findall(r"[\w][\w'’&.-]*", text)]
+    """Capitalised words, abbreviations and initials. A sentence's first word (of the text, or after
+    a sentence's end within it) counts only when it is no Dutch word (its capital may be the
+    sentence's): "Gupta heeft ..." names Gupta, "Daarnaast" and "... benoemd. Zij zijn" name nothing
+    (simplemma's Dutch and English lexicons decide)."""
+    found = [(m.group().rstrip(".-"), m.start()) for m in re.finditer(r"[\w][\w'’&.-]*", text)]
     return [
         t
-        for i, t in enumerate(found)
-        if (t[0].isupper() and (i > 0 or _unknown_word(t))) or sum(c.isupper() for c in t) >= 2
+        for t, at in found
+        if (t[0].isupper() and (not _opens_sentence(text, at) or _unknown_word(t)))
+        or sum(c.isupper() for c in t) >= 2
     ]
+
+
+# Where a sentence opens inside a text: after a full stop, "!" or "?" that closes a lower-case word,
+# a number or a bracket (not an initial: "J.N.J. Nobel" goes on), or at a line's start.
+_SENTENCE_OPENING = re.compile(r"(?:^|\n|[a-zà-ÿ0-9)»”][.!?]\s+)$")
+
+
+def _opens_sentence(text: str, at: int) -> bool:
+    """Whether the word at offset `at` opens a sentence ("... benoemd. Zij zijn ...")."""
+    return bool(_SENTENCE_OPENING.search(text[max(0, at - 3) : at]))
 
 
 # Sentence openers simplemma's lexicon lacks: pronominal adverbs ("Daarnaast", "Hierdoor",

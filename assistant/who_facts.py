@@ -57,6 +57,14 @@ _INITIALS = re.compile(r"\b(?:[A-Z]\.){1,4} ?(?:(?:de|van|der|den) )*[A-Z][a-z]+
 # "door wie", "wie voert uit": the text names the doer after "door" or "ligt bij".
 _AGENT = re.compile(r"\b(?:door|ligt bij|liggen bij|in handen van|verantwoordelijk)\b", re.IGNORECASE)
 _BENEFICIARY_ASKED = re.compile(r"\b(?:voor wie|for whom|who (?:is|are) \w+ for|doelgroep)\b", re.IGNORECASE)
+# "Wie zijn de leden van de Raad?", "Wie zitten er in X?", "Who are the members of X?": the members
+# themselves, by name, never their number or a description of them.
+_MEMBERS_ASKED = re.compile(
+    r"\b(?:wie|who)\s+(?:zijn|waren|are|were|zitten|zaten|sit|sat)\s+(?:er\s+)?"
+    r"(?:(?:de|the)\s+(?:\w+\s+)?(?:leden|members)\b|in\b|on\b)"
+    r"|\buit wie bestaat\b|\bwho (?:is|are) on\b",
+    re.IGNORECASE,
+)
 _AGENT_ASKED = re.compile(
     r"\b(?:door wie|by whom|voert|voeren|uitvoer\w*|carr\w* out|runs?|implement\w*)\b", re.I
 )
@@ -111,7 +119,8 @@ def asked_role(part: str) -> str | None:
 def who_bonus(sentence: str, names: set[str], orgs: set[str], part: str) -> float:
     """How well a sentence names the person, organisation or group a "wie" question asks for, 0..1.
 
-    A person by initials ("J.N.J. Nobel") is the surest answer. "Voor wie" asks for
+    A person by initials ("J.N.J. Nobel") is the surest answer; a question for the members of a
+    body ("Wie zijn de leden van X?") takes only that or several names. "Voor wie" asks for
     the group served ("voor jongeren die ..."); "door wie" and "wie voert ... uit" for
     the doer, which the text names after "door" or "ligt bij". Names and
     organisations the question does not already contain count; groups count less.
@@ -122,6 +131,11 @@ def who_bonus(sentence: str, names: set[str], orgs: set[str], part: str) -> floa
         # burgemeester?" by "het college van burgemeester en wethouders": the office with its holder.
         return 0.0
     groups = bool(set(tokens(sentence)) & _GROUP_WORDS)
+    if _MEMBERS_ASKED.search(part):
+        # "Zij ... komen uit verschillende regio's van Nederland" names a place, "De adviescommissie
+        # bestaat uit 7 personen" the body itself and their number: a member is a person by
+        # initials, or one of several names ("VNG, Divosa en Movisie").
+        return 1.0 if _named_person(sentence, part) else (0.8 if len(names) >= 2 else 0.0)
     if _BENEFICIARY_ASKED.search(part):
         return 1.0 if groups else (0.5 if names or orgs else 0.0)
     if _named_person(sentence, part):

@@ -899,3 +899,36 @@ def test_the_date_of_a_letter_the_documents_cite_comes_from_their_text(tmp_path:
     assert not answer.refused, answer.text
     assert "21 juni" in answer.citations[0].quote, answer.text
     assert_citations_check_out(answer)
+
+
+def test_a_capital_after_a_sentence_end_is_no_name() -> None:
+    from assistant.facts import names_in
+
+    text = "De adviescommissie bestaat uit 7 personen die voor 2 jaar zijn benoemd. Zij zijn onafhankelijk."
+    assert names_in(text) == []
+    assert names_in("De Staatssecretaris, J.N.J. Nobel") == ["Staatssecretaris", "J.N.J", "Nobel"]
+
+
+def test_the_members_of_a_body_are_named_people_not_their_number(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "raden.txt").write_text(
+        "Adviesraad Wijkaanpak\n\n"
+        "De Adviesraad Wijkaanpak bestaat uit 5 personen die voor 3 jaar zijn benoemd. Zij zijn "
+        "onafhankelijk en komen uit verschillende regio's van Nederland.\n\n"
+        "Jongerenraad\n\n"
+        "De leden van de Jongerenraad zijn mevrouw A. de Vries, de heer P. Jansen en mevrouw S. Bakker.",
+        encoding="utf-8",
+    )
+    a = Assistant(Settings(index=tmp_path / "index", corpus=corpus, uploads=None))
+    a.ingest(progress=False)
+    for question in (
+        "Wie zijn de leden van de Adviesraad Wijkaanpak?",
+        "Who are the members of the Adviesraad Wijkaanpak?",
+    ):
+        answer = a.ask(question)
+        assert answer.refused, answer.text  # their number and a description name no one
+    named = a.ask("Wie zitten er in de Jongerenraad?")
+    assert not named.refused, named.text
+    assert "A. de Vries" in named.citations[0].quote
+    assert_citations_check_out(named)
