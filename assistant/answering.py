@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant.conversation import Language, named_things
+from assistant.conversation import named_things
 from assistant.crosslingual import dutch_renderings, passage_words
 from assistant.definitions import defined_term, with_introduction
 from assistant.eligible_first import assess_eligible_first
@@ -41,6 +41,14 @@ from assistant.numbers import quantities
 from assistant.question import Question, parse_question, question_parts
 from assistant.question_kinds import MONEY_WORDS, question_type
 from assistant.records import record_fields
+from assistant.refusals import (
+    ANSWERER,
+    FRAMING,
+    OTHER_YEARS,
+    REFUSAL,
+    problem_answer,
+    refusal,
+)
 from assistant.retrieval import analyze
 from assistant.scoring import (
     FACT_MINIMUM,
@@ -72,37 +80,9 @@ if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
 __all__ = [
-    "CLOSEST", "FRAMING", "PROBLEMS", "REFUSAL", "SCORE_WEIGHTS", "Assessment", "ExtractiveAnswerer",
-    "ScoredSentence", "describe_passage", "footnotes_cited", "one_line", "question_parts",
-    "question_type", "refusal", "split_sentences", "text_chunks", "type_bonus",
+    "SCORE_WEIGHTS", "Assessment", "ExtractiveAnswerer", "ScoredSentence", "footnotes_cited",
+    "one_line", "question_parts", "question_type", "split_sentences", "text_chunks", "type_bonus",
 ]  # fmt: skip
-
-REFUSAL: dict[Language, str] = {
-    "nl": "Dit staat niet in de documenten.",
-    "en": "The documents do not contain this.",
-}
-CLOSEST: dict[Language, str] = {"nl": "Dichtstbijzijnde passages", "en": "Closest passages"}
-FRAMING: dict[Language, str] = {
-    "nl": "Volgens de documenten:",
-    "en": "According to the documents (quoted in Dutch):",
-}
-# What the user is told when the input is not a question (JSON: refused with this reason).
-PROBLEMS: dict[str, dict[Language, str]] = {
-    "empty": {
-        "nl": "Stel een vraag in woorden, bijvoorbeeld: Hoeveel gemeenten doen mee?",
-        "en": "Please ask a question in words, for example: How many municipalities take part?",
-    },
-    "too_long": {
-        "nl": "Deze tekst is te lang om als vraag te beantwoorden. "
-        "Stel één korte vraag (hoogstens 60 woorden).",
-        "en": "This text is too long to answer as a question. "
-        "Please ask one short question (60 words at most).",
-    },
-}
-OTHER_YEARS: dict[Language, str] = {
-    "nl": "De documenten noemen voor dit onderwerp alleen cijfers voor {years}, niet voor {asked}.",
-    "en": "For this subject the documents only give figures for {years}, not for {asked}.",
-}
 
 
 class ExtractiveAnswerer:
@@ -113,7 +93,7 @@ class ExtractiveAnswerer:
     refusal thresholds are calibrated with it, so give it whenever there is one).
     """
 
-    name = "extractive"
+    name = ANSWERER
 
     def __init__(self, settings: Settings, embedder: SentenceTransformer | None = None) -> None:
         self.settings = settings
@@ -354,64 +334,3 @@ def _adds_facts(candidate: ScoredSentence, chosen: Sequence[ScoredSentence], que
     known = set(analyze(question)).union(*(_facts(c.text) for c in chosen))
     new = _facts(candidate.text) - known
     return any(f[0].isdigit() for f in new) or len(new) >= 3
-
-
-def describe_passage(passage: Passage) -> str:
-    """Where a passage is, for a reader: title, section and page."""
-    where = passage.title
-    if passage.section:
-        where += f" — {passage.section}"
-    if passage.page is not None:
-        where += f" (p. {passage.pages_label})"
-    return where
-
-
-def closest_places(passages: Sequence[Passage]) -> str:
-    """Where passages are, each document's title said once: "Kamerbrief X — Congres, Vooruitblik (p. 3);
-    Nota Y (p. 1, 2–3)". A title line is no section of its own, and pages without a section follow the
-    title. (Three passages of one letter had repeated its long title three times.)"""
-    pages: dict[str, list[str]] = {p.title: [] for p in passages}
-    sections: dict[str, list[str]] = {title: [] for title in pages}
-    for p in passages:
-        label = p.pages_label if p.page is not None else ""
-        if p.section and p.section != p.title:
-            place, found = f"{p.section} (p. {label})" if label else p.section, sections[p.title]
-        else:
-            place, found = label, pages[p.title]
-        if place and place not in found:
-            found.append(place)
-    return "; ".join(
-        title
-        + (f" (p. {', '.join(pages[title])})" if pages[title] else "")
-        + (f" — {', '.join(sections[title])}" if sections[title] else "")
-        for title in pages
-    )
-
-
-def refusal(question: str, hits: Sequence[Hit], lang: Language, standalone_query: str = "") -> Answer:
-    """The honest answer when the documents are silent: no citations, the closest passages named."""
-    text = REFUSAL[lang]
-    if hits:
-        text += f" {CLOSEST[lang]}: {closest_places([h.passage for h in hits[:3]])}."
-    return Answer(
-        question=question,
-        text=text,
-        refused=True,
-        citations=[],
-        hits=list(hits),
-        standalone_query=standalone_query or question,
-        answerer=ExtractiveAnswerer.name,
-    )
-
-
-def problem_answer(question: Question) -> Answer:
-    """The one response to input that is not a question: refused, no citations, the reason said."""
-    assert question.problem is not None
-    return Answer(
-        question=question.text,
-        text=PROBLEMS[question.problem][question.language],
-        refused=True,
-        standalone_query=question.query,
-        answerer=ExtractiveAnswerer.name,
-        reason=question.problem,
-    )

@@ -34,15 +34,10 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from pydantic import SecretStr
 
-from assistant.answering import (
-    REFUSAL,
-    ExtractiveAnswerer,
-    describe_passage,
-    one_line,
-    refusal,
-)
+from assistant.answering import ExtractiveAnswerer, one_line
 from assistant.citecheck import best_quote, check_citations, is_refusal
 from assistant.conversation import Language, detect_language, rewrite_followup
+from assistant.refusals import REFUSAL, describe_passage, refusal
 from assistant.sentences import text_chunks
 from assistant.settings import Settings
 from assistant.types import Answer, CheckNote, Citation, Draft, Hit, Passage, final_answer

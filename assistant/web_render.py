@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.answering import CLOSEST
-from assistant.answering import REFUSAL as REFUSALS
 from assistant.export import dutch_count, dutch_date, replace_markers, source_details
 from assistant.loading import UNKNOWN_TYPE
+from assistant.refusals import CLOSEST
+from assistant.refusals import REFUSAL as REFUSALS
 from assistant.sentences import SUPERSCRIPTS, footnotes_cited
 from assistant.types import Answer, Citation, Filters, IngestReport, Passage
 from assistant.uploads import DOCUMENT_TYPES

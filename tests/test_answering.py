@@ -14,10 +14,7 @@ import numpy as np
 import pytest
 
 from assistant.answering import (
-    FRAMING,
-    REFUSAL,
     ExtractiveAnswerer,
-    closest_places,
     footnotes_cited,
     question_parts,
     question_type,
@@ -28,6 +25,7 @@ from assistant.answering import (
 from assistant.crosslingual import dutch_renderings, passage_words
 from assistant.embedding import embed_queries
 from assistant.pipeline import Assistant
+from assistant.refusals import FRAMING, REFUSAL, closest_places
 from assistant.settings import Settings
 from assistant.types import Answer, Passage
 from assistant.web_layout import EXAMPLE_QUESTIONS

@@ -27,7 +27,6 @@ from langchain_ollama import ChatOllama
 from langchain_openai import ChatOpenAI
 from model_server import Script, ScriptedServer, scripted_model_server
 
-from assistant.answering import REFUSAL
 from assistant.llm import (
     PROMPTS,
     LLMAnswerer,
@@ -37,6 +36,7 @@ from assistant.llm import (
     rewrite_with_model,
 )
 from assistant.pipeline import Assistant
+from assistant.refusals import REFUSAL
 from assistant.settings import Settings
 from assistant.types import Answer, Hit
 
