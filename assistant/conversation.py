@@ -270,8 +270,8 @@ def _elliptical(body: str, history: Sequence[tuple[str, str]]) -> str | None:
     "En in 2024?" after "Hoeveel geld is er in 2023 via de DU verstrekt?" -> "Hoeveel geld is er in
     2024 via de DU verstrekt?"; "En de DU?" after "Wat doet de SPUK Kansrijke Wijk?" -> "Wat doet de
     DU?"; a year the earlier question did not have is added ("... in 2024?"). The earlier question
-    is the newest one that was not itself a fragment. None when a named thing is asked and that
-    question names nothing to swap (then the subject is appended as usual).
+    is the newest one that was not itself a fragment; when it names nothing to swap ("Wanneer start
+    het?"), the new thing is its subject ("Wanneer start het? (Buurtkracht)").
     """
     value = _fragment(body)
     if value is None:
@@ -285,20 +285,36 @@ def _elliptical(body: str, history: Sequence[tuple[str, str]]) -> str | None:
             return f"{frame.rstrip(' ?')} in {value}?"
         return f"{frame[: old.start()]}{value}{frame[old.end() :]}"
     names = sorted(_own_names(frame), key=frame.find)
-    if not names or value.lower() in frame.lower():
+    if value.lower() in frame.lower():
         return None
+    if not names:  # "Wanneer start het?" / "En Buurtkracht?": the frame with the new thing as its subject
+        return f"{frame} ({value})"
     start = frame.find(names[0])
     return f"{frame[:start]}{value}{frame[start + len(names[0]) :]}"
 
 
+# Asking the earlier question again about something else: "Hoe zit dat bij Buurtkracht?", "Geldt dat
+# ook voor de DU?", "En hoe is het met Thuisbasis?"; what follows is an elliptical fragment.
+_AGAIN = re.compile(
+    r"^(?:hoe\s+(?:zit|is|staat|werkt|gaat)\s+(?:dat|het)(?:\s+dan)?|geldt\s+dat\s+(?:dan\s+)?ook"
+    r"|is\s+dat\s+(?:dan\s+)?ook\s+zo|same\s+for|is\s+that\s+(?:also\s+)?(?:true|the\s+case|so))"
+    r"\s+(?=(?:bij|met|voor|in|for|with)\s)",
+    re.IGNORECASE,
+)
+
+
 def _strip_opener(question: str) -> str:
-    """The question without its follow-up opener ("En hoeveel ..." -> "Hoeveel ...")."""
+    """The question without its follow-up opener ("En hoeveel ..." -> "Hoeveel ...", "Hoe zit dat bij
+    Buurtkracht?" -> "Bij Buurtkracht?")."""
+    body = question
     lowered = question.lower()
     for opener in _FOLLOWUP_OPENERS:
         if lowered.startswith(opener) and len(question) > len(opener):
             body = question[len(opener) :].lstrip()
-            return body[0].upper() + body[1:]
-    return question
+            break
+    again = _AGAIN.match(body)
+    body = body[again.end() :] if again else body
+    return body[0].upper() + body[1:] if body else question
 
 
 def rewrite_followup(question: str, history: list[tuple[str, str]]) -> str:

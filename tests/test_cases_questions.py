@@ -103,6 +103,26 @@ def test_09_the_subject_survives_a_chain_of_followups(buurtkracht: Assistant) ->
     assert "Buurtkracht" not in answer.text and "Thuisbasis" not in answer.text
 
 
+@pytest.mark.parametrize(
+    "switch", ["Hoe zit dat bij Buurtkracht?", "En Buurtkracht?", "Geldt dat ook voor Buurtkracht?"]
+)
+def test_09_the_same_question_about_another_scheme_switches_the_subject(
+    buurtkracht: Assistant, switch: str
+) -> None:
+    # Found by a fresh user: after three Taalhuis Plus questions "Hoe zit dat bij Buurtkracht?" was refused
+    # (searched as "... (Taalhuis Plus)"); the earlier question, asked again about Buurtkracht, answers.
+    asked = ["Hoeveel geld is er voor Taalhuis Plus?", "Wie voert het uit?", "Wanneer start het?", switch]
+    answer = converse(buurtkracht, asked)
+    assert not answer.refused, answer.text
+    assert "De regeling Buurtkracht start op 1 maart 2025" in quoted(answer)
+    assert "Taalhuis" not in answer.text
+    assert_verbatim(answer)
+    # And on to the next scheme, the fragment after the fragment still asks when it starts.
+    history = [(q, "...") for q in asked]
+    again = buurtkracht.ask("En bij Thuisbasis?", history)
+    assert "Het Jeugdfonds Thuisbasis start op 1 september 2025." in quoted(again), again.text
+
+
 # --- 10 English questions find Dutch facts of the asked kind -------------------------------
 
 

@@ -134,6 +134,11 @@ def test_the_most_recent_subject_comes_first_and_earlier_ones_follow_a_followup(
             "How much does the DU receive?",
         ),
         ("En Buurtkracht?", "Wie voert de Social Labs uit?", "Wie voert de Buurtkracht uit?"),
+        ("Hoe zit dat bij Buurtkracht?", "Wie voert de Social Labs uit?", "Wie voert de Buurtkracht uit?"),
+        ("Geldt dat ook voor de DU?", "Wat doet de SPUK Kansrijke Wijk?", "Wat doet de DU?"),
+        ("En hoe is het met de DU?", "Wat doet de SPUK Kansrijke Wijk?", "Wat doet de DU?"),
+        # An earlier question that names nothing to swap takes the new thing as its subject.
+        ("En Buurtkracht?", "Wanneer start het?", "Wanneer start het? (Buurtkracht)"),
         # Not a fragment: a question word, a pointing word, or no name of its own.
         ("Wanneer?", "Wie voert de Social Labs uit?", "Wanneer? (Social Labs)"),
         ("En hoeveel geld was dat?", "Hoeveel gemeenten kregen een DU?", "Hoeveel geld was dat? (DU)"),
