@@ -250,9 +250,12 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         types = type_choices(docs)
         choices = document_choices(docs)
         ids = {doc_id for _, doc_id in choices}
+        # Each type labelled as the source cards and the documents table write it ("Kamerbrief"), so
+        # a screen reader and a tooltip say it so too; the value stays the stored type ("kamerbrief").
+        labelled = [(t[:1].upper() + t[1:], t) for t in types]
         return (
             header_html(docs),
-            gr.CheckboxGroup(choices=types, value=[t for t in doc_types or [] if t in types]),
+            gr.CheckboxGroup(choices=labelled, value=[t for t in doc_types or [] if t in types]),
             gr.Dropdown(choices=choices, value=[d for d in doc_ids or [] if d in ids]),
             documents_html(docs),
             gr.Dropdown(choices=choices, value=selected if selected in ids else None),

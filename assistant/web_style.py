@@ -59,7 +59,7 @@ details.turn > summary .turn-q { font-style: italic; }
 .src-type { display: inline-block; background: #e8eef5; color: #154273; border-radius: 4px;
   padding: 0 6px; margin-right: 4px; font-weight: 600; text-transform: capitalize; }
 /* A document type reads "Kamerbrief" wherever it is shown: source card, type filter, documents table. */
-#filter-types label span, td.doc-type { text-transform: capitalize; }
+td.doc-type { text-transform: capitalize; }
 .src-text .gap { display: block; height: 8px; }
 .src-text { padding: 0 12px 12px 46px; font-size: 0.88rem; line-height: 1.55; white-space: pre-line;
   color: var(--body-text-color); }

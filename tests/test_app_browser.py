@@ -251,10 +251,11 @@ def test_export_downloads_markdown_with_footnotes(chat: Page, tmp_path: Path) ->
 def test_filters_limit_the_sources(chat: Page) -> None:
     chat.locator("#filters").get_by_text("Filters:").click()
     types = chat.locator("#filter-types")
-    expect(types.get_by_label("kamerbrief")).to_be_visible()
-    # Written as the source cards write it, with a capital.
+    # Written as the source cards write it, with a capital, in the label itself: its accessible
+    # name (what a screen reader says) is "Kamerbrief", not a lower-case word styled by CSS.
+    expect(types.get_by_label("Kamerbrief", exact=True)).to_be_visible()
     assert "Kamerbrief" in types.inner_text() and "kamerbrief" not in types.inner_text()
-    types.get_by_label("nota").check()
+    types.get_by_label("Nota", exact=True).check()
     try:
         ask(chat, SOCIAL_LABS)
         cards = chat.locator("#turn-1 .src-card")
@@ -262,5 +263,5 @@ def test_filters_limit_the_sources(chat: Page) -> None:
         for kind in cards.locator(".src-type").all():
             expect(kind).to_have_text("nota")
     finally:
-        types.get_by_label("nota").uncheck()
+        types.get_by_label("Nota", exact=True).uncheck()
         chat.locator("#filters").get_by_text("Filters:").click()
